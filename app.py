@@ -1,0 +1,36 @@
+"""The application factory: configuration, extensions, blueprints, errors and CLI."""
+
+from flask import Flask
+
+import models  # noqa: F401  (registers every table with SQLAlchemy)
+from blueprints.errors import register_error_handlers
+from blueprints.learn import bp as learn_bp
+from commands import register_commands
+from config import Config
+from database import configure_engine
+from extensions import babel, compress, csrf, db, limiter, migrate
+from i18n import register_i18n
+from unit_of_work import register_unit_of_work
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings (tests pass theirs here)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    register_i18n(app, babel)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    app.register_blueprint(learn_bp)
+    register_error_handlers(app)
+    register_unit_of_work(app)
+    register_commands(app)
+    return app

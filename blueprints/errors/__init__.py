@@ -1,0 +1,71 @@
+"""Error pages in Vietnamese: a clear message and the right 4xx, never a stack trace."""
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug import exceptions as werkzeug_exceptions
+from werkzeug.exceptions import HTTPException
+
+import database
+
+MESSAGES = {
+    400: _l("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin."),
+    403: _l("Bạn không có quyền xem trang này."),
+    404: _l("Không tìm thấy trang này. Hãy kiểm tra lại đường dẫn hoặc mã QR."),
+    405: _l("Thao tác này không được hỗ trợ."),
+    409: _l("Thao tác này đã được thực hiện trước đó."),
+    413: _l("Dữ liệu gửi lên quá lớn."),
+    429: _l("Bạn thao tác quá nhanh. Vui lòng đợi một chút rồi thử lại."),
+    500: _l("Hệ thống gặp sự cố. Dữ liệu đã lưu của bạn không bị mất. Vui lòng thử lại sau."),
+}
+TITLES = {
+    400: _l("Thông tin chưa đúng"),
+    403: _l("Không có quyền"),
+    404: _l("Không tìm thấy"),
+    405: _l("Không được phép"),
+    409: _l("Đã thực hiện"),
+    413: _l("Dữ liệu quá lớn"),
+    429: _l("Quá nhiều yêu cầu"),
+    500: _l("Có lỗi xảy ra"),
+}
+# Werkzeug's built-in descriptions are English; only our own aborts carry a Vietnamese one.
+WERKZEUG_DESCRIPTIONS = {
+    getattr(cls, "description", None)
+    for cls in vars(werkzeug_exceptions).values()
+    if isinstance(cls, type) and issubclass(cls, HTTPException)
+}
+
+
+def _page(status: int, message=None):
+    code = status if status in MESSAGES else (500 if status >= 500 else 400)
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=TITLES[code],
+            message=message or MESSAGES[code],
+        ),
+        status,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        return _page(
+            400, _l("Phiên làm việc đã hết hạn. Vui lòng quay lại, tải lại trang và thử lại.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        own = exc.description if exc.description not in WERKZEUG_DESCRIPTIONS else None
+        return _page(exc.code, own)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        database.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _page(500)
+

@@ -1,0 +1,7 @@
+"""The learner's pages: poster and class links, identity, lessons, quizzes and results."""
+
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from blueprints.learn import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,144 @@
+"""Learner forms: the identity form and quiz forms built from a quiz version's questions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from services.localize import localized_question
+from models.people import UNDER_16
+from services.identity import NAME_MAX
+from services.scoring import TRUE_FALSE_CHOICES
+
+ROLE_LABELS = {
+    "villager": _l("Người dân"),
+    "student": _l("Học sinh"),
+    "official": _l("Cán bộ, công chức, viên chức"),
+    "worker": _l("Người lao động ở doanh nghiệp"),
+    "other": _l("Khác"),
+}
+AGE_LABELS = {
+    "under16": _l("Dưới 16 tuổi"),
+    "16-29": _l("16 – 29 tuổi"),
+    "30-44": _l("30 – 44 tuổi"),
+    "45-59": _l("45 – 59 tuổi"),
+    "60plus": _l("Từ 60 tuổi"),
+}
+
+
+def _choice_in_list(form, field):
+    """Vietnamese message for a value outside the offered choices (a tampered form)."""
+    values = field.data if isinstance(field.data, list) else [field.data]
+    allowed = {str(value) for value, _label in field.choices}
+    if any(str(v) not in allowed for v in values if v not in (None, "")):
+        raise ValidationError(_l("Lựa chọn không hợp lệ. Vui lòng chọn lại."))
+
+
+class IdentityForm(FlaskForm):
+    """First visit: who is taking part (no account, no password)."""
+
+    display_name = StringField(
+        _l("Họ và tên (hoặc tên thường gọi)"),
+        validators=[
+            InputRequired(_l("Vui lòng nhập tên của bạn.")),
+            Length(max=NAME_MAX, message=_l("Tên dài quá %(max)d ký tự.", max=NAME_MAX)),
+        ],
+    )
+    role = RadioField(
+        _l("Bạn là"),
+        choices=list(ROLE_LABELS.items()),
+        validators=[InputRequired(_l("Vui lòng chọn bạn là ai."))],
+        validate_choice=False,
+    )
+    unit_id = SelectField(
+        _l("Thôn, cơ quan hoặc nơi làm việc"),
+        coerce=str,
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    age_band = RadioField(
+        _l("Độ tuổi"),
+        choices=list(AGE_LABELS.items()),
+        validators=[InputRequired(_l("Vui lòng chọn độ tuổi."))],
+        validate_choice=False,
+    )
+    guardian_consent = BooleanField(
+        _l("Bố mẹ, người giám hộ hoặc thầy cô đã đồng ý cho em tham gia.")
+    )
+    next = HiddenField()
+
+    def validate_role(self, field):
+        _choice_in_list(self, field)
+
+    def validate_age_band(self, field):
+        _choice_in_list(self, field)
+
+    def validate_unit_id(self, field):
+        if self.fixed_unit is None:
+            if not field.data:
+                raise ValidationError(_l("Vui lòng chọn thôn hoặc nơi làm việc của bạn."))
+            _choice_in_list(self, field)
+
+    def validate_guardian_consent(self, field):
+        if self.age_band.data == UNDER_16 and not field.data:
+            raise ValidationError(
+                _l("Học sinh dưới 16 tuổi cần bố mẹ hoặc thầy cô đồng ý trước khi tham gia.")
+            )
+
+    fixed_unit = None  # a class joined through /c/<code>: the unit is not chosen
+
+
+def unit_choices(units) -> list[tuple[str, str]]:
+    """Choices for the unit select, the placeholder first."""
+    return [("", _l("— Chọn —"))] + [(str(u.id), u.name) for u in units]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _required_answer(number: int):
+    message = _l("Bạn chưa trả lời câu %(n)d.", n=number)
+
+    def check(form, field):
+        if not field.data:
+            raise ValidationError(message)
+
+    return check
+
+
+def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
+    """A form class with one field per question of a quiz version (no answer key inside)."""
+
+    class QuizForm(FlaskForm):
+        submission_token = HiddenField(
+            validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
+        )
+
+    for number, question in enumerate(definition["questions"], start=1):
+        texts = localized_question(definition, question, lang)
+        validators = [_required_answer(number), _choice_in_list]
+        if question["type"] == "true_false":
+            labels = {"true": _l("Đúng"), "false": _l("Sai")}
+            choices = [(value, labels[value]) for value in TRUE_FALSE_CHOICES]
+        else:
+            choices = [(cid, text) for cid, text in texts["choices"].items()]
+        field_class = MultiCheckboxField if question["type"] == "multiple" else RadioField
+        field = field_class(
+            texts["text"], choices=choices, validators=validators, validate_choice=False
+        )
+        setattr(QuizForm, field_name(question["id"]), field)
+    return QuizForm
+
+
+def field_name(question_id: str) -> str:
+    return f"q_{question_id.replace('-', '_')}"

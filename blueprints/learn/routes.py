@@ -1,0 +1,277 @@
+"""Learner views: thin — validate, act through services, redirect (the commit is elsewhere)."""
+
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from blueprints.learn import bp
+from blueprints.learn import visitor
+from blueprints.learn.forms import IdentityForm, quiz_form_class, unit_choices, field_name
+from extensions import csrf, db
+from i18n import LANG_COOKIE, current_language
+from models import Attempt, Lesson, Quiz, QuizVersion, Unit
+from services import catalog, identity, participation, scoring
+
+PREVIEW_BOTS = ("facebookexternalhit", "facebot", "bot", "crawler", "spider", "preview")
+
+
+def _identify_first():
+    """Send an unknown visitor to the identity form, coming back here afterwards."""
+    return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
+
+
+def _is_link_preview() -> bool:
+    agent = (request.user_agent.string or "").lower()
+    return request.method == "HEAD" or any(word in agent for word in PREVIEW_BOTS)
+
+
+@bp.get("/")
+def home():
+    """The list of topics, with the learner's progress when we know them."""
+    participant = visitor.load_participant()
+    lessons = catalog.lessons()
+    progress = catalog.progress(participant) if participant else {}
+    return render_template(
+        "learn/home.html", lessons=lessons, participant=participant, progress=progress
+    )
+
+
+@bp.get("/p/<code>")
+def poster(code: str):
+    """Permanent poster link: count the scan, then go to the poster's lesson or quiz."""
+    found = participation.find_poster(code)
+    if found is None:
+        return render_template("learn/unknown_code.html", kind="poster", code=code[:20]), 404
+    if not _is_link_preview():
+        participation.record_scan(found, visitor.load_participant())
+        session[visitor.POSTER_KEY] = found.id
+    if found.lesson is not None:
+        return redirect(url_for("learn.lesson", slug=found.lesson.slug))
+    return redirect(url_for("learn.quiz", slug=found.quiz.slug))
+
+
+@bp.get("/c/<code>")
+def join_class(code: str):
+    """Permanent class join link: the student identifies with the class already chosen."""
+    unit = catalog.find_class(code)
+    if unit is None:
+        return render_template("learn/unknown_code.html", kind="class", code=code[:20]), 404
+    participant = visitor.load_participant()
+    if participant is not None and participant.unit_id == unit.id:
+        return redirect(url_for("learn.home"))
+    session[visitor.CLASS_KEY] = unit.id
+    return redirect(url_for("learn.identify"))
+
+
+def _target_item(path: str | None):
+    """The lesson or quiz an identity form leads to, to name it and preview it in Zalo."""
+    path = visitor.safe_next(path, "")
+    if not path:
+        return None
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path.split("?")[0])
+    except HTTPException:  # a path that is not a lesson or quiz names no item
+        return None
+    model = {"learn.lesson": Lesson, "learn.quiz": Quiz}.get(endpoint)
+    return model.query.filter_by(slug=args.get("slug")).first() if model else None
+
+
+def _identity_form() -> IdentityForm:
+    form = IdentityForm()
+    class_id = session.get(visitor.CLASS_KEY)
+    form.fixed_unit = db.session.get(Unit, class_id) if isinstance(class_id, int) else None
+    form.unit_id.choices = unit_choices(catalog.selectable_units())
+    if request.method == "GET":
+        form.next.data = visitor.safe_next(request.args.get("next"), "")
+        placement = catalog.poster_placement(visitor.via_poster())
+        if placement is not None and form.fixed_unit is None:
+            form.unit_id.data = str(placement.id)
+        if form.fixed_unit is not None:
+            form.role.data = "student"
+    return form
+
+
+@bp.route("/identify", methods=["GET", "POST"])
+def identify():
+    """First visit: name, role, unit and age band; under-16s confirm an adult agreed."""
+    form = _identity_form()
+    target = _target_item(form.next.data or request.args.get("next"))
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("learn/identify.html", form=form, target=target), status
+    fixed = form.fixed_unit
+    new = identity.NewIdentity(
+        display_name=form.display_name.data,
+        role="student" if fixed is not None else form.role.data,
+        unit_id=fixed.id if fixed is not None else int(form.unit_id.data),
+        age_band=form.age_band.data,
+        guardian_consent=form.guardian_consent.data,
+    )
+    try:
+        _participant, token = identity.create_participant(
+            new, current_app.config["CONSENT_TEXT_VERSION"]
+        )
+    except identity.IdentityError as exc:
+        getattr(form, exc.field).errors = [_("Thông tin không hợp lệ, vui lòng kiểm tra lại.")]
+        return render_template("learn/identify.html", form=form, target=target), 400
+    session.pop(visitor.CLASS_KEY, None)
+    response = redirect(visitor.safe_next(form.next.data, url_for("learn.home")), code=303)
+    visitor.remember_participant(response, token)
+    return response
+
+
+@bp.post("/not-me")
+def not_me():
+    """Shared phone: forget who was here and start a new identity."""
+    response = redirect(url_for("learn.identify"), code=303)
+    visitor.forget_participant(response)
+    return response
+
+
+@bp.get("/lessons/<slug>")
+def lesson(slug: str):
+    """A short lesson, then a button to its quiz."""
+    item = Lesson.query.filter_by(slug=slug).first_or_404()
+    participant = visitor.load_participant()
+    if participant is None:
+        return _identify_first()
+    participation.record_visit(participant, item, visitor.via_poster())
+    return render_template(
+        "learn/lesson.html", lesson=item, body_html=catalog.lesson_html(item, current_language())
+    )
+
+
+def _quiz_page(quiz: Quiz, version: QuizVersion, form, participant, status=200, notice=None):
+    return (
+        render_template(
+            "learn/quiz.html",
+            quiz=quiz,
+            version=version,
+            form=form,
+            questions=[(q, form[field_name(q["id"])]) for q in version.questions],
+            attempts_left=participation.attempts_left(participant, quiz),
+            notice=notice,
+        ),
+        status,
+    )
+
+
+def _posted_version(quiz: Quiz) -> QuizVersion:
+    """The version the learner saw (hidden field), which must belong to this quiz."""
+    raw = request.form.get("version", "")
+    version = db.session.get(QuizVersion, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if version is None or version.quiz_id != quiz.id:
+        abort(400, description=_("Bài kiểm tra đã thay đổi. Vui lòng mở lại bài."))
+    return version
+
+
+@bp.route("/quizzes/<slug>", methods=["GET", "POST"])
+@csrf.exempt  # the quiz form checks its own CSRF token so an expired one keeps the answers
+def quiz(slug: str):
+    """Take a quiz; a submit is scored once per form, whatever the network does."""
+    item = Quiz.query.filter_by(slug=slug).first_or_404()
+    participant = visitor.load_participant()
+    if participant is None:
+        return _identify_first()
+    lang = current_language()
+    if request.method == "GET":
+        if participation.attempts_left(participant, item) == 0:
+            return render_template("learn/no_attempts.html", quiz=item), 200
+        version = item.current_version
+        form = quiz_form_class(version.definition, lang)(
+            submission_token=participation.new_submission_token()
+        )
+        participation.record_visit(participant, item, visitor.via_poster())
+        return _quiz_page(item, version, form, participant)
+
+    version = _posted_version(item)
+    form = quiz_form_class(version.definition, lang)()
+    done = participation.find_attempt_by_token(form.submission_token.data or "")
+    if done is not None and done.participant_id == participant.id:
+        return redirect(url_for("learn.result", public_id=done.public_id), code=303)
+    if not form.validate():
+        expired = bool(form.csrf_token.errors)
+        notice = (
+            _("Phiên làm bài đã hết hạn. Câu trả lời của bạn vẫn còn: hãy bấm “Nộp bài” lần nữa.")
+            if expired
+            else _("Bài làm chưa nộp được. Vui lòng xem các câu được đánh dấu bên dưới.")
+        )
+        return _quiz_page(item, version, form, participant, status=400, notice=notice)
+    answers = {
+        q["id"]: list(_as_list(form[field_name(q["id"])].data)) for q in version.questions
+    }
+    try:
+        attempt, _created = participation.submit_attempt(
+            participation.Submission(
+                participant=participant,
+                version=version,
+                answers=answers,
+                token=form.submission_token.data,
+                poster_id=visitor.via_poster(),
+            )
+        )
+    except participation.NoAttemptsLeft:
+        return render_template("learn/no_attempts.html", quiz=item), 409
+    except scoring.InvalidAnswer:
+        abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
+    if attempt.participant_id != participant.id:
+        abort(409, description=_("Bài làm này đã được nộp từ một thiết bị khác."))
+    return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+@bp.get("/results/<public_id>")
+def result(public_id: str):
+    """The score, pass or not, and for each question the right answer and why."""
+    participant = visitor.load_participant()
+    attempt = Attempt.query.filter_by(public_id=public_id[:24]).first()
+    if attempt is None or participant is None or attempt.participant_id != participant.id:
+        abort(404)
+    review = catalog.review(attempt, current_language())
+    return render_template(
+        "learn/result.html",
+        attempt=attempt,
+        review=review,
+        attempts_left=participation.attempts_left(participant, attempt.quiz),
+    )
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """The language switch (a preference cookie, no server state)."""
+    response = redirect(visitor.safe_next(request.args.get("next"), url_for("learn.home")))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@bp.get("/media/<path:filename>")
+def media(filename: str):
+    """Lesson images and audio from the curriculum's media folder."""
+    folder = Path(current_app.config["CONTENT_DIR"]) / "media"
+    return send_from_directory(folder, filename, max_age=7 * 86400)
+
+
+@bp.after_request
+def _no_store_for_personal_pages(response):
+    """Learner pages are personal; never let a shared cache keep them."""
+    if request.endpoint in {"learn.result", "learn.quiz", "learn.identify"}:
+        response.headers["Cache-Control"] = "private, no-store"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return make_response(response)

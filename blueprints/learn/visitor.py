@@ -1,0 +1,58 @@
+"""Who is visiting: the participant cookie and the poster a visit came through."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, g, request, session
+
+from models import Participant
+from services import identity
+
+POSTER_KEY = "via_poster"
+CLASS_KEY = "join_class"
+
+
+def load_participant() -> Participant | None:
+    """The participant recognised by the cookie, cached for the request."""
+    if "participant" not in g:
+        cookie = current_app.config["PARTICIPANT_COOKIE"]
+        g.participant = identity.find_participant(request.cookies.get(cookie))
+        if g.participant is not None:
+            identity.touch(g.participant)
+    return g.participant
+
+
+def remember_participant(response, token: str) -> None:
+    """Put the participant token in a long-lived, HttpOnly cookie."""
+    config = current_app.config
+    response.set_cookie(
+        config["PARTICIPANT_COOKIE"],
+        token,
+        max_age=int(timedelta(days=config["PARTICIPANT_COOKIE_DAYS"]).total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=config["SESSION_COOKIE_SECURE"],
+    )
+
+
+def forget_participant(response) -> None:
+    """Drop the participant cookie ("this isn't me" on a shared phone)."""
+    response.delete_cookie(current_app.config["PARTICIPANT_COOKIE"])
+    session.pop(POSTER_KEY, None)
+    session.pop(CLASS_KEY, None)
+
+
+def via_poster() -> int | None:
+    """The poster this browser last arrived through, for attribution."""
+    value = session.get(POSTER_KEY)
+    return value if isinstance(value, int) else None
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only ever redirect inside the site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target

@@ -1,0 +1,51 @@
+"""`flask content check` and `flask content load`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+import database
+from services import content_loader
+
+content_cli = AppGroup("content", help="Validate and load the curriculum in quizzes/.")
+
+
+def _content_dir(path: str | None) -> Path:
+    return Path(path or current_app.config["CONTENT_DIR"])
+
+
+@content_cli.command("check")
+@click.option("--dir", "path", help="Folder of topic files (default: quizzes/).")
+def check_command(path):
+    """Validate every topic file; print errors naming file and field; exit 1 on any error."""
+    result = content_loader.check(_content_dir(path))
+    for error in result.errors:
+        click.echo(error, err=True)
+    if result.errors:
+        click.echo(f"{len(result.errors)} error(s); nothing is valid until they are fixed.", err=True)
+        sys.exit(1)
+    questions = sum(len(t.data["quiz"]["questions"]) for t in result.topics)
+    click.echo(f"OK: {len(result.topics)} topics, {questions} questions.")
+
+
+@content_cli.command("load")
+@click.option("--dir", "path", help="Folder of topic files (default: quizzes/).")
+def load_command(path):
+    """Load the curriculum idempotently; old quiz versions stay for the attempts that used them."""
+    try:
+        result = content_loader.load(_content_dir(path))
+    except content_loader.ContentError as exc:
+        database.rollback()
+        for error in exc.errors:
+            click.echo(error, err=True)
+        click.echo("Nothing was loaded: fix the errors above first.", err=True)
+        sys.exit(1)
+    database.commit()
+    click.echo(
+        f"Loaded: {len(result.created)} new, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged; new quiz versions: "
+        f"{', '.join(result.new_quiz_versions) or 'none'}."
+    )

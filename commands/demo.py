@@ -1,0 +1,22 @@
+"""`flask seed-demo`: a sample commune with villages, a school, classes and posters."""
+
+import datetime as dt
+
+import click
+from flask import current_app
+
+import database
+from services.demo import seed_demo
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Create sample data (marked "(mẫu)") so that there is something to click."""
+    result = seed_demo(dt.date.today().year)
+    database.commit()
+    base = current_app.config["BASE_URL"]
+    click.echo("Sample data created." if result.created else "Sample data already present.")
+    for unit in result.classes:
+        click.echo(f"  class  {base}/c/{unit.join_code}  {unit.name}")
+    for poster in result.posters:
+        click.echo(f"  poster {base}/p/{poster.code}  {poster.label}")

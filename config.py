@@ -1,0 +1,53 @@
+"""Settings read from the environment, with safe defaults for a first run."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production-ready defaults; every secret and location comes from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'lantoa.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/")
+    CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "quizzes"))
+
+    # Cookies: Secure when served over HTTPS (set COOKIE_SECURE=1 behind TLS).
+    SESSION_COOKIE_SECURE = _bool("COOKIE_SECURE", False)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PARTICIPANT_COOKIE = "lt_pid"
+    PARTICIPANT_COOKIE_DAYS = 730
+
+    # A quiz left open for an hour still submits: the form re-shows answers on an expired token.
+    WTF_CSRF_TIME_LIMIT = 3600
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("vi", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "image/svg+xml", "application/json"]
+    COMPRESS_MIN_SIZE = 256
+    COMPRESS_ALGORITHM = ["gzip"]
+    SEND_FILE_MAX_AGE_DEFAULT = 86400
+
+    # Version of the guardian-consent text shown to under-16s; bump when the wording changes.
+    CONSENT_TEXT_VERSION = "guardian-2026-11"
+    TESTING = False

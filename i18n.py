@@ -1,0 +1,35 @@
+"""Language choice: Vietnamese first, English second, by switch or by browser."""
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, get_locale
+
+from services.localize import localized
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The language switch wins; otherwise the browser's preference; otherwise Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages, default=languages[0])
+
+
+def current_language() -> str:
+    return str(get_locale() or "vi")
+
+
+def translated(item, key: str) -> str:
+    """Template helper: a lesson's or quiz's text in the current language."""
+    translations = getattr(item, "translations", None)
+    if translations is None and getattr(item, "lesson", None) is not None:
+        translations = item.lesson.translations
+    return localized(translations, key, getattr(item, key), current_language())
+
+
+def register_i18n(app: Flask, babel: Babel) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["translated"] = translated

@@ -1,0 +1,21 @@
+"""All models, imported here so that Alembic and the app see every table."""
+
+from models.content import Lesson, Quiz, QuizVersion
+from models.participation import Answer, Attempt, Visit
+from models.people import Consent, Participant
+from models.posters import Poster, Scan
+from models.units import Unit
+
+__all__ = [
+    "Answer",
+    "Attempt",
+    "Consent",
+    "Lesson",
+    "Participant",
+    "Poster",
+    "Quiz",
+    "QuizVersion",
+    "Scan",
+    "Unit",
+    "Visit",
+]

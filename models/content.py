@@ -1,0 +1,75 @@
+"""Lessons and quizzes loaded from the curriculum files, with versioned quiz definitions."""
+
+from extensions import db
+from models.base import utcnow
+
+
+class Lesson(db.Model):
+    """A short lesson; its slug is the topic id from the content file and never changes."""
+
+    __tablename__ = "lessons"
+
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(60), unique=True, nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    summary = db.Column(db.String(300), nullable=False)
+    topic = db.Column(db.String(120), nullable=False)
+    audience = db.Column(db.JSON, nullable=False, default=list)
+    minutes = db.Column(db.Integer, nullable=False)
+    body_markdown = db.Column(db.Text, nullable=False)
+    audio_path = db.Column(db.String(200))
+    sources = db.Column(db.JSON, nullable=False, default=list)
+    facts_checked = db.Column(db.Date)
+    translations = db.Column(db.JSON, nullable=False, default=dict)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    content_hash = db.Column(db.String(64), nullable=False)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    quiz = db.relationship("Quiz", back_populates="lesson", uselist=False)
+
+
+class Quiz(db.Model):
+    """A quiz; what it asks lives in its versions, so old attempts stay scorable."""
+
+    __tablename__ = "quizzes"
+
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(60), unique=True, nullable=False)
+    lesson_id = db.Column(db.Integer, db.ForeignKey("lessons.id"), unique=True)
+    title = db.Column(db.String(200), nullable=False)
+    training_for = db.Column(db.JSON, nullable=False, default=list)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+    lesson = db.relationship("Lesson", back_populates="quiz")
+    versions = db.relationship(
+        "QuizVersion", back_populates="quiz", order_by="QuizVersion.number"
+    )
+
+    @property
+    def current_version(self) -> "QuizVersion":
+        """The newest version: the one new attempts answer."""
+        return self.versions[-1]
+
+
+class QuizVersion(db.Model):
+    """One immutable definition of a quiz: questions, answer key, explanations and rules."""
+
+    __tablename__ = "quiz_versions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"), nullable=False)
+    number = db.Column(db.Integer, nullable=False)
+    content_hash = db.Column(db.String(64), nullable=False)
+    pass_mark = db.Column(db.Integer, nullable=False)
+    max_attempts = db.Column(db.Integer, nullable=False, default=0)
+    # {"questions": [...], "translations": {...}} exactly as validated from the file.
+    definition = db.Column(db.JSON, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    quiz = db.relationship("Quiz", back_populates="versions")
+
+    __table_args__ = (db.UniqueConstraint("quiz_id", "number"),)
+
+    @property
+    def questions(self) -> list[dict]:
+        return self.definition["questions"]

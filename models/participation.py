@@ -1,0 +1,79 @@
+"""What participants did: visits to lessons and quizzes, quiz attempts and their answers."""
+
+from extensions import db
+from models.base import utcnow
+
+VISIT_KINDS = ("lesson", "quiz")
+
+
+class Visit(db.Model):
+    """A participant opened a lesson or a quiz page (the "reached" indicator counts these)."""
+
+    __tablename__ = "visits"
+
+    id = db.Column(db.Integer, primary_key=True)
+    participant_id = db.Column(
+        db.Integer, db.ForeignKey("participants.id"), nullable=False, index=True
+    )
+    kind = db.Column(db.String(8), nullable=False)
+    lesson_id = db.Column(db.Integer, db.ForeignKey("lessons.id"))
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"))
+    poster_id = db.Column(db.Integer, db.ForeignKey("posters.id"), index=True)
+    # The participant's unit at the time, so indicators stay right if they move later.
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
+    visited_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+
+    __table_args__ = (
+        db.CheckConstraint("kind IN ('lesson','quiz')", name="kind"),
+        db.CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="one_item"),
+    )
+
+
+class Attempt(db.Model):
+    """One submitted quiz, scored on the server against the version the learner saw."""
+
+    __tablename__ = "attempts"
+
+    id = db.Column(db.Integer, primary_key=True)
+    # Random id for the result URL: results cannot be found by counting.
+    public_id = db.Column(db.String(24), unique=True, nullable=False)
+    participant_id = db.Column(
+        db.Integer, db.ForeignKey("participants.id"), nullable=False, index=True
+    )
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"), nullable=False, index=True)
+    quiz_version_id = db.Column(db.Integer, db.ForeignKey("quiz_versions.id"), nullable=False)
+    number = db.Column(db.Integer, nullable=False)
+    # One per rendered form: a double tap or a retried POST finds the attempt already there.
+    submission_token = db.Column(db.String(64), unique=True, nullable=False)
+    poster_id = db.Column(db.Integer, db.ForeignKey("posters.id"), index=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
+    correct_count = db.Column(db.Integer, nullable=False)
+    question_count = db.Column(db.Integer, nullable=False)
+    score_percent = db.Column(db.Integer, nullable=False)
+    passed = db.Column(db.Boolean, nullable=False)
+    submitted_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+
+    participant = db.relationship("Participant")
+    quiz = db.relationship("Quiz")
+    version = db.relationship("QuizVersion")
+    answers = db.relationship(
+        "Answer", back_populates="attempt", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+
+    __table_args__ = (db.UniqueConstraint("participant_id", "quiz_id", "number"),)
+
+
+class Answer(db.Model):
+    """The choices given to one question of an attempt, and whether they were right."""
+
+    __tablename__ = "answers"
+
+    id = db.Column(db.Integer, primary_key=True)
+    attempt_id = db.Column(db.Integer, db.ForeignKey("attempts.id"), nullable=False)
+    question_id = db.Column(db.String(60), nullable=False)
+    choice_ids = db.Column(db.JSON, nullable=False)
+    is_correct = db.Column(db.Boolean, nullable=False)
+
+    attempt = db.relationship("Attempt", back_populates="answers")
+
+    __table_args__ = (db.UniqueConstraint("attempt_id", "question_id"),)

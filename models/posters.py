@@ -1,0 +1,41 @@
+"""Posters (printed QR codes with permanent short links) and the scans they receive."""
+
+from extensions import db
+from models.base import utcnow
+
+
+class Poster(db.Model):
+    """A printed QR code placed somewhere (a unit) that leads to a lesson or a quiz."""
+
+    __tablename__ = "posters"
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(8), unique=True, nullable=False)
+    label = db.Column(db.String(200), nullable=False)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
+    lesson_id = db.Column(db.Integer, db.ForeignKey("lessons.id"))
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"))
+    is_sample = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    unit = db.relationship("Unit")
+    lesson = db.relationship("Lesson")
+    quiz = db.relationship("Quiz")
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "(lesson_id IS NULL) <> (quiz_id IS NULL)", name="exactly_one_target"
+        ),
+    )
+
+
+class Scan(db.Model):
+    """One opening of a poster's short link, attributed to the poster and its placement."""
+
+    __tablename__ = "scans"
+
+    id = db.Column(db.Integer, primary_key=True)
+    poster_id = db.Column(db.Integer, db.ForeignKey("posters.id"), nullable=False, index=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
+    participant_id = db.Column(db.Integer, db.ForeignKey("participants.id"), index=True)
+    scanned_at = db.Column(db.DateTime, nullable=False, default=utcnow)

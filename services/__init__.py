@@ -1,0 +1,1 @@
+"""Domain code: knows nothing of Flask's request; adds and flushes, never commits."""

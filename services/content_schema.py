@@ -1,0 +1,261 @@
+"""Validation of curriculum files: every error names the file and the field."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.people import ROLES
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+QUESTION_TYPES = ("single", "multiple", "true_false")
+TRANSLATION_LANGUAGES = ("en", "tay", "nun")
+MIN_QUESTIONS, MAX_QUESTIONS = 4, 8
+MIN_CHOICES, MAX_CHOICES = 2, 6
+MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".mp3", ".m4a", ".ogg"}
+
+TOPIC_KEYS = {
+    "kind", "id", "title", "summary", "topic", "audience", "minutes", "facts_checked",
+    "sources", "lesson", "quiz", "translations",
+}  # fmt: skip
+LESSON_KEYS = {"body", "audio"}
+QUIZ_KEYS = {"pass_mark", "max_attempts", "training_for", "questions"}
+QUESTION_KEYS = {"id", "type", "text", "choices", "answer", "explanation"}
+CHOICE_KEYS = {"id", "text"}
+TRANSLATION_KEYS = {"title", "summary", "lesson", "questions"}
+QUESTION_TRANSLATION_KEYS = {"text", "choices", "explanation"}
+MEDIA_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+
+
+@dataclass
+class Report:
+    """Errors found in one file, each as 'file: field: message'."""
+
+    path: str
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, where: str, message: str) -> None:
+        self.errors.append(f"{self.path}: {where}: {message}" if where else f"{self.path}: {message}")
+
+
+def _text(report: Report, data: dict, key: str, where: str, max_len: int, required=True):
+    value = data.get(key)
+    if value is None:
+        if required:
+            report.add(f"{where}{key}", "is required")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        report.add(f"{where}{key}", "must be non-empty text")
+        return None
+    if len(value) > max_len:
+        report.add(f"{where}{key}", f"is longer than {max_len} characters")
+    return value
+
+
+def _unknown_keys(report: Report, data: dict, allowed: set, where: str) -> None:
+    for key in sorted(set(data) - allowed, key=str):
+        report.add(f"{where}{key}", "unknown key")
+
+
+def _int(report: Report, data: dict, key: str, where: str, low: int, high: int):
+    value = data.get(key)
+    if value is None:
+        report.add(f"{where}{key}", "is required")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        report.add(f"{where}{key}", f"must be a whole number from {low} to {high}")
+        return None
+    return value
+
+
+def _roles(report: Report, data: dict, key: str, where: str, required: bool) -> None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            report.add(f"{where}{key}", "is required")
+        return
+    if not isinstance(value, list) or not value:
+        report.add(f"{where}{key}", f"must be a non-empty list of roles ({', '.join(ROLES)})")
+        return
+    for i, role in enumerate(value):
+        if role not in ROLES:
+            report.add(f"{where}{key}[{i}]", f"{role!r} is not a role ({', '.join(ROLES)})")
+
+
+def _media(report: Report, value: str, where: str, media_dir: Path) -> None:
+    if not value.startswith("media/") or ".." in Path(value).parts or "\\" in value:
+        report.add(where, f"{value!r} must be a path inside media/")
+        return
+    if Path(value).suffix.lower() not in MEDIA_SUFFIXES:
+        report.add(where, f"{value!r} is not an allowed media type")
+        return
+    if not (media_dir / value.removeprefix("media/")).is_file():
+        report.add(where, f"{value!r} does not exist in quizzes/media")
+
+
+def _question(report: Report, q, where: str, seen_ids: set) -> None:
+    if not isinstance(q, dict):
+        report.add(where, "must be a mapping with id, type, text, answer, explanation")
+        return
+    _unknown_keys(report, q, QUESTION_KEYS, f"{where}.")
+    qid = q.get("id")
+    if not isinstance(qid, str) or not SLUG.match(qid):
+        report.add(f"{where}.id", "must be a slug (a-z, 0-9, -)")
+    elif qid in seen_ids:
+        report.add(f"{where}.id", f"duplicate question id {qid!r}")
+    else:
+        seen_ids.add(qid)
+    _text(report, q, "text", f"{where}.", 500)
+    _text(report, q, "explanation", f"{where}.", 1000)
+    qtype = q.get("type")
+    if qtype not in QUESTION_TYPES:
+        report.add(f"{where}.type", f"must be one of {', '.join(QUESTION_TYPES)}")
+        return
+    answer = q.get("answer")
+    if qtype == "true_false":
+        if "choices" in q:
+            report.add(f"{where}.choices", "a true_false question has no choices")
+        if not isinstance(answer, bool):
+            report.add(f"{where}.answer", "must be true or false")
+        return
+    choices = q.get("choices")
+    if not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+        report.add(f"{where}.choices", f"must be a list of {MIN_CHOICES}–{MAX_CHOICES} choices")
+        return
+    ids = []
+    for j, choice in enumerate(choices):
+        cwhere = f"{where}.choices[{j}]"
+        if not isinstance(choice, dict):
+            report.add(cwhere, "must be a mapping with id and text")
+            continue
+        _unknown_keys(report, choice, CHOICE_KEYS, f"{cwhere}.")
+        cid = choice.get("id")
+        if not isinstance(cid, str) or not SLUG.match(cid):
+            report.add(f"{cwhere}.id", "must be a slug (a-z, 0-9, -)")
+        elif cid in ids:
+            report.add(f"{cwhere}.id", f"duplicate choice id {cid!r}")
+        else:
+            ids.append(cid)
+        _text(report, choice, "text", f"{cwhere}.", 300)
+    listed = ", ".join(ids)
+    if qtype == "single":
+        if isinstance(answer, list):
+            report.add(f"{where}.answer", "a single-choice answer is one choice id, not a list")
+        elif answer not in ids:
+            report.add(f"{where}.answer", f"{answer!r} is not one of the choices ({listed})")
+    else:
+        if not isinstance(answer, list) or not answer:
+            report.add(f"{where}.answer", "a multiple-choice answer is a non-empty list")
+            return
+        for k, a in enumerate(answer):
+            if a not in ids:
+                report.add(f"{where}.answer[{k}]", f"{a!r} is not one of the choices ({listed})")
+        if len(set(map(str, answer))) != len(answer):
+            report.add(f"{where}.answer", "lists a choice twice")
+
+
+def _quiz(report: Report, quiz) -> list[dict]:
+    if not isinstance(quiz, dict):
+        report.add("quiz", "must be a mapping")
+        return []
+    _unknown_keys(report, quiz, QUIZ_KEYS, "quiz.")
+    _int(report, quiz, "pass_mark", "quiz.", 1, 100)
+    _int(report, quiz, "max_attempts", "quiz.", 0, 100)
+    _roles(report, quiz, "training_for", "quiz.", required=False)
+    questions = quiz.get("questions")
+    if not isinstance(questions, list):
+        report.add("quiz.questions", "is required and must be a list")
+        return []
+    if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS:
+        report.add("quiz.questions", f"must have {MIN_QUESTIONS}–{MAX_QUESTIONS} questions")
+    seen: set = set()
+    for i, q in enumerate(questions):
+        _question(report, q, f"quiz.questions[{i}]", seen)
+    return [q for q in questions if isinstance(q, dict)]
+
+
+def _translations(report: Report, translations, questions: list[dict]) -> None:
+    if not isinstance(translations, dict):
+        report.add("translations", "must be a mapping of language code to texts")
+        return
+    by_id = {q.get("id"): q for q in questions}
+    for lang, texts in translations.items():
+        where = f"translations.{lang}"
+        if lang not in TRANSLATION_LANGUAGES:
+            report.add(where, f"unknown language (use {', '.join(TRANSLATION_LANGUAGES)})")
+            continue
+        if not isinstance(texts, dict):
+            report.add(where, "must be a mapping")
+            continue
+        _unknown_keys(report, texts, TRANSLATION_KEYS, f"{where}.")
+        for key in ("title", "summary"):
+            _text(report, texts, key, f"{where}.", 300, required=False)
+        lesson = texts.get("lesson")
+        if lesson is not None:
+            if not isinstance(lesson, dict):
+                report.add(f"{where}.lesson", "must be a mapping with body")
+            else:
+                _unknown_keys(report, lesson, {"body"}, f"{where}.lesson.")
+                _text(report, lesson, "body", f"{where}.lesson.", 20000)
+        qtexts = texts.get("questions") or {}
+        if not isinstance(qtexts, dict):
+            report.add(f"{where}.questions", "must be a mapping of question id to texts")
+            continue
+        for qid, qt in qtexts.items():
+            qwhere = f"{where}.questions.{qid}"
+            if qid not in by_id:
+                report.add(qwhere, "names a question the quiz does not have")
+                continue
+            if not isinstance(qt, dict):
+                report.add(qwhere, "must be a mapping")
+                continue
+            _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
+            choice_ids = {c.get("id") for c in by_id[qid].get("choices") or [] if isinstance(c, dict)}
+            for cid in (qt.get("choices") or {}) if isinstance(qt.get("choices"), dict) else ():
+                if cid not in choice_ids:
+                    report.add(f"{qwhere}.choices.{cid}", "names a choice the question does not have")
+
+
+def validate_topic(data, path: str, media_dir: Path) -> list[str]:
+    """All errors in one parsed topic file (an empty list means it is valid)."""
+    report = Report(path)
+    if not isinstance(data, dict):
+        report.add("", "the file must be a YAML mapping (key: value)")
+        return report.errors
+    if data.get("kind") != "topic":
+        report.add("kind", "must be 'topic'")
+    _unknown_keys(report, data, TOPIC_KEYS, "")
+    tid = data.get("id")
+    if not isinstance(tid, str) or not SLUG.match(tid):
+        report.add("id", "is required and must be a slug (a-z, 0-9, -), 1–60 characters")
+    _text(report, data, "title", "", 120)
+    _text(report, data, "summary", "", 200)
+    _text(report, data, "topic", "", 120)
+    _roles(report, data, "audience", "", required=True)
+    _int(report, data, "minutes", "", 1, 30)
+    if not isinstance(data.get("facts_checked"), dt.date):
+        report.add("facts_checked", "is required, as a date YYYY-MM-DD")
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources:
+        report.add("sources", "must list at least one source")
+    else:
+        for i, source in enumerate(sources):
+            if not isinstance(source, str) or not source.strip():
+                report.add(f"sources[{i}]", "must be non-empty text")
+    lesson = data.get("lesson")
+    if not isinstance(lesson, dict):
+        report.add("lesson", "is required and must be a mapping with body")
+    else:
+        _unknown_keys(report, lesson, LESSON_KEYS, "lesson.")
+        body = _text(report, lesson, "body", "lesson.", 20000)
+        for src in MEDIA_IMAGE.findall(body or ""):
+            _media(report, src, "lesson.body", media_dir)
+        if lesson.get("audio") is not None:
+            if not isinstance(lesson["audio"], str):
+                report.add("lesson.audio", "must be a path inside media/")
+            else:
+                _media(report, lesson["audio"], "lesson.audio", media_dir)
+    questions = _quiz(report, data.get("quiz"))
+    if "translations" in data:
+        _translations(report, data["translations"], questions)
+    return report.errors

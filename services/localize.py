@@ -1,0 +1,27 @@
+"""Content texts in the learner's language, falling back to the Vietnamese original."""
+
+
+def localized(translations: dict | None, key: str, default: str, lang: str) -> str:
+    """A translated content text (title, summary, lesson body) or the original."""
+    if lang == "vi" or not translations:
+        return default
+    value = (translations.get(lang) or {}).get(key)
+    if isinstance(value, dict):
+        value = value.get("body")
+    return value or default
+
+
+def localized_question(definition: dict, question: dict, lang: str) -> dict:
+    """Question text, choice texts and explanation in `lang`, where translated."""
+    texts = {}
+    if lang != "vi":
+        texts = ((definition.get("translations") or {}).get(lang) or {}).get("questions", {})
+        texts = texts.get(question["id"]) or {}
+    choice_texts = texts.get("choices") or {}
+    return {
+        "text": texts.get("text") or question["text"],
+        "explanation": texts.get("explanation") or question["explanation"],
+        "choices": {
+            c["id"]: choice_texts.get(c["id"]) or c["text"] for c in question.get("choices", [])
+        },
+    }

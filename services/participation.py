@@ -1,0 +1,129 @@
+"""Recording participation: scans, visits and quiz attempts (idempotent submits)."""
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Visit
+from services import codes, scoring
+
+
+def find_poster(raw_code: str) -> Poster | None:
+    """The poster behind a typed or scanned short code, tolerant of case and misreadings."""
+    code = codes.normalize_short(raw_code)
+    return Poster.query.filter_by(code=code).one_or_none() if code else None
+
+
+def record_scan(poster: Poster, participant: Participant | None) -> Scan:
+    """Count one opening of a poster's link for the poster and its placement."""
+    scan = Scan(
+        poster_id=poster.id,
+        unit_id=poster.unit_id,
+        participant_id=participant.id if participant else None,
+    )
+    db.session.add(scan)
+    return scan
+
+
+def record_visit(participant: Participant, item, poster_id: int | None) -> Visit:
+    """Record that a participant opened a lesson or a quiz page."""
+    kind = "quiz" if isinstance(item, Quiz) else "lesson"
+    visit = Visit(
+        participant_id=participant.id,
+        kind=kind,
+        lesson_id=item.id if kind == "lesson" else None,
+        quiz_id=item.id if kind == "quiz" else None,
+        poster_id=poster_id,
+        unit_id=participant.unit_id,
+    )
+    db.session.add(visit)
+    return visit
+
+
+def attempts_used(participant: Participant, quiz: Quiz) -> int:
+    return db.session.scalar(
+        select(func.count(Attempt.id)).where(
+            Attempt.participant_id == participant.id, Attempt.quiz_id == quiz.id
+        )
+    )
+
+
+def attempts_left(participant: Participant, quiz: Quiz) -> int | None:
+    """How many more attempts the quiz's rule allows (None: unlimited)."""
+    limit = quiz.current_version.max_attempts
+    if not limit:
+        return None
+    return max(0, limit - attempts_used(participant, quiz))
+
+
+def new_submission_token() -> str:
+    """A fresh idempotency token for one rendering of a quiz form."""
+    return secrets.token_urlsafe(24)
+
+
+def find_attempt_by_token(token: str) -> Attempt | None:
+    return Attempt.query.filter_by(submission_token=token).one_or_none()
+
+
+class NoAttemptsLeft(Exception):
+    """The quiz's retry rule does not allow another attempt."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    participant: Participant
+    version: QuizVersion
+    answers: dict[str, list[str]]
+    token: str
+    poster_id: int | None
+
+
+def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
+    """Score and record an attempt once per submission token.
+
+    Returns (attempt, created). Replaying the same token returns the first attempt. Races are
+    settled by unique constraints (token; participant+quiz+number), never by luck.
+    Raises scoring.InvalidAnswer for tampered answers and NoAttemptsLeft past the retry rule.
+    """
+    existing = find_attempt_by_token(sub.token)
+    if existing is not None:
+        return existing, False
+    version = sub.version
+    result = scoring.score(version.questions, sub.answers, version.pass_mark)
+    for _ in range(3):
+        used = attempts_used(sub.participant, version.quiz)
+        if version.max_attempts and used >= version.max_attempts:
+            raise NoAttemptsLeft()
+        attempt = Attempt(
+            public_id=secrets.token_urlsafe(12),
+            participant_id=sub.participant.id,
+            quiz_id=version.quiz_id,
+            quiz_version_id=version.id,
+            number=used + 1,
+            submission_token=sub.token,
+            poster_id=sub.poster_id,
+            unit_id=sub.participant.unit_id,
+            correct_count=result.correct_count,
+            question_count=result.question_count,
+            score_percent=result.percent,
+            passed=result.passed,
+            answers=[
+                Answer(question_id=r.question_id, choice_ids=list(r.chosen), is_correct=r.is_correct)
+                for r in result.results
+            ],
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(attempt)
+        except IntegrityError:
+            # Another request won the race: either with this very token (a double tap) or
+            # with the same attempt number (two tabs). Re-read and decide again.
+            existing = find_attempt_by_token(sub.token)
+            if existing is not None:
+                return existing, False
+            continue
+        return attempt, True
+    raise NoAttemptsLeft()

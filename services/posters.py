@@ -1,0 +1,31 @@
+"""Creating posters with unique permanent short codes."""
+
+from extensions import db
+from models import Lesson, Poster, Quiz, Unit
+from services import codes
+
+POSTER_CODE_LENGTH = 7  # 35 random bits: unguessable enough for a printed link
+
+
+def unique_code(model, column: str, length: int) -> str:
+    """A fresh random code not yet used in `model.column` (collisions are retried)."""
+    for _ in range(20):
+        code = codes.generate(length)
+        if not db.session.query(model).filter(getattr(model, column) == code).first():
+            return code
+    raise RuntimeError("could not find a free code")  # 2^35 space: never in practice
+
+
+def create_poster(label: str, unit: Unit, target: Lesson | Quiz, sample: bool = False) -> Poster:
+    """A poster for a lesson or a quiz, placed at a unit."""
+    poster = Poster(
+        code=unique_code(Poster, "code", POSTER_CODE_LENGTH),
+        label=label,
+        unit=unit,
+        lesson=target if isinstance(target, Lesson) else None,
+        quiz=target if isinstance(target, Quiz) else None,
+        is_sample=sample,
+    )
+    db.session.add(poster)
+    db.session.flush()
+    return poster
