@@ -53,10 +53,7 @@ class IdentityForm(FlaskForm):
         ],
     )
     role = RadioField(
-        _l("Bạn là"),
-        choices=list(ROLE_LABELS.items()),
-        validators=[InputRequired(_l("Vui lòng chọn bạn là ai."))],
-        validate_choice=False,
+        _l("Bạn là"), choices=list(ROLE_LABELS.items()), validate_choice=False
     )
     unit_id = SelectField(
         _l("Thôn, cơ quan hoặc nơi làm việc"),
@@ -76,7 +73,10 @@ class IdentityForm(FlaskForm):
     next = HiddenField()
 
     def validate_role(self, field):
-        _choice_in_list(self, field)
+        if self.fixed_unit is None:
+            if not field.data:
+                raise ValidationError(_l("Vui lòng chọn bạn là ai."))
+            _choice_in_list(self, field)
 
     def validate_age_band(self, field):
         _choice_in_list(self, field)
