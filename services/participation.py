@@ -1,5 +1,8 @@
 """Recording participation: scans, visits and quiz attempts (idempotent submits)."""
 
+import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -51,6 +54,14 @@ def attempts_used(participant: Participant, quiz: Quiz) -> int:
     )
 
 
+def last_attempt(participant: Participant, quiz: Quiz) -> Attempt | None:
+    return (
+        Attempt.query.filter_by(participant_id=participant.id, quiz_id=quiz.id)
+        .order_by(Attempt.number.desc())
+        .first()
+    )
+
+
 def attempts_left(participant: Participant, quiz: Quiz) -> int | None:
     """How many more attempts the quiz's rule allows (None: unlimited)."""
     limit = quiz.current_version.max_attempts
@@ -59,9 +70,16 @@ def attempts_left(participant: Participant, quiz: Quiz) -> int | None:
     return max(0, limit - attempts_used(participant, quiz))
 
 
-def new_submission_token() -> str:
-    """A fresh idempotency token for one rendering of a quiz form."""
-    return secrets.token_urlsafe(24)
+def submission_token(secret: str, participant: Participant, quiz: Quiz, number: int) -> str:
+    """The idempotency token of a participant's attempt number `number` at a quiz.
+
+    Derived, not random: every rendering of the form for the same attempt (a refresh, the back
+    button, a second tab) carries the same token, so however often it is sent, one attempt
+    is recorded.
+    """
+    message = f"attempt:{participant.id}:{quiz.id}:{number}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
 def find_attempt_by_token(token: str) -> Attempt | None:

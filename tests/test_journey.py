@@ -3,6 +3,7 @@
 import re
 
 from extensions import db
+from conftest import hidden
 from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
 from models import Attempt, Consent, Participant, Scan, Visit
 
@@ -68,8 +69,8 @@ def test_answer_key_never_reaches_the_browser(client, content, identify):
 
 def test_retry_rule_limits_attempts(client, content, identify):
     identify(client, role="official", unit="agency")
-    for _ in range(2):
-        html = client.get("/quizzes/gioi-han").get_data(as_text=True)
+    for number in (1, 2):
+        html = client.get(f"/quizzes/gioi-han?lan={number}").get_data(as_text=True)
         data = answer_form(html, {"q1": "true", "q2": "true", "q3": "true", "q4": "true"})
         assert client.post("/quizzes/gioi-han", data=data).status_code == 303
     page = client.get("/quizzes/gioi-han")
@@ -81,8 +82,8 @@ def test_retry_rule_limits_attempts(client, content, identify):
 
 def test_unlimited_retries_record_numbered_attempts(app, client, content, identify):
     identify(client)
-    for _ in range(3):
-        html = client.get("/quizzes/an-toan").get_data(as_text=True)
+    for number in (1, 2, 3):
+        html = client.get(f"/quizzes/an-toan?lan={number}").get_data(as_text=True)
         client.post("/quizzes/an-toan", data=answer_form(html, HALF_RIGHT))
     with app.app_context():
         assert [a.number for a in Attempt.query.order_by(Attempt.number)] == [1, 2, 3]
@@ -129,6 +130,20 @@ def test_participant_cookie_is_long_lived_and_http_only(client, content, identif
     cookie = response.headers["Set-Cookie"]
     assert "lt_pid=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Max-Age=63072000" in cookie
+
+
+def test_back_button_after_submit_offers_result_not_a_new_attempt(app, client, content, identify):
+    identify(client)
+    html = client.get("/quizzes/an-toan").get_data(as_text=True)
+    client.post("/quizzes/an-toan", data=answer_form(html, HALF_RIGHT))
+    again = client.get("/quizzes/an-toan").get_data(as_text=True)
+    assert "Bạn đã nộp bài lần 1" in again and 'name="submission_token"' not in again
+    assert "?lan=2" in again
+    # Every rendering of the form for one attempt carries the same idempotency token.
+    first = client.get("/quizzes/an-toan?lan=2").get_data(as_text=True)
+    second = client.get("/quizzes/an-toan?lan=2").get_data(as_text=True)
+    assert hidden(first, "submission_token") == hidden(second, "submission_token")
+    assert hidden(first, "submission_token") != hidden(html, "submission_token")
 
 
 def test_someone_elses_result_is_not_shown(app, client, content, identify):

@@ -187,12 +187,22 @@ def quiz(slug: str):
         return _identify_first()
     lang = current_language()
     if request.method == "GET":
-        if participation.attempts_left(participant, item) == 0:
+        used = participation.attempts_used(participant, item)
+        left = participation.attempts_left(participant, item)
+        if left == 0:
             return render_template("learn/no_attempts.html", quiz=item), 200
+        number = used + 1
+        if used and request.args.get("lan") != str(number):
+            # Back button or a bookmark after submitting: offer the result, not a new attempt.
+            return render_template(
+                "learn/quiz_done.html", quiz=item, last=participation.last_attempt(participant, item),
+                number=number, attempts_left=left,
+            )
         version = item.current_version
-        form = quiz_form_class(version.definition, lang)(
-            submission_token=participation.new_submission_token()
+        token = participation.submission_token(
+            current_app.config["SECRET_KEY"], participant, item, number
         )
+        form = quiz_form_class(version.definition, lang)(submission_token=token)
         participation.record_visit(participant, item, visitor.via_poster())
         return _quiz_page(item, version, form, participant)
 
@@ -269,8 +279,14 @@ def media(filename: str):
 
 @bp.after_request
 def _no_store_for_personal_pages(response):
-    """Learner pages are personal; never let a shared cache keep them."""
-    if request.endpoint in {"learn.result", "learn.quiz", "learn.identify"}:
+    """Learner pages are personal; never let a shared cache keep them.
+
+    The quiz form is "no-cache" rather than "no-store" so that the back button restores the
+    form already submitted, with its idempotency token, instead of fetching a fresh one.
+    """
+    if request.endpoint == "learn.quiz":
+        response.headers["Cache-Control"] = "private, no-cache"
+    elif request.endpoint in {"learn.result", "learn.identify"}:
         response.headers["Cache-Control"] = "private, no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
