@@ -25,7 +25,9 @@ def check_command(path):
     for error in result.errors:
         click.echo(error, err=True)
     if result.errors:
-        click.echo(f"{len(result.errors)} error(s); nothing is valid until they are fixed.", err=True)
+        click.echo(
+            f"{len(result.errors)} error(s); nothing is valid until they are fixed.", err=True
+        )
         sys.exit(1)
     questions = sum(len(t.data["quiz"]["questions"]) for t in result.topics)
     click.echo(f"OK: {len(result.topics)} topics, {questions} questions.")

@@ -41,9 +41,7 @@ class Quiz(db.Model):
     position = db.Column(db.Integer, nullable=False, default=0)
 
     lesson = db.relationship("Lesson", back_populates="quiz")
-    versions = db.relationship(
-        "QuizVersion", back_populates="quiz", order_by="QuizVersion.number"
-    )
+    versions = db.relationship("QuizVersion", back_populates="quiz", order_by="QuizVersion.number")
 
     @property
     def current_version(self) -> "QuizVersion":

@@ -23,9 +23,7 @@ class Poster(db.Model):
     quiz = db.relationship("Quiz")
 
     __table_args__ = (
-        db.CheckConstraint(
-            "(lesson_id IS NULL) <> (quiz_id IS NULL)", name="exactly_one_target"
-        ),
+        db.CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="exactly_one_target"),
     )
 
 

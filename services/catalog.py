@@ -61,11 +61,7 @@ def find_class(raw_code: str) -> Unit | None:
 def selectable_units() -> list[Unit]:
     """Places a participant can say they belong to (classes are joined by code instead)."""
     order = db.case({kind: i for i, kind in enumerate(SELECTABLE_KINDS)}, value=Unit.kind)
-    return (
-        Unit.query.filter(Unit.kind.in_(SELECTABLE_KINDS))
-        .order_by(order, Unit.name)
-        .all()
-    )
+    return Unit.query.filter(Unit.kind.in_(SELECTABLE_KINDS)).order_by(order, Unit.name).all()
 
 
 def poster_placement(poster_id: int | None) -> Unit | None:

@@ -35,7 +35,9 @@ class Report:
     errors: list[str] = field(default_factory=list)
 
     def add(self, where: str, message: str) -> None:
-        self.errors.append(f"{self.path}: {where}: {message}" if where else f"{self.path}: {message}")
+        self.errors.append(
+            f"{self.path}: {where}: {message}" if where else f"{self.path}: {message}"
+        )
 
 
 def _text(report: Report, data: dict, key: str, where: str, max_len: int, required=True):
@@ -210,10 +212,14 @@ def _translations(report: Report, translations, questions: list[dict]) -> None:
                 report.add(qwhere, "must be a mapping")
                 continue
             _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
-            choice_ids = {c.get("id") for c in by_id[qid].get("choices") or [] if isinstance(c, dict)}
+            choice_ids = {
+                c.get("id") for c in by_id[qid].get("choices") or [] if isinstance(c, dict)
+            }
             for cid in (qt.get("choices") or {}) if isinstance(qt.get("choices"), dict) else ():
                 if cid not in choice_ids:
-                    report.add(f"{qwhere}.choices.{cid}", "names a choice the question does not have")
+                    report.add(
+                        f"{qwhere}.choices.{cid}", "names a choice the question does not have"
+                    )
 
 
 def validate_topic(data, path: str, media_dir: Path) -> list[str]:

@@ -7,7 +7,12 @@ from services.posters import create_poster
 from services.units import create_unit
 
 SAMPLE = "(mẫu)"
-VILLAGES = [("Thôn Nà Pàn", 420), ("Thôn Khòn Chả", 360), ("Thôn Bản Mới", 510), ("Thôn Pò Háng", 280)]
+VILLAGES = [
+    ("Thôn Nà Pàn", 420),
+    ("Thôn Khòn Chả", 360),
+    ("Thôn Bản Mới", 510),
+    ("Thôn Pò Háng", 280),
+]
 CLASSES = [("Lớp 6A", 6, 35), ("Lớp 7A", 7, 38), ("Lớp 8A", 8, 36), ("Lớp 9A", 9, 34)]
 POSTER_LESSONS = ("nghi-quyet-57", "nhan-dien-lua-dao", "thanh-toan-khong-tien-mat")
 
@@ -41,8 +46,16 @@ def seed_demo(year: int) -> DemoResult:
         create_unit("class", f"{name} {SAMPLE}", school, target_population=pop, **common)
         for name, _grade, pop in CLASSES
     ]
-    agency = create_unit("agency", f"UBND xã Hoàng Văn Thụ {SAMPLE}", commune, target_population=45, **common)
-    create_unit("enterprise", f"HTX Nông sản Hoàng Văn Thụ {SAMPLE}", commune, target_population=30, **common)
+    agency = create_unit(
+        "agency", f"UBND xã Hoàng Văn Thụ {SAMPLE}", commune, target_population=45, **common
+    )
+    create_unit(
+        "enterprise",
+        f"HTX Nông sản Hoàng Văn Thụ {SAMPLE}",
+        commune,
+        target_population=30,
+        **common,
+    )
     posters = []
     lessons = {lesson.slug: lesson for lesson in Lesson.query.all()}
     for slug in POSTER_LESSONS:
@@ -53,5 +66,7 @@ def seed_demo(year: int) -> DemoResult:
             label = f"{lesson.title} — Nhà văn hóa {village.name}"
             posters.append(create_poster(label, village, lesson, sample=True))
         if lesson.quiz is not None:
-            posters.append(create_poster(f"{lesson.title} — {agency.name}", agency, lesson.quiz, sample=True))
+            posters.append(
+                create_poster(f"{lesson.title} — {agency.name}", agency, lesson.quiz, sample=True)
+            )
     return DemoResult(created=True, posters=posters, classes=classes)

@@ -129,7 +129,9 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
             score_percent=result.percent,
             passed=result.passed,
             answers=[
-                Answer(question_id=r.question_id, choice_ids=list(r.chosen), is_correct=r.is_correct)
+                Answer(
+                    question_id=r.question_id, choice_ids=list(r.chosen), is_correct=r.is_correct
+                )
                 for r in result.results
             ],
         )

@@ -2,9 +2,10 @@
 
 import re
 
-from extensions import db
 from conftest import hidden
 from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
+
+from extensions import db
 from models import Attempt, Consent, Participant, Scan, Visit
 
 

@@ -68,4 +68,3 @@ def register_error_handlers(app: Flask) -> None:
         database.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return _page(500)
-

@@ -13,9 +13,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from services.localize import localized_question
 from models.people import UNDER_16
 from services.identity import NAME_MAX
+from services.localize import localized_question
 from services.scoring import TRUE_FALSE_CHOICES
 
 ROLE_LABELS = {
@@ -52,9 +52,7 @@ class IdentityForm(FlaskForm):
             Length(max=NAME_MAX, message=_l("Tên dài quá %(max)d ký tự.", max=NAME_MAX)),
         ],
     )
-    role = RadioField(
-        _l("Bạn là"), choices=list(ROLE_LABELS.items()), validate_choice=False
-    )
+    role = RadioField(_l("Bạn là"), choices=list(ROLE_LABELS.items()), validate_choice=False)
     unit_id = SelectField(
         _l("Thôn, cơ quan hoặc nơi làm việc"),
         coerce=str,

@@ -16,9 +16,8 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from blueprints.learn import bp
-from blueprints.learn import visitor
-from blueprints.learn.forms import IdentityForm, quiz_form_class, unit_choices, field_name
+from blueprints.learn import bp, visitor
+from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class, unit_choices
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, Unit
@@ -195,8 +194,11 @@ def quiz(slug: str):
         if used and request.args.get("lan") != str(number):
             # Back button or a bookmark after submitting: offer the result, not a new attempt.
             return render_template(
-                "learn/quiz_done.html", quiz=item, last=participation.last_attempt(participant, item),
-                number=number, attempts_left=left,
+                "learn/quiz_done.html",
+                quiz=item,
+                last=participation.last_attempt(participant, item),
+                number=number,
+                attempts_left=left,
             )
         version = item.current_version
         token = participation.submission_token(
@@ -219,9 +221,7 @@ def quiz(slug: str):
             else _("Bài làm chưa nộp được. Vui lòng xem các câu được đánh dấu bên dưới.")
         )
         return _quiz_page(item, version, form, participant, status=400, notice=notice)
-    answers = {
-        q["id"]: list(_as_list(form[field_name(q["id"])].data)) for q in version.questions
-    }
+    answers = {q["id"]: list(_as_list(form[field_name(q["id"])].data)) for q in version.questions}
     try:
         attempt, _created = participation.submit_attempt(
             participation.Submission(
