@@ -3,8 +3,10 @@
 from flask import Flask
 
 import models  # noqa: F401  (registers every table with SQLAlchemy)
+from blueprints.certificates import bp as certificates_bp
 from blueprints.errors import register_error_handlers
 from blueprints.learn import bp as learn_bp
+from blueprints.posters import bp as posters_bp
 from commands import register_commands
 from config import Config
 from database import configure_engine
@@ -30,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
         configure_engine(db.engine)
 
     app.register_blueprint(learn_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(posters_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

@@ -50,4 +50,13 @@ class Config:
 
     # Version of the guardian-consent text shown to under-16s; bump when the wording changes.
     CONSENT_TEXT_VERSION = "guardian-2026-11"
+    # Who issues certificates; printed on them.
+    ISSUER_NAME = os.environ.get("ISSUER_NAME", "Ủy ban nhân dân xã Hoàng Văn Thụ")
+    ISSUER_PARENT = os.environ.get("ISSUER_PARENT", "Tỉnh Lạng Sơn")
+    ISSUER_PLACE = os.environ.get("ISSUER_PLACE", "Hoàng Văn Thụ")
+    CERTIFICATE_SIGNER_TITLE = os.environ.get("CERTIFICATE_SIGNER_TITLE", "TM. ỦY BAN NHÂN DÂN")
+    CERTIFICATE_SIGNER_NAME = os.environ.get("CERTIFICATE_SIGNER_NAME", "")
+    CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "HVT")
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
     TESTING = False
+

@@ -1,11 +1,15 @@
-"""`flask` CLI commands: content, demo data (database setup is `flask db upgrade`)."""
+"""`flask` CLI commands: content, demo data, posters, certificates (schema: `flask db upgrade`)."""
 
 from flask import Flask
 
+from commands.certificates import certificates_cli
 from commands.content import content_cli
 from commands.demo import seed_demo_command
+from commands.posters import posters_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(posters_cli)
+    app.cli.add_command(certificates_cli)

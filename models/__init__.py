@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from models.certificates import Certificate
 from models.content import Lesson, Quiz, QuizVersion
 from models.participation import Answer, Attempt, Visit
 from models.people import Consent, Participant
@@ -9,6 +10,7 @@ from models.units import Unit
 __all__ = [
     "Answer",
     "Attempt",
+    "Certificate",
     "Consent",
     "Lesson",
     "Participant",

@@ -8,6 +8,7 @@ from pathlib import Path
 from models.people import ROLES
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
 QUESTION_TYPES = ("single", "multiple", "true_false")
 TRANSLATION_LANGUAGES = ("en", "tay", "nun")
 MIN_QUESTIONS, MAX_QUESTIONS = 4, 8
@@ -232,8 +233,8 @@ def validate_topic(data, path: str, media_dir: Path) -> list[str]:
         report.add("kind", "must be 'topic'")
     _unknown_keys(report, data, TOPIC_KEYS, "")
     tid = data.get("id")
-    if not isinstance(tid, str) or not SLUG.match(tid):
-        report.add("id", "is required and must be a slug (a-z, 0-9, -), 1–60 characters")
+    if not isinstance(tid, str) or not TOPIC_ID.match(tid):
+        report.add("id", "is required and must be a slug (a-z, 0-9, -), 3–60 characters")
     _text(report, data, "title", "", 120)
     _text(report, data, "summary", "", 200)
     _text(report, data, "topic", "", 120)

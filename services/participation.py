@@ -31,6 +31,15 @@ def record_scan(poster: Poster, participant: Participant | None) -> Scan:
     return scan
 
 
+def claim_scan(scan_id: int | None, participant: Participant) -> None:
+    """Attach an anonymous scan to the person who identified right after it."""
+    if not isinstance(scan_id, int):
+        return
+    scan = db.session.get(Scan, scan_id)
+    if scan is not None and scan.participant_id is None:
+        scan.participant_id = participant.id
+
+
 def record_visit(participant: Participant, item, poster_id: int | None) -> Visit:
     """Record that a participant opened a lesson or a quiz page."""
     kind = "quiz" if isinstance(item, Quiz) else "lesson"

@@ -16,6 +16,17 @@ def unique_code(model, column: str, length: int) -> str:
     raise RuntimeError("could not find a free code")  # 2^35 space: never in practice
 
 
+def find_target(slug: str, kind: str) -> Lesson | Quiz | None:
+    """The lesson or quiz a poster should lead to."""
+    model = {"lesson": Lesson, "quiz": Quiz}.get(kind)
+    return model.query.filter_by(slug=slug).one_or_none() if model else None
+
+
+def create_for_units(units: list[Unit], target: Lesson | Quiz) -> list[Poster]:
+    """A poster per unit (e.g. every village), each with its own code for attribution."""
+    return [create_poster(f"{target.title} — {unit.name}", unit, target) for unit in units]
+
+
 def create_poster(label: str, unit: Unit, target: Lesson | Quiz, sample: bool = False) -> Poster:
     """A poster for a lesson or a quiz, placed at a unit."""
     poster = Poster(

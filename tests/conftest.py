@@ -44,7 +44,7 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "CONTENT_DIR": str(FIXTURE_CONTENT),
             "BASE_URL": "https://lantoa.example",
-            "RATELIMIT_ENABLED": False,
+            "VERIFY_RATE_LIMIT": "1000 per minute",
         }
     )
     with app.app_context():
@@ -65,8 +65,7 @@ def _clean_database(app):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
     catalog._html_cache.clear()
-    if app.config.get("RATELIMIT_ENABLED", True):
-        limiter.reset()
+    limiter.reset()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class, un
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, Unit
-from services import catalog, identity, participation, scoring
+from services import catalog, certificates, documents, identity, participation, scoring
 
 PREVIEW_BOTS = ("facebookexternalhit", "facebot", "bot", "crawler", "spider", "preview")
 
@@ -54,8 +54,10 @@ def poster(code: str):
     if found is None:
         return render_template("learn/unknown_code.html", kind="poster", code=code[:20]), 404
     if not _is_link_preview():
-        participation.record_scan(found, visitor.load_participant())
+        scan = participation.record_scan(found, visitor.load_participant())
+        db.session.flush()
         session[visitor.POSTER_KEY] = found.id
+        session[visitor.SCAN_KEY] = scan.id
     if found.lesson is not None:
         return redirect(url_for("learn.lesson", slug=found.lesson.slug))
     return redirect(url_for("learn.quiz", slug=found.quiz.slug))
@@ -119,13 +121,14 @@ def identify():
         guardian_consent=form.guardian_consent.data,
     )
     try:
-        _participant, token = identity.create_participant(
+        participant, token = identity.create_participant(
             new, current_app.config["CONSENT_TEXT_VERSION"]
         )
     except identity.IdentityError as exc:
         getattr(form, exc.field).errors = [_("Thông tin không hợp lệ, vui lòng kiểm tra lại.")]
         return render_template("learn/identify.html", form=form, target=target), 400
     session.pop(visitor.CLASS_KEY, None)
+    participation.claim_scan(session.pop(visitor.SCAN_KEY, None), participant)
     response = redirect(visitor.safe_next(form.next.data, url_for("learn.home")), code=303)
     visitor.remember_participant(response, token)
     return response
@@ -238,6 +241,7 @@ def quiz(slug: str):
         abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
     if attempt.participant_id != participant.id:
         abort(409, description=_("Bài làm này đã được nộp từ một thiết bị khác."))
+    certificates.issue_for_attempt(attempt, current_app.config["CERTIFICATE_SERIAL_PREFIX"])
     return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
 
 
@@ -248,17 +252,39 @@ def _as_list(value) -> list:
 @bp.get("/results/<public_id>")
 def result(public_id: str):
     """The score, pass or not, and for each question the right answer and why."""
+    attempt = _own_attempt(public_id)
     participant = visitor.load_participant()
-    attempt = Attempt.query.filter_by(public_id=public_id[:24]).first()
-    if attempt is None or participant is None or attempt.participant_id != participant.id:
-        abort(404)
     review = catalog.review(attempt, current_language())
     return render_template(
         "learn/result.html",
         attempt=attempt,
         review=review,
         attempts_left=participation.attempts_left(participant, attempt.quiz),
+        certificate=certificates.certificate_for(participant.id, attempt.quiz_id),
     )
+
+
+def _own_attempt(public_id: str) -> Attempt:
+    participant = visitor.load_participant()
+    attempt = Attempt.query.filter_by(public_id=public_id[:24]).first()
+    if attempt is None or participant is None or attempt.participant_id != participant.id:
+        abort(404)
+    return attempt
+
+
+@bp.get("/results/<public_id>/certificate.pdf")
+def certificate_pdf(public_id: str):
+    """The learner's certificate for the quiz of this result, as a PDF."""
+    attempt = _own_attempt(public_id)
+    certificate = certificates.certificate_for(attempt.participant_id, attempt.quiz_id)
+    if certificate is None:
+        abort(404, description=_("Bạn chưa có giấy chứng nhận cho bài này."))
+    response = make_response(documents.certificate_pdf([certificate]))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="giay-chung-nhan-{certificate.serial}.pdf"'
+    )
+    return response
 
 
 @bp.get("/lang/<code>")
@@ -284,7 +310,9 @@ def _no_store_for_personal_pages(response):
     The quiz form is "no-cache" rather than "no-store" so that the back button restores the
     form already submitted, with its idempotency token, instead of fetching a fresh one.
     """
-    if request.endpoint == "learn.quiz":
+    if request.endpoint == "learn.certificate_pdf":
+        response.headers["Cache-Control"] = "private, no-store"
+    elif request.endpoint == "learn.quiz":
         response.headers["Cache-Control"] = "private, no-cache"
     elif request.endpoint in {"learn.result", "learn.identify"}:
         response.headers["Cache-Control"] = "private, no-store"

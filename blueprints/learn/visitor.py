@@ -10,6 +10,7 @@ from services import identity
 
 POSTER_KEY = "via_poster"
 CLASS_KEY = "join_class"
+SCAN_KEY = "scan"
 
 
 def load_participant() -> Participant | None:
@@ -40,6 +41,7 @@ def forget_participant(response) -> None:
     response.delete_cookie(current_app.config["PARTICIPANT_COOKIE"])
     session.pop(POSTER_KEY, None)
     session.pop(CLASS_KEY, None)
+    session.pop(SCAN_KEY, None)
 
 
 def via_poster() -> int | None:

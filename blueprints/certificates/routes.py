@@ -1,0 +1,44 @@
+"""Verification views: public, no login, rate-limited."""
+
+from flask import current_app, redirect, render_template, request, url_for
+
+from blueprints.certificates import bp
+from extensions import limiter
+from services import certificates
+from services.vietnamese import masked_name, table_date
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+@bp.get("/v")
+@limiter.limit(_verify_limit)
+def lookup():
+    """A form to type a code read from a paper certificate."""
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("certificates.verify", code=code[:40]))
+    return render_template("certificates/lookup.html")
+
+
+@bp.get("/v/<code>")
+@limiter.limit(_verify_limit)
+def verify(code: str):
+    """Valid, revoked or unknown; a minor's name is shown masked."""
+    normalized = certificates.normalize_code(code)
+    if normalized is None:
+        return render_template("certificates/verify.html", status="malformed", code=code[:40]), 400
+    found = certificates.find_by_code(normalized)
+    if found is None:
+        return render_template("certificates/verify.html", status="unknown", code=normalized), 404
+    holder = masked_name(found.holder_name) if found.holder_is_minor else found.holder_name
+    return render_template(
+        "certificates/verify.html",
+        status="revoked" if found.is_revoked else "valid",
+        certificate=found,
+        holder=holder,
+        code=certificates.format_code(found.verification_code),
+        issued=table_date(found.issued_at.date()),
+        revoked=table_date(found.revoked_at.date()) if found.revoked_at else None,
+    )

@@ -1,0 +1,106 @@
+"""`flask posters …`: create posters, print them, download QR codes, show funnels."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+import database
+from extensions import db
+from models import Poster, Unit
+from services import documents, funnel, posters
+from services.participation import find_poster
+from services.qr import qr_png, qr_svg
+
+posters_cli = AppGroup("posters", help="Printable QR posters (until the staff pages exist).")
+
+
+def _fail(message: str):
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@posters_cli.command("create")
+@click.option("--lesson", "lesson_slug", help="Lesson slug the poster leads to.")
+@click.option("--quiz", "quiz_slug", help="Quiz slug the poster leads to.")
+@click.option("--unit", "unit_id", type=int, help="Place the poster in this unit (id).")
+@click.option(
+    "--every",
+    "every_kind",
+    type=click.Choice(["village", "class", "agency", "enterprise", "school"]),
+    help="Make one poster per unit of this kind (each with its own code).",
+)
+def create_command(lesson_slug, quiz_slug, unit_id, every_kind):
+    """Create a poster for one unit, or one per village/class/…"""
+    if bool(lesson_slug) == bool(quiz_slug):
+        _fail("Give exactly one of --lesson or --quiz.")
+    target = posters.find_target(lesson_slug or quiz_slug, "lesson" if lesson_slug else "quiz")
+    if target is None:
+        _fail(f"No such {'lesson' if lesson_slug else 'quiz'}: {lesson_slug or quiz_slug}")
+    if bool(unit_id) == bool(every_kind):
+        _fail("Give exactly one of --unit or --every.")
+    if unit_id:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None:
+            _fail(f"No unit with id {unit_id}.")
+        units = [unit]
+    else:
+        units = Unit.query.filter_by(kind=every_kind).order_by(Unit.name).all()
+        if not units:
+            _fail(f"There is no unit of kind {every_kind}.")
+    created = posters.create_for_units(units, target)
+    database.commit()
+    for poster in created:
+        click.echo(f"{poster.code}\t{documents.poster_url(poster)}\t{poster.label}")
+
+
+def _find(codes: tuple[str, ...]) -> list[Poster]:
+    found = []
+    for code in codes:
+        poster = find_poster(code)
+        if poster is None:
+            _fail(f"No poster with code {code}.")
+        found.append(poster)
+    return found
+
+
+@posters_cli.command("pdf")
+@click.argument("codes", nargs=-1)
+@click.option("--all", "all_posters", is_flag=True, help="Every poster.")
+@click.option("--size", type=click.Choice(["A4", "A5"]), default="A4", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True)
+def pdf_command(codes, all_posters, size, out):
+    """Print posters (a page each) into one PDF."""
+    chosen = Poster.query.order_by(Poster.id).all() if all_posters else _find(codes)
+    if not chosen:
+        _fail("Name poster codes or use --all.")
+    Path(out).write_bytes(documents.poster_pdf(chosen, size))
+    click.echo(f"Wrote {len(chosen)} poster(s) to {out}.")
+
+
+@posters_cli.command("qr")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png"]), default="svg")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True)
+def qr_command(code, fmt, out):
+    """Save a poster's QR code as SVG or PNG."""
+    (poster,) = _find((code,))
+    url = documents.poster_url(poster)
+    data = qr_svg(url).encode() if fmt == "svg" else qr_png(url)
+    Path(out).write_bytes(data)
+    click.echo(f"Wrote {out} for {url}.")
+
+
+@posters_cli.command("funnel")
+@click.argument("codes", nargs=-1)
+def funnel_command(codes):
+    """Scans → people → lesson opened → quiz started → finished → passed, per poster."""
+    chosen = _find(codes) if codes else Poster.query.order_by(Poster.id).all()
+    click.echo("code\tscans\tpeople\tlesson\tstarted\tfinished\tpassed\tlabel")
+    for poster in chosen:
+        f = funnel.poster_funnel(poster)
+        click.echo(
+            f"{poster.code}\t{f.scans}\t{f.people}\t{f.lesson_opened}\t{f.quiz_started}\t"
+            f"{f.finished}\t{f.passed}\t{poster.label}"
+        )

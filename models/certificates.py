@@ -1,0 +1,38 @@
+"""Certificates issued to participants who passed a quiz; verifiable at /v/<code>."""
+
+from extensions import db
+from models.base import utcnow
+
+
+class Certificate(db.Model):
+    """Issued once per participant and quiz; revocation keeps the code and says why."""
+
+    __tablename__ = "certificates"
+
+    id = db.Column(db.Integer, primary_key=True)
+    serial = db.Column(db.String(24), unique=True, nullable=False)  # e.g. HVT-2026-000123
+    # 12 Crockford base32 characters: 60 random bits, shown as XXXX-XXXX-XXXX.
+    verification_code = db.Column(db.String(16), unique=True, nullable=False)
+    participant_id = db.Column(
+        db.Integer, db.ForeignKey("participants.id"), nullable=False, index=True
+    )
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"), nullable=False)
+    attempt_id = db.Column(db.Integer, db.ForeignKey("attempts.id"), nullable=False)
+    # Snapshots: the certificate states what was true when it was issued.
+    holder_name = db.Column(db.String(80), nullable=False)
+    holder_is_minor = db.Column(db.Boolean, nullable=False)
+    achievement = db.Column(db.String(300), nullable=False)
+    score_percent = db.Column(db.Integer, nullable=False)
+    issued_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    revoked_at = db.Column(db.DateTime)
+    revoked_reason = db.Column(db.String(300))
+
+    participant = db.relationship("Participant")
+    quiz = db.relationship("Quiz")
+    attempt = db.relationship("Attempt")
+
+    __table_args__ = (db.UniqueConstraint("participant_id", "quiz_id"),)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,74 @@
+"""Printable documents: certificates and posters as PDF bytes (two-line views send them)."""
+
+from pathlib import Path
+
+from flask import current_app, render_template
+from markupsafe import Markup
+
+from models import Certificate, Poster
+from services import certificates as certificate_service
+from services.pdf import render_pdf
+from services.qr import qr_svg
+from services.vietnamese import admin_date
+
+POSTER_SIZES = ("A4", "A5")
+
+
+def _static_dir() -> Path:
+    return Path(current_app.static_folder)
+
+
+def verification_url(certificate: Certificate) -> str:
+    return f"{current_app.config['BASE_URL']}/v/{certificate.verification_code}"
+
+
+def poster_url(poster: Poster) -> str:
+    return f"{current_app.config['BASE_URL']}/p/{poster.code}"
+
+
+def _qr_markup(url: str) -> Markup:
+    # Our own SVG (a path of rectangles), never user input: safe to inline.
+    return Markup(qr_svg(url))  # noqa: S704
+
+
+def certificate_html(items: list[Certificate]) -> str:
+    """The HTML of one or more certificates, one A4 landscape page each."""
+    config = current_app.config
+    pages = [
+        {
+            "certificate": cert,
+            "code": certificate_service.format_code(cert.verification_code),
+            "date_line": f"{config['ISSUER_PLACE']}, {admin_date(cert.issued_at.date())}",
+            "url": verification_url(cert),
+            "qr": _qr_markup(verification_url(cert)),
+        }
+        for cert in items
+    ]
+    return render_template("pdf/certificate.html", pages=pages, config=config)
+
+
+def certificate_pdf(items: list[Certificate]) -> bytes:
+    """One PDF with a page per certificate (a class batch, or a single one)."""
+    return render_pdf(certificate_html(items), _static_dir())
+
+
+def poster_html(posters: list[Poster], size: str) -> str:
+    """The HTML of one or more posters, a page each, in A4 or A5 portrait."""
+    if size not in POSTER_SIZES:
+        raise ValueError(f"size must be one of {POSTER_SIZES}")
+    pages = [
+        {
+            "poster": poster,
+            "item": poster.lesson or poster.quiz,
+            "url": poster_url(poster),
+            "short_url": poster_url(poster).split("://", 1)[-1],
+            "qr": _qr_markup(poster_url(poster)),
+        }
+        for poster in posters
+    ]
+    return render_template("pdf/poster.html", pages=pages, size=size, config=current_app.config)
+
+
+def poster_pdf(posters: list[Poster], size: str = "A4") -> bytes:
+    """One PDF with a page per poster."""
+    return render_pdf(poster_html(posters, size), _static_dir())
