@@ -3,10 +3,15 @@
 from flask import Flask
 
 import models  # noqa: F401  (registers every table with SQLAlchemy)
+from blueprints.admin import bp as admin_bp
+from blueprints.auth import bp as auth_bp
+from blueprints.auth.session import register_login
 from blueprints.certificates import bp as certificates_bp
 from blueprints.errors import register_error_handlers
 from blueprints.learn import bp as learn_bp
 from blueprints.posters import bp as posters_bp
+from blueprints.reports import bp as reports_bp
+from blueprints.staff import bp as staff_bp
 from commands import register_commands
 from config import Config
 from database import configure_engine
@@ -28,12 +33,17 @@ def create_app(config: dict | None = None) -> Flask:
     compress.init_app(app)
     limiter.init_app(app)
     register_i18n(app, babel)
+    register_login(app)
     with app.app_context():
         configure_engine(db.engine)
 
     app.register_blueprint(learn_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(posters_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(admin_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

@@ -58,5 +58,11 @@ class Config:
     CERTIFICATE_SIGNER_NAME = os.environ.get("CERTIFICATE_SIGNER_NAME", "")
     CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "HVT")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get(
+        "LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute;30 per hour"
+    )
+    LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per minute")
+    # Participation data older than this is deleted by `flask purge-expired`.
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(3 * 365)))
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
     TESTING = False
-

@@ -6,6 +6,7 @@ from commands.certificates import certificates_cli
 from commands.content import content_cli
 from commands.demo import seed_demo_command
 from commands.posters import posters_cli
+from commands.staff import create_admin_command, purge_expired_command
 
 
 def register_commands(app: Flask) -> None:
@@ -13,3 +14,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(posters_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(purge_expired_command)

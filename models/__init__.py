@@ -5,11 +5,13 @@ from models.content import Lesson, Quiz, QuizVersion
 from models.participation import Answer, Attempt, Visit
 from models.people import Consent, Participant
 from models.posters import Poster, Scan
+from models.staff import AuditEvent, RosterEntry, StaffSession, StaffUser
 from models.units import Unit
 
 __all__ = [
     "Answer",
     "Attempt",
+    "AuditEvent",
     "Certificate",
     "Consent",
     "Lesson",
@@ -17,7 +19,10 @@ __all__ = [
     "Poster",
     "Quiz",
     "QuizVersion",
+    "RosterEntry",
     "Scan",
+    "StaffSession",
+    "StaffUser",
     "Unit",
     "Visit",
 ]

@@ -6,10 +6,11 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from models import Certificate, Poster
+from models.base import utcnow
 from services import certificates as certificate_service
 from services.pdf import render_pdf
 from services.qr import qr_svg
-from services.vietnamese import admin_date
+from services.vietnamese import admin_date, table_date
 
 POSTER_SIZES = ("A4", "A5")
 
@@ -72,3 +73,24 @@ def poster_html(posters: list[Poster], size: str) -> str:
 def poster_pdf(posters: list[Poster], size: str = "A4") -> bytes:
     """One PDF with a page per poster."""
     return render_pdf(poster_html(posters, size), _static_dir())
+
+
+def report_pdf(report, sheets) -> bytes:
+    """A participation report on A4 with the Vietnamese administrative header."""
+    config = current_app.config
+    today = utcnow().date()
+    html = render_template(
+        "pdf/report.html",
+        report=report,
+        sheets=sheets,
+        date_line=f"{config['ISSUER_PLACE']}, {admin_date(today)}",
+        period=_period_text(report.period),
+        config=config,
+    )
+    return render_pdf(html, _static_dir())
+
+
+def _period_text(period) -> str:
+    start = table_date(period.start) if period.start else "…"
+    end = table_date(period.end) if period.end else "…"
+    return "toàn bộ thời gian" if not (period.start or period.end) else f"từ {start} đến {end}"

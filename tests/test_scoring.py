@@ -8,7 +8,11 @@ SINGLE = {
     "id": "otp",
     "type": "single",
     "text": "Ai được biết mã OTP?",
-    "choices": [{"id": "a", "text": "Chỉ mình bạn"}, {"id": "b", "text": "Công an"}, {"id": "c", "text": "Người bán"}],
+    "choices": [
+        {"id": "a", "text": "Chỉ mình bạn"},
+        {"id": "b", "text": "Công an"},
+        {"id": "c", "text": "Người bán"},
+    ],
     "answer": "a",
     "explanation": "Mã OTP chỉ dành cho bạn.",
 }
@@ -16,19 +20,41 @@ MULTIPLE = {
     "id": "dau-hieu",
     "type": "multiple",
     "text": "Dấu hiệu lừa đảo?",
-    "choices": [{"id": "a", "text": "Giục gấp"}, {"id": "b", "text": "Link lạ"}, {"id": "c", "text": "Trụ sở"}],
+    "choices": [
+        {"id": "a", "text": "Giục gấp"},
+        {"id": "b", "text": "Link lạ"},
+        {"id": "c", "text": "Trụ sở"},
+    ],
     "answer": ["b", "a"],  # order in the file does not matter
     "explanation": "Giục gấp và gửi link lạ.",
 }
-TRUE_Q = {"id": "cap-nhat", "type": "true_false", "text": "Nên cập nhật?", "answer": True, "explanation": "."}
-FALSE_Q = {"id": "chia-se", "type": "true_false", "text": "Nên chia sẻ OTP?", "answer": False, "explanation": "."}
+TRUE_Q = {
+    "id": "cap-nhat",
+    "type": "true_false",
+    "text": "Nên cập nhật?",
+    "answer": True,
+    "explanation": ".",
+}
+FALSE_Q = {
+    "id": "chia-se",
+    "type": "true_false",
+    "text": "Nên chia sẻ OTP?",
+    "answer": False,
+    "explanation": ".",
+}
 
 QUESTIONS = [SINGLE, MULTIPLE, TRUE_Q, FALSE_Q]
 ALL_RIGHT = {"otp": ["a"], "dau-hieu": ["a", "b"], "cap-nhat": ["true"], "chia-se": ["false"]}
 
 
 def tf(n: int, answer: bool = True) -> dict:
-    return {"id": f"q{n}", "type": "true_false", "text": f"Câu {n}?", "answer": answer, "explanation": "."}
+    return {
+        "id": f"q{n}",
+        "type": "true_false",
+        "text": f"Câu {n}?",
+        "answer": answer,
+        "explanation": ".",
+    }
 
 
 def answers_with(**changes) -> dict:
@@ -134,7 +160,9 @@ def test_pass_at_exactly_pass_mark_and_not_just_below(total, right, pass_mark, p
 @pytest.mark.parametrize(
     "answers",
     [
-        pytest.param({k: v for k, v in ALL_RIGHT.items() if k != "dau-hieu"}, id="question-missing"),
+        pytest.param(
+            {k: v for k, v in ALL_RIGHT.items() if k != "dau-hieu"}, id="question-missing"
+        ),
         pytest.param(answers_with(otp=[]), id="empty-choice-list"),
         pytest.param({}, id="nothing-answered"),
     ],

@@ -1,0 +1,126 @@
+"""Admin views: create, edit and disable staff accounts; read the audit log."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from blueprints.admin import bp
+from blueprints.admin.forms import StaffForm
+from blueprints.auth.session import client_ip
+from blueprints.staff.guards import roles_required
+from extensions import db
+from models import StaffUser, Unit
+from services import audit, passwords
+from services import staff as staff_service
+
+FIELD_MESSAGES = {
+    "username": _l("Tên đăng nhập 3–60 ký tự a-z, 0-9, dấu chấm, gạch; chưa ai dùng."),
+    "unit_id": _l("Cán bộ đơn vị cần chọn đơn vị."),
+    "role": _l("Vai trò không hợp lệ."),
+    "display_name": _l("Nhập họ tên."),
+}
+
+
+def _choices(form: StaffForm) -> None:
+    units = Unit.query.filter(Unit.kind != "class").order_by(Unit.kind, Unit.name).all()
+    form.unit_id.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
+    classes = Unit.query.filter_by(kind="class").order_by(Unit.name).all()
+    form.class_ids.choices = [
+        (c.id, f"{c.name} — {c.parent.name if c.parent else ''}") for c in classes
+    ]
+
+
+def _unit(form: StaffForm) -> Unit | None:
+    raw = form.unit_id.data
+    return db.session.get(Unit, int(raw)) if raw and raw.isdigit() else None
+
+
+@bp.get("/users")
+@roles_required("admin")
+def users():
+    """Every staff account."""
+    return render_template(
+        "admin/users.html", users=StaffUser.query.order_by(StaffUser.username).all()
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    """Create an account; the password is generated and shown once."""
+    form = StaffForm()
+    _choices(form)
+    if not form.validate_on_submit():
+        return render_template(
+            "admin/user_form.html", form=form, user=None
+        ), 400 if form.is_submitted() else 200
+    password = passwords.generate_password()
+    try:
+        user = staff_service.create_staff(
+            form.username.data, form.display_name.data, password, form.role.data, _unit(form)
+        )
+    except staff_service.StaffError as exc:
+        getattr(form, exc.field).errors = [
+            FIELD_MESSAGES.get(exc.field, _("Thông tin không hợp lệ."))
+        ]
+        return render_template("admin/user_form.html", form=form, user=None), 400
+    user.classes = Unit.query.filter(
+        Unit.id.in_(form.class_ids.data or [0]), Unit.kind == "class"
+    ).all()
+    audit.record(current_user, "staff_created", user.username, client_ip(), role=user.role)
+    return render_template("admin/password.html", user=user, password=password)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    """Change role, unit, classes; disable; issue a new password."""
+    user = db.session.get(StaffUser, user_id) or abort(404)
+    form = StaffForm(obj=user) if request.method == "GET" else StaffForm()
+    _choices(form)
+    if request.method == "GET":
+        form.unit_id.data = str(user.unit_id or "")
+        form.class_ids.data = [c.id for c in user.classes]
+    if not form.validate_on_submit():
+        return render_template(
+            "admin/user_form.html", form=form, user=user
+        ), 400 if form.is_submitted() else 200
+    unit = _unit(form)
+    if form.role.data == "officer" and unit is None:
+        form.unit_id.errors = [FIELD_MESSAGES["unit_id"]]
+        return render_template("admin/user_form.html", form=form, user=user), 400
+    if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        flash(_("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."))
+        return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
+    user.display_name = form.display_name.data.strip()[:120]
+    user.role = form.role.data
+    user.unit = unit if user.role == "officer" else None
+    user.classes = Unit.query.filter(
+        Unit.id.in_(form.class_ids.data or [0]), Unit.kind == "class"
+    ).all()
+    staff_service.set_active(user, form.active.data)
+    audit.record(
+        current_user,
+        "staff_changed",
+        user.username,
+        client_ip(),
+        role=user.role,
+        active=user.active,
+    )
+    if form.reset_password.data:
+        password = passwords.generate_password()
+        staff_service.set_password(user, password)
+        audit.record(current_user, "staff_password_reset", user.username, client_ip())
+        return render_template("admin/password.html", user=user, password=password)
+    flash(_("Đã lưu."))
+    return redirect(url_for("admin.users"), code=303)
+
+
+@bp.get("/audit")
+@roles_required("admin")
+def audit_log():
+    """The latest staff actions."""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    events = audit.recent(limit=200, offset=(page - 1) * 200)
+    return render_template("admin/audit.html", events=events, page=page)

@@ -1,0 +1,7 @@
+"""Participation reports for a class or unit (HTML, CSV, XLSX, PDF) and poster funnels."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/staff")
+
+from blueprints.reports import routes  # noqa: E402,F401

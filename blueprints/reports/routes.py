@@ -1,0 +1,91 @@
+"""Report views: the unit's report on screen and as downloads; poster funnels."""
+
+import datetime as dt
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.auth.session import client_ip
+from blueprints.reports import bp
+from blueprints.reports.tables import all_sheets, items_sheet, people_sheet, quizzes_sheet
+from blueprints.staff.guards import roles_required, visible_unit
+from models import Poster
+from services import access, audit, documents, exports, funnel
+from services.reports import Period, unit_report
+
+CSV_TABLES = {"people": people_sheet, "quizzes": quizzes_sheet, "items": items_sheet}
+
+
+def _period() -> Period:
+    """The date range from the query string (YYYY-MM-DD); bad dates are a 400."""
+    values = []
+    for key in ("from", "to"):
+        raw = request.args.get(key, "").strip()
+        if not raw:
+            values.append(None)
+            continue
+        try:
+            values.append(dt.date.fromisoformat(raw))
+        except ValueError:
+            abort(
+                400, description=_("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05.")
+            )
+    if values[0] and values[1] and values[0] > values[1]:
+        abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
+    return Period(*values)
+
+
+def _report(unit_id: int):
+    unit = visible_unit(unit_id)
+    period = _period()
+    return unit, unit_report(unit.name, access.report_unit_ids(current_user, unit), period)
+
+
+@bp.get("/units/<int:unit_id>/report")
+@roles_required("admin", "officer", "teacher")
+def unit_report_page(unit_id: int):
+    """Per person, per quiz, and which questions most people get wrong."""
+    unit, report = _report(unit_id)
+    return render_template("reports/unit_report.html", unit=unit, report=report, args=request.args)
+
+
+@bp.get("/units/<int:unit_id>/report.<fmt>")
+@roles_required("admin", "officer", "teacher")
+def unit_report_download(unit_id: int, fmt: str):
+    """The same report as CSV (?table=people|quizzes|items), XLSX or PDF."""
+    if fmt not in ("csv", "xlsx", "pdf"):
+        abort(404)
+    unit, report = _report(unit_id)
+    stem = f"bao-cao-{unit.id}-{dt.date.today().isoformat()}"
+    if fmt == "csv":
+        table = request.args.get("table", "people")
+        if table not in CSV_TABLES:
+            abort(400)
+        body, mime, stem = (
+            exports.csv_bytes(CSV_TABLES[table](report)),
+            "text/csv",
+            f"{stem}-{table}",
+        )
+    elif fmt == "xlsx":
+        body = exports.xlsx_bytes(all_sheets(report))
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = documents.report_pdf(report, all_sheets(report))
+        mime = "application/pdf"
+    audit.record(current_user, "report_exported", unit.name, client_ip(), format=fmt)
+    return Response(
+        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'}
+    )
+
+
+@bp.get("/posters")
+@roles_required("admin", "officer", "teacher")
+def posters():
+    """Each visible poster's funnel: scans → people → lesson → quiz → finished → passed."""
+    visible = access.visible_unit_ids(current_user)
+    query = Poster.query.order_by(Poster.id)
+    if visible is not None:
+        query = query.filter(Poster.unit_id.in_(visible))
+    rows = [(poster, funnel.poster_funnel(poster)) for poster in query.all()]
+    return render_template("reports/posters.html", rows=rows)

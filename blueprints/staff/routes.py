@@ -1,0 +1,193 @@
+"""Staff views: thin — check access, act through services, redirect."""
+
+import json
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from blueprints.auth.session import client_ip
+from blueprints.staff import bp
+from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
+from blueprints.staff.guards import roles_required, visible_participant, visible_unit
+from extensions import db
+from models import Participant, Unit
+from services import access, audit, exports, privacy, roster
+from services.qr import qr_png, qr_svg
+from services.text import clean_line
+from services.units import create_unit
+
+ROSTER_ERRORS = {
+    "format": _l("Chỉ nhận tệp .csv hoặc .xlsx."),
+    "encoding": _l("Tệp CSV phải lưu dạng UTF-8 (trong Excel: Lưu thành “CSV UTF-8”)."),
+    "unreadable": _l("Không đọc được tệp. Hãy lưu lại bằng Excel rồi thử lại."),
+    "empty": _l("Tệp không có dòng nào."),
+    "no_name_column": _l("Không thấy cột “Họ và tên” ở dòng đầu."),
+    "too_many": _l("Danh sách quá dài (tối đa %(n)d học sinh).", n=roster.MAX_ROWS),
+    "missing_name": _l("Thiếu họ tên."),
+    "name_too_long": _l("Họ tên dài quá %(n)d ký tự.", n=roster.MAX_NAME),
+    "number_too_long": _l("Mã học sinh dài quá %(n)d ký tự.", n=roster.MAX_NUMBER),
+    "duplicate": _l("Trùng với một dòng phía trên."),
+}
+
+ALL_STAFF = ("admin", "officer", "teacher")
+
+
+@bp.get("/")
+@roles_required(*ALL_STAFF)
+def home():
+    """What this staff member looks after."""
+    visible = access.visible_unit_ids(current_user)
+    if visible is None:
+        units = Unit.query.filter(Unit.parent_id.is_(None)).order_by(Unit.name).all()
+    elif current_user.role == "officer":
+        units = [current_user.unit] if current_user.unit else []
+    else:
+        units = list(current_user.classes)
+    return render_template("staff/home.html", units=units)
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@roles_required("teacher", "admin")
+def new_class():
+    """A teacher creates a class and gets its join link."""
+    form = NewClassForm()
+    schools = Unit.query.filter_by(kind="school").order_by(Unit.name).all()
+    form.school_id.choices = [(s.id, s.name) for s in schools]
+    if not schools:
+        flash(_("Chưa có trường nào. Nhờ Phòng Văn hóa - Xã hội thêm trường trước."))
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("staff/new_class.html", form=form), status
+    school = visible_school(form.school_id.data)
+    name = (
+        f"Lớp {form.name.data.strip()}"
+        if not form.name.data.lower().startswith("lớp")
+        else form.name.data.strip()
+    )
+    klass = create_unit("class", name, school, target_population=form.students.data)
+    if current_user.role == "teacher":
+        current_user.classes.append(klass)
+    audit.record(current_user, "class_created", klass.name, client_ip(), unit_id=klass.id)
+    return redirect(url_for("staff.unit", unit_id=klass.id), code=303)
+
+
+def visible_school(school_id: int) -> Unit:
+    school = db.session.get(Unit, school_id)
+    if school is None or school.kind != "school":
+        abort(400)
+    return school
+
+
+@bp.get("/units/<int:unit_id>")
+@roles_required(*ALL_STAFF)
+def unit(unit_id: int):
+    """A unit: for a class, its join link and QR code and its roster."""
+    found = visible_unit(unit_id)
+    join_url = f"{current_app.config['BASE_URL']}/c/{found.join_code}" if found.join_code else None
+    members = Participant.query.filter_by(unit_id=found.id).order_by(Participant.display_name).all()
+    return render_template(
+        "staff/unit.html",
+        unit=found,
+        join_url=join_url,
+        qr=qr_svg(join_url) if join_url else None,
+        roster=roster.unclaimed(found) if found.kind == "class" else [],
+        members=members,
+        form=RosterForm(),
+    )
+
+
+@bp.get("/units/<int:unit_id>/join-qr.<fmt>")
+@roles_required(*ALL_STAFF)
+def join_qr(unit_id: int, fmt: str):
+    """The class join QR code as SVG (projector) or PNG (print)."""
+    found = visible_unit(unit_id)
+    if not found.join_code or fmt not in ("svg", "png"):
+        abort(404)
+    url = f"{current_app.config['BASE_URL']}/c/{found.join_code}"
+    body, mime = (qr_svg(url), "image/svg+xml") if fmt == "svg" else (qr_png(url), "image/png")
+    return Response(
+        body,
+        mimetype=mime,
+        headers={"Content-Disposition": f'attachment; filename="lop-{found.join_code}.{fmt}"'},
+    )
+
+
+@bp.post("/units/<int:unit_id>/roster")
+@roles_required("teacher", "admin")
+def import_roster(unit_id: int):
+    """Replace the class roster from a file; a file with any bad row changes nothing."""
+    found = visible_unit(unit_id)
+    if found.kind != "class":
+        abort(404)
+    form = RosterForm()
+    if not form.validate_on_submit():
+        flash(_("Chọn một tệp CSV hoặc XLSX."))
+        return redirect(url_for("staff.unit", unit_id=unit_id), code=303)
+    upload = form.file.data
+    parsed = roster.parse(upload.filename or "", upload.read())
+    if parsed.errors:
+        problems = [(row, ROSTER_ERRORS.get(code, code)) for row, code in parsed.errors]
+        members = Participant.query.filter_by(unit_id=found.id).all()
+        return (
+            render_template(
+                "staff/unit.html",
+                unit=found,
+                join_url=f"{current_app.config['BASE_URL']}/c/{found.join_code}",
+                qr=qr_svg(f"{current_app.config['BASE_URL']}/c/{found.join_code}"),
+                roster=roster.unclaimed(found),
+                members=members,
+                form=form,
+                roster_problems=problems,
+            ),
+            400,
+        )
+    count = roster.replace_roster(found, parsed.rows)
+    audit.record(current_user, "roster_imported", found.name, client_ip(), rows=count)
+    flash(_("Đã nhập %(n)d học sinh vào danh sách lớp.", n=count))
+    return redirect(url_for("staff.unit", unit_id=unit_id), code=303)
+
+
+@bp.get("/people/<int:participant_id>/export.<fmt>")
+@roles_required(*ALL_STAFF)
+def export_person(participant_id: int, fmt: str):
+    """Everything recorded about one person (a data request), as JSON or CSV."""
+    person = visible_participant(participant_id)
+    data = privacy.export_participant(person)
+    audit.record(
+        current_user, "person_exported", f"participant {person.id}", client_ip(), format=fmt
+    )
+    filename = f"du-lieu-{person.id}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+        return Response(body, mimetype="application/json", headers=headers)
+    if fmt == "csv":
+        rows = [["participant", k, v] for k, v in data["participant"].items()]
+        for section in ("consents", "visits", "attempts", "certificates"):
+            rows += [
+                [section, i + 1, json.dumps(item, ensure_ascii=False)]
+                for i, item in enumerate(data[section])
+            ]
+        sheet = exports.Sheet("data", ["phần", "mục", "giá trị"], rows)
+        return Response(exports.csv_bytes(sheet), mimetype="text/csv", headers=headers)
+    abort(404)
+
+
+@bp.route("/people/<int:participant_id>/delete", methods=["GET", "POST"])
+@roles_required("teacher", "officer", "admin")
+def delete_person(participant_id: int):
+    """Delete a person's records on request, after typing XÓA to confirm."""
+    person = visible_participant(participant_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit() or clean_line(form.confirm.data).upper() != "XÓA":
+        status = 400 if form.is_submitted() else 200
+        return render_template("staff/delete_person.html", person=person, form=form), status
+    unit_id = person.unit_id
+    counts = privacy.delete_participant(person)
+    audit.record(
+        current_user, "person_deleted", f"participant {participant_id}", client_ip(), **counts
+    )
+    flash(_("Đã xóa toàn bộ dữ liệu của người học này."))
+    return redirect(url_for("staff.unit", unit_id=unit_id), code=303)

@@ -1,0 +1,51 @@
+"""`flask create-admin` and `flask purge-expired`."""
+
+import datetime as dt
+import sys
+
+import click
+from flask import current_app
+
+import database
+from models.base import utcnow
+from services import audit, passwords, privacy
+from services import staff as staff_service
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--name", "display_name", default="Phòng Văn hóa - Xã hội", show_default=True)
+@click.option("--generate", is_flag=True, help="Generate a password and print it once.")
+def create_admin_command(username, display_name, generate):
+    """Create an admin account. There is no default password: type one or --generate."""
+    if generate:
+        password = passwords.generate_password()
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = staff_service.create_staff(username, display_name, password, "admin")
+    except staff_service.StaffError as exc:
+        click.echo(f"Cannot create the admin: {exc.field}: {exc}", err=True)
+        sys.exit(1)
+    audit.record(None, "staff_created", user.username, "cli", role="admin")
+    database.commit()
+    click.echo(f"Admin {user.username} created.")
+    if generate:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.command("purge-expired")
+@click.option("--days", type=int, help="Override RETENTION_DAYS.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def purge_expired_command(days, yes):
+    """Delete participation data older than the retention period (default 3 years)."""
+    days = days if days is not None else current_app.config["RETENTION_DAYS"]
+    cutoff = utcnow() - dt.timedelta(days=days)
+    if not yes and not click.confirm(
+        f"Delete participation data recorded before {cutoff:%Y-%m-%d}?"
+    ):
+        sys.exit(1)
+    counts = privacy.purge_expired(cutoff)
+    audit.record(None, "purge_expired", f"before {cutoff:%Y-%m-%d}", "cli", **counts)
+    database.commit()
+    click.echo("Deleted: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -1,0 +1,91 @@
+"""Staff accounts (admin, officer, teacher), their login sessions, classes and the audit log."""
+
+from extensions import db
+from models.base import utcnow
+
+STAFF_ROLES = ("admin", "officer", "teacher")
+
+teacher_classes = db.Table(
+    "teacher_classes",
+    db.Column("staff_id", db.Integer, db.ForeignKey("staff_users.id"), primary_key=True),
+    db.Column("unit_id", db.Integer, db.ForeignKey("units.id"), primary_key=True),
+)
+
+
+class StaffUser(db.Model):
+    """Someone who logs in: the office (admin), a unit's officer, or a teacher."""
+
+    __tablename__ = "staff_users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(60), unique=True, nullable=False)
+    display_name = db.Column(db.String(120), nullable=False)
+    password_hash = db.Column(db.String(200), nullable=False)
+    role = db.Column(db.String(10), nullable=False)
+    # Officers see this unit and everything below it.
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"))
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_login_at = db.Column(db.DateTime)
+
+    unit = db.relationship("Unit")
+    classes = db.relationship("Unit", secondary=teacher_classes, order_by="Unit.name")
+
+    __table_args__ = (db.CheckConstraint("role IN ('admin','officer','teacher')", name="role"),)
+
+
+class StaffSession(db.Model):
+    """One login; logging out ends it on the server, so a replayed cookie is refused."""
+
+    __tablename__ = "staff_sessions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    token_hash = db.Column(db.String(64), unique=True, nullable=False)
+    staff_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"), nullable=False, index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    ended_at = db.Column(db.DateTime)
+
+    staff = db.relationship("StaffUser")
+
+
+class AuditEvent(db.Model):
+    """A staff action worth answering for later. Never holds passwords or exported data."""
+
+    __tablename__ = "audit_events"
+
+    id = db.Column(db.Integer, primary_key=True)
+    staff_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"), index=True)
+    action = db.Column(db.String(40), nullable=False, index=True)
+    target = db.Column(db.String(200))
+    detail = db.Column(db.JSON, nullable=False, default=dict)
+    ip = db.Column(db.String(64))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+
+    staff = db.relationship("StaffUser")
+
+
+class RosterEntry(db.Model):
+    """A student on a class roster: joining students pick their name instead of typing it."""
+
+    __tablename__ = "roster_entries"
+
+    id = db.Column(db.Integer, primary_key=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
+    name = db.Column(db.String(80), nullable=False)
+    student_number = db.Column(db.String(20))
+    participant_id = db.Column(db.Integer, db.ForeignKey("participants.id"))
+
+    __table_args__ = (db.UniqueConstraint("unit_id", "name", "student_number"),)
+
+
+def _login_mixin(cls):
+    """What Flask-Login asks of a user; the id is the live session's token, not the user id."""
+    cls.session_token = None
+    cls.is_authenticated = property(lambda self: True)
+    cls.is_active = property(lambda self: self.active)
+    cls.is_anonymous = property(lambda self: False)
+    cls.get_id = lambda self: self.session_token
+    return cls
+
+
+_login_mixin(StaffUser)

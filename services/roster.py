@@ -1,0 +1,136 @@
+"""Class roster import from CSV or XLSX: every row validated, all or nothing."""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+
+from extensions import db
+from models import RosterEntry, Unit
+from services.text import clean_line
+
+MAX_ROWS = 300
+MAX_NAME = 80
+MAX_NUMBER = 20
+MAX_UNCOMPRESSED = 20 * 1024 * 1024  # an XLSX roster is tiny; more than this is a zip bomb
+NAME_HEADERS = {"họ và tên", "họ tên", "ho va ten", "ho ten", "tên", "ten", "name", "full name"}
+NUMBER_HEADERS = {
+    "mã học sinh", "ma hoc sinh", "số thứ tự", "so thu tu", "stt", "mã", "student number", "number",
+}  # fmt: skip
+
+
+@dataclass
+class RosterRow:
+    line: int
+    name: str
+    student_number: str | None
+
+
+@dataclass
+class RosterParse:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[tuple[int | None, str]] = field(default_factory=list)  # (row number, message)
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        text = data.decode("utf-8-sig")  # UnicodeDecodeError: not UTF-8
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+            raise ValueError("too large when unpacked")
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(["" if v is None else str(v) for v in row])
+        if len(rows) > MAX_ROWS + 1:
+            break
+    workbook.close()
+    return rows
+
+
+def parse(filename: str, data: bytes) -> RosterParse:
+    """Read a roster file; errors carry the 1-based row number in the file (None: whole file)."""
+    result = RosterParse()
+    name = (filename or "").lower()
+    try:
+        if name.endswith(".xlsx"):
+            table = _read_xlsx(data)
+        elif name.endswith(".csv"):
+            table = _read_csv(data)
+        else:
+            result.errors.append((None, "format"))
+            return result
+    except UnicodeDecodeError:
+        result.errors.append((None, "encoding"))
+        return result
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError):
+        result.errors.append((None, "unreadable"))
+        return result
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if not table:
+        result.errors.append((None, "empty"))
+        return result
+    header = [clean_line(cell).lower() for cell in table[0]]
+    name_col = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
+    number_col = next((i for i, h in enumerate(header) if h in NUMBER_HEADERS), None)
+    if name_col is None:
+        result.errors.append((1, "no_name_column"))
+        return result
+    if len(table) - 1 > MAX_ROWS:
+        result.errors.append((None, "too_many"))
+        return result
+    seen: set[tuple[str, str | None]] = set()
+    for line, row in enumerate(table[1:], start=2):
+        cell = row[name_col] if name_col < len(row) else ""
+        person = clean_line(cell)
+        number = (
+            clean_line(row[number_col]) if number_col is not None and number_col < len(row) else ""
+        )
+        if not person:
+            result.errors.append((line, "missing_name"))
+        elif len(person) > MAX_NAME:
+            result.errors.append((line, "name_too_long"))
+        elif len(number) > MAX_NUMBER:
+            result.errors.append((line, "number_too_long"))
+        elif (person, number or None) in seen:
+            result.errors.append((line, "duplicate"))
+        else:
+            seen.add((person, number or None))
+            result.rows.append(RosterRow(line, person, number or None))
+    return result
+
+
+def replace_roster(unit: Unit, rows: list[RosterRow]) -> int:
+    """Replace the class roster with these rows, keeping entries students already claimed."""
+    existing = {(e.name, e.student_number): e for e in RosterEntry.query.filter_by(unit_id=unit.id)}
+    wanted = {(r.name, r.student_number) for r in rows}
+    for key, entry in existing.items():
+        if key not in wanted and entry.participant_id is None:
+            db.session.delete(entry)
+    for row in rows:
+        if (row.name, row.student_number) not in existing:
+            db.session.add(
+                RosterEntry(unit_id=unit.id, name=row.name, student_number=row.student_number)
+            )
+    db.session.flush()
+    return len(rows)
+
+
+def unclaimed(unit: Unit) -> list[RosterEntry]:
+    """Names on the roster that no student has picked yet."""
+    return (
+        RosterEntry.query.filter_by(unit_id=unit.id, participant_id=None)
+        .order_by(RosterEntry.name, RosterEntry.id)
+        .all()
+    )
