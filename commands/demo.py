@@ -4,12 +4,14 @@ import datetime as dt
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 import database
 from services.demo import seed_demo
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Create sample data (marked "(mẫu)") so that there is something to click."""
     result = seed_demo(dt.date.today().year)

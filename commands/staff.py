@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 import database
 from models.base import utcnow
@@ -13,6 +14,7 @@ from services import staff as staff_service
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("username")
 @click.option("--name", "display_name", default="Phòng Văn hóa - Xã hội", show_default=True)
 @click.option("--generate", is_flag=True, help="Generate a password and print it once.")
@@ -35,6 +37,7 @@ def create_admin_command(username, display_name, generate):
 
 
 @click.command("purge-expired")
+@with_appcontext
 @click.option("--days", type=int, help="Override RETENTION_DAYS.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def purge_expired_command(days, yes):

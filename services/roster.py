@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from extensions import db
 from models import RosterEntry, Unit
@@ -125,6 +126,20 @@ def replace_roster(unit: Unit, rows: list[RosterRow]) -> int:
             )
     db.session.flush()
     return len(rows)
+
+
+def claim(entry_id: int, unit: Unit, participant_id: int) -> RosterEntry | None:
+    """Mark a roster name as taken by a student; None if someone else already took it."""
+    taken = db.session.execute(
+        update(RosterEntry)
+        .where(
+            RosterEntry.id == entry_id,
+            RosterEntry.unit_id == unit.id,
+            RosterEntry.participant_id.is_(None),
+        )
+        .values(participant_id=participant_id)
+    ).rowcount
+    return db.session.get(RosterEntry, entry_id) if taken == 1 else None
 
 
 def unclaimed(unit: Unit) -> list[RosterEntry]:

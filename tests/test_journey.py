@@ -2,11 +2,14 @@
 
 import re
 
-from conftest import hidden
+from conftest import csrf_token, hidden
 from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
 
+import database
 from extensions import db
-from models import Attempt, Consent, Participant, Scan, Visit
+from models import Attempt, Consent, Participant, RosterEntry, Scan, Unit, Visit
+from services import roster
+from services.roster import RosterRow
 
 
 def test_poster_scan_identity_lesson_quiz_result(app, client, make_poster, identify, places):
@@ -91,8 +94,6 @@ def test_unlimited_retries_record_numbered_attempts(app, client, content, identi
 
 
 def test_child_must_confirm_consent_and_it_is_recorded(app, client, content, places):
-    from conftest import csrf_token
-
     page = client.get(f"/c/{places['class_code'].lower()}", follow_redirects=True)
     html = page.get_data(as_text=True)
     assert "Lớp 7A" in html
@@ -115,8 +116,6 @@ def test_cookie_recognises_returning_visitor_and_not_me_starts_over(app, client,
     identify(client, name="Vi Thị Lan")
     assert "Vi Thị Lan" in client.get("/").get_data(as_text=True)
     assert client.get("/lessons/an-toan").status_code == 200
-    from conftest import csrf_token
-
     token = csrf_token(client.get("/").get_data(as_text=True))
     response = client.post("/not-me", data={"csrf_token": token})
     assert response.status_code == 303 and response.headers["Location"].endswith("/identify")
@@ -150,7 +149,31 @@ def test_back_button_after_submit_offers_result_not_a_new_attempt(app, client, c
 def test_someone_elses_result_is_not_shown(app, client, content, identify):
     identify(client)
     html = client.get("/quizzes/an-toan").get_data(as_text=True)
-    location = client.post("/quizzes/an-toan", data=answer_form(html, ALL_RIGHT)).headers["Location"]
+    location = client.post("/quizzes/an-toan", data=answer_form(html, ALL_RIGHT)).headers[
+        "Location"
+    ]
     other = app.test_client()
     identify(other, name="Người khác")
     assert other.get(location).status_code == 404
+
+
+def test_student_picks_name_from_class_roster(app, client, content, places):
+    with app.app_context():
+        klass = db.session.get(Unit, places["class"])
+        roster.replace_roster(
+            klass, [RosterRow(2, "Hoàng Thị Mai", "07"), RosterRow(3, "Lý Văn Đức", None)]
+        )
+        database.commit()
+    html = client.get(f"/c/{places['class_code']}", follow_redirects=True).get_data(as_text=True)
+    assert "Hoàng Thị Mai" in html and "Lý Văn Đức" in html
+    with app.app_context():
+        entry_id = RosterEntry.query.filter_by(name="Lý Văn Đức").one().id
+    data = {"csrf_token": csrf_token(html), "roster_entry": str(entry_id), "age_band": "16-29"}
+    assert client.post("/identify", data=data).status_code == 303
+    with app.app_context():
+        participant = Participant.query.one()
+        assert participant.display_name == "Lý Văn Đức"
+        assert db.session.get(RosterEntry, entry_id).participant_id == participant.id
+    other = app.test_client()
+    html = other.get(f"/c/{places['class_code']}", follow_redirects=True).get_data(as_text=True)
+    assert "Lý Văn Đức" not in html  # a taken name is no longer offered

@@ -48,9 +48,12 @@ class IdentityForm(FlaskForm):
     display_name = StringField(
         _l("Họ và tên (hoặc tên thường gọi)"),
         validators=[
-            InputRequired(_l("Vui lòng nhập tên của bạn.")),
             Length(max=NAME_MAX, message=_l("Tên dài quá %(max)d ký tự.", max=NAME_MAX)),
         ],
+    )
+    # Students joining a class with a roster pick their name instead of typing it.
+    roster_entry = SelectField(
+        _l("Chọn tên của em trong danh sách lớp"), coerce=str, validate_choice=False
     )
     role = RadioField(_l("Bạn là"), choices=list(ROLE_LABELS.items()), validate_choice=False)
     unit_id = SelectField(
@@ -69,6 +72,14 @@ class IdentityForm(FlaskForm):
         _l("Bố mẹ, người giám hộ hoặc thầy cô đã đồng ý cho em tham gia.")
     )
     next = HiddenField()
+
+    def validate_display_name(self, field):
+        if not self.roster_entry.data and not (field.data or "").strip():
+            raise ValidationError(_l("Vui lòng nhập tên của bạn."))
+
+    def validate_roster_entry(self, field):
+        if field.data:
+            _choice_in_list(self, field)
 
     def validate_role(self, field):
         if self.fixed_unit is None:

@@ -20,8 +20,16 @@ from blueprints.learn import bp, visitor
 from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class, unit_choices
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
-from models import Attempt, Lesson, Quiz, QuizVersion, Unit
-from services import catalog, certificates, documents, identity, participation, scoring
+from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Unit
+from services import (
+    catalog,
+    certificates,
+    documents,
+    identity,
+    participation,
+    roster,
+    scoring,
+)
 
 PREVIEW_BOTS = ("facebookexternalhit", "facebot", "bot", "crawler", "spider", "preview")
 
@@ -94,6 +102,10 @@ def _identity_form() -> IdentityForm:
     class_id = session.get(visitor.CLASS_KEY)
     form.fixed_unit = db.session.get(Unit, class_id) if isinstance(class_id, int) else None
     form.unit_id.choices = unit_choices(catalog.selectable_units())
+    names = roster.unclaimed(form.fixed_unit) if form.fixed_unit is not None else []
+    form.roster_entry.choices = [("", _("— Tên em không có trong danh sách —"))] + [
+        (str(entry.id), entry.name) for entry in names
+    ]
     if request.method == "GET":
         form.next.data = visitor.safe_next(request.args.get("next"), "")
         placement = catalog.poster_placement(visitor.via_poster())
@@ -113,8 +125,9 @@ def identify():
         status = 400 if request.method == "POST" else 200
         return render_template("learn/identify.html", form=form, target=target), status
     fixed = form.fixed_unit
+    entry = _roster_entry(form)
     new = identity.NewIdentity(
-        display_name=form.display_name.data,
+        display_name=entry.name if entry else form.display_name.data,
         role="student" if fixed is not None else form.role.data,
         unit_id=fixed.id if fixed is not None else int(form.unit_id.data),
         age_band=form.age_band.data,
@@ -127,11 +140,23 @@ def identify():
     except identity.IdentityError as exc:
         getattr(form, exc.field).errors = [_("Thông tin không hợp lệ, vui lòng kiểm tra lại.")]
         return render_template("learn/identify.html", form=form, target=target), 400
+    if entry is not None and roster.claim(entry.id, fixed, participant.id) is None:
+        form.roster_entry.errors = [_("Tên này vừa có bạn khác chọn. Hãy chọn lại hoặc gõ tên.")]
+        return render_template("learn/identify.html", form=form, target=target), 409
     session.pop(visitor.CLASS_KEY, None)
     participation.claim_scan(session.pop(visitor.SCAN_KEY, None), participant)
     response = redirect(visitor.safe_next(form.next.data, url_for("learn.home")), code=303)
     visitor.remember_participant(response, token)
     return response
+
+
+def _roster_entry(form: IdentityForm) -> RosterEntry | None:
+    """The roster name a student picked, if it belongs to the class being joined."""
+    raw = form.roster_entry.data or ""
+    if form.fixed_unit is None or not raw.isdigit():
+        return None
+    entry = db.session.get(RosterEntry, int(raw))
+    return entry if entry is not None and entry.unit_id == form.fixed_unit.id else None
 
 
 @bp.post("/not-me")
