@@ -50,6 +50,8 @@ class Config:
 
     # Version of the guardian-consent text shown to under-16s; bump when the wording changes.
     CONSENT_TEXT_VERSION = "guardian-2026-11"
+    # Dates printed for people (certificates, reports) are in this zone; storage stays UTC.
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
     # Who issues certificates; printed on them.
     ISSUER_NAME = os.environ.get("ISSUER_NAME", "Ủy ban nhân dân xã Hoàng Văn Thụ")
     ISSUER_PARENT = os.environ.get("ISSUER_PARENT", "Tỉnh Lạng Sơn")

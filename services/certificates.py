@@ -7,6 +7,7 @@ from extensions import db
 from models import Attempt, Certificate, Participant, Quiz
 from models.base import utcnow
 from services import codes
+from services.vietnamese import local_date
 
 VERIFICATION_CODE_LENGTH = 12  # 60 random bits
 
@@ -38,7 +39,7 @@ def _next_serial(prefix: str, year: int) -> str:
     return f"{stem}{count + 1:06d}"
 
 
-def issue_for_attempt(attempt: Attempt, serial_prefix: str) -> Certificate | None:
+def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Certificate | None:
     """Issue the certificate for a passed attempt, once: passing again returns the first one."""
     if not attempt.passed:
         return None
@@ -50,7 +51,7 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str) -> Certificate | Non
         quiz: Quiz = attempt.quiz
         now = utcnow()
         certificate = Certificate(
-            serial=_next_serial(serial_prefix, now.year),
+            serial=_next_serial(serial_prefix, local_date(now, timezone).year),
             verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
             participant_id=participant.id,
             quiz_id=quiz.id,

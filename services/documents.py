@@ -10,7 +10,7 @@ from models.base import utcnow
 from services import certificates as certificate_service
 from services.pdf import render_pdf
 from services.qr import qr_svg
-from services.vietnamese import admin_date, table_date
+from services.vietnamese import admin_date, local_date, table_date
 
 POSTER_SIZES = ("A4", "A5")
 
@@ -39,7 +39,8 @@ def certificate_html(items: list[Certificate]) -> str:
         {
             "certificate": cert,
             "code": certificate_service.format_code(cert.verification_code),
-            "date_line": f"{config['ISSUER_PLACE']}, {admin_date(cert.issued_at.date())}",
+            "date_line": f"{config['ISSUER_PLACE']}, "
+            f"{admin_date(local_date(cert.issued_at, config['TIMEZONE']))}",
             "url": verification_url(cert),
             "qr": _qr_markup(verification_url(cert)),
         }
@@ -78,7 +79,7 @@ def poster_pdf(posters: list[Poster], size: str = "A4") -> bytes:
 def report_pdf(report, sheets) -> bytes:
     """A participation report on A4 with the Vietnamese administrative header."""
     config = current_app.config
-    today = utcnow().date()
+    today = local_date(utcnow(), config["TIMEZONE"])
     html = render_template(
         "pdf/report.html",
         report=report,

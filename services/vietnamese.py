@@ -1,6 +1,12 @@
 """Vietnamese formatting: dates in administrative style, masked names for minors."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+
+def local_date(utc_naive: dt.datetime, timezone: str) -> dt.date:
+    """The calendar day in `timezone` of a naive UTC timestamp (as stored)."""
+    return utc_naive.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(timezone)).date()
 
 
 def admin_date(day: dt.date) -> str:

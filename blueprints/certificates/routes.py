@@ -5,7 +5,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from blueprints.certificates import bp
 from extensions import limiter
 from services import certificates
-from services.vietnamese import masked_name, table_date
+from services.vietnamese import local_date, masked_name, table_date
 
 
 def _verify_limit() -> str:
@@ -32,6 +32,7 @@ def verify(code: str):
     found = certificates.find_by_code(normalized)
     if found is None:
         return render_template("certificates/verify.html", status="unknown", code=normalized), 404
+    tz = current_app.config["TIMEZONE"]
     holder = masked_name(found.holder_name) if found.holder_is_minor else found.holder_name
     return render_template(
         "certificates/verify.html",
@@ -39,6 +40,6 @@ def verify(code: str):
         certificate=found,
         holder=holder,
         code=certificates.format_code(found.verification_code),
-        issued=table_date(found.issued_at.date()),
-        revoked=table_date(found.revoked_at.date()) if found.revoked_at else None,
+        issued=table_date(local_date(found.issued_at, tz)),
+        revoked=table_date(local_date(found.revoked_at, tz)) if found.revoked_at else None,
     )

@@ -60,7 +60,10 @@ def register_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException):
         if exc.code is None or exc.code < 400:
             return exc
+        # Werkzeug's and Flask-Limiter's descriptions are English: show ours instead.
         own = exc.description if exc.description not in WERKZEUG_DESCRIPTIONS else None
+        if exc.code == 429:
+            own = None
         return _page(exc.code, own)
 
     @app.errorhandler(Exception)

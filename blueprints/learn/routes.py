@@ -266,7 +266,8 @@ def quiz(slug: str):
         abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
     if attempt.participant_id != participant.id:
         abort(409, description=_("Bài làm này đã được nộp từ một thiết bị khác."))
-    certificates.issue_for_attempt(attempt, current_app.config["CERTIFICATE_SERIAL_PREFIX"])
+    config = current_app.config
+    certificates.issue_for_attempt(attempt, config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"])
     return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
 
 
