@@ -4,6 +4,7 @@ from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
 from services.localize import localized
+from services.vietnamese import local_date, table_date
 
 LANG_COOKIE = "lang"
 
@@ -29,7 +30,15 @@ def translated(item, key: str) -> str:
     return localized(translations, key, getattr(item, key), current_language())
 
 
+def local_day(utc_naive) -> str:
+    """Template filter: a stored UTC timestamp as dd/mm/yyyy in the commune's time zone."""
+    if utc_naive is None:
+        return ""
+    return table_date(local_date(utc_naive, current_app.config["TIMEZONE"]))
+
+
 def register_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["translated"] = translated

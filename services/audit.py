@@ -2,6 +2,7 @@
 
 from extensions import db
 from models import AuditEvent, StaffUser
+from services.text import clean_line
 
 
 def record(
@@ -15,7 +16,7 @@ def record(
     event = AuditEvent(
         staff_id=staff.id if staff else None,
         action=action,
-        target=(target or "")[:200] or None,
+        target=clean_line(target)[:200] or None,
         detail={k: v for k, v in detail.items() if "password" not in k},
         ip=(ip or "")[:64] or None,
     )

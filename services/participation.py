@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -91,12 +92,22 @@ def submission_token(secret: str, participant: Participant, quiz: Quiz, number: 
     return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def find_attempt_by_token(token: str) -> Attempt | None:
+    """The attempt recorded under an idempotency token (None for a malformed token)."""
+    if not isinstance(token, str) or not SUBMISSION_TOKEN.fullmatch(token):
+        return None
     return Attempt.query.filter_by(submission_token=token).one_or_none()
 
 
 class NoAttemptsLeft(Exception):
     """The quiz's retry rule does not allow another attempt."""
+
+
+class SubmitConflict(Exception):
+    """Other submits kept winning the race for the next attempt number; try again."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +131,12 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
         return existing, False
     version = sub.version
     result = scoring.score(version.questions, sub.answers, version.pass_mark)
-    for _ in range(3):
+    # One submit at a time per participant (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
+    # already serialises writers), so attempt numbers are handed out without collisions.
+    db.session.execute(
+        select(Participant.id).where(Participant.id == sub.participant.id).with_for_update()
+    )
+    for _ in range(5):
         used = attempts_used(sub.participant, version.quiz)
         if version.max_attempts and used >= version.max_attempts:
             raise NoAttemptsLeft()
@@ -155,4 +171,4 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
                 return existing, False
             continue
         return attempt, True
-    raise NoAttemptsLeft()
+    raise SubmitConflict()

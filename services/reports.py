@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, and_, case, cast, distinct, func, select, true
 
@@ -16,16 +17,20 @@ from models import Answer, Attempt, Certificate, Participant, Quiz, QuizVersion,
 
 @dataclass(frozen=True)
 class Period:
-    """A half-open range of days [start, end]; either end may be open."""
+    """Whole days from `start` to `end` inclusive in the commune time zone; either may be open."""
 
     start: dt.date | None = None
     end: dt.date | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    def _utc(self, day: dt.date) -> dt.datetime:
+        local = dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(self.timezone))
+        return local.astimezone(dt.UTC).replace(tzinfo=None)
 
     def bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        low = dt.datetime.combine(self.start, dt.time.min) if self.start else None
-        high = (
-            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min) if self.end else None
-        )
+        """Naive UTC limits [low, high) as timestamps are stored."""
+        low = self._utc(self.start) if self.start else None
+        high = self._utc(self.end + dt.timedelta(days=1)) if self.end else None
         return low, high
 
 

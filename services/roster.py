@@ -49,7 +49,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
             raise ValueError("too large when unpacked")
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # data_only=False: a formula cell comes back as its text ("=1+1"), never evaluated or lost.
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     sheet = workbook.worksheets[0]
     rows = []
     for row in sheet.iter_rows(values_only=True):
@@ -78,21 +79,28 @@ def parse(filename: str, data: bytes) -> RosterParse:
     except (zipfile.BadZipFile, ValueError, KeyError, OSError):
         result.errors.append((None, "unreadable"))
         return result
-    table = [row for row in table if any(cell.strip() for cell in row)]
-    if not table:
+    # Keep each row's own line number in the file, so that errors point at the right row.
+    numbered = [
+        (line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)
+    ]
+    if not numbered:
         result.errors.append((None, "empty"))
         return result
-    header = [clean_line(cell).lower() for cell in table[0]]
+    header_line, header_row = numbered[0]
+    header = [clean_line(cell).lower() for cell in header_row]
     name_col = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
     number_col = next((i for i, h in enumerate(header) if h in NUMBER_HEADERS), None)
     if name_col is None:
-        result.errors.append((1, "no_name_column"))
+        result.errors.append((header_line, "no_name_column"))
         return result
-    if len(table) - 1 > MAX_ROWS:
+    if len(numbered) == 1:
+        result.errors.append((None, "no_rows"))
+        return result
+    if len(numbered) - 1 > MAX_ROWS:
         result.errors.append((None, "too_many"))
         return result
     seen: set[tuple[str, str | None]] = set()
-    for line, row in enumerate(table[1:], start=2):
+    for line, row in numbered[1:]:
         cell = row[name_col] if name_col < len(row) else ""
         person = clean_line(cell)
         number = (

@@ -73,7 +73,8 @@ def set_password(user: StaffUser, password: str) -> None:
 
 def authenticate(username: str, password: str) -> StaffUser | None:
     """The active staff user with these credentials, or None."""
-    user = StaffUser.query.filter_by(username=normalize_username(username)).first()
+    name = normalize_username(username)
+    user = StaffUser.query.filter_by(username=name).first() if USERNAME.match(name) else None
     ok = passwords.verify_password(user.password_hash if user else None, password)
     return user if ok and user is not None and user.active else None
 

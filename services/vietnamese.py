@@ -4,9 +4,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 
+def local_datetime(utc_naive: dt.datetime, timezone: str) -> dt.datetime:
+    """A naive UTC timestamp (as stored) as naive wall-clock time in `timezone`."""
+    return utc_naive.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
 def local_date(utc_naive: dt.datetime, timezone: str) -> dt.date:
     """The calendar day in `timezone` of a naive UTC timestamp (as stored)."""
-    return utc_naive.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(timezone)).date()
+    return local_datetime(utc_naive, timezone).date()
 
 
 def admin_date(day: dt.date) -> str:

@@ -1,6 +1,6 @@
 """Error pages in Vietnamese: a clear message and the right 4xx, never a stack trace."""
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug import exceptions as werkzeug_exceptions
@@ -50,6 +50,12 @@ def _page(status: int, message=None):
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def _reject_nul_in_path():
+        """A path with a NUL byte names nothing (and PostgreSQL refuses NUL in text)."""
+        if "\x00" in request.path:
+            abort(404)
+
     @app.errorhandler(CSRFError)
     def _csrf(_exc):
         return _page(
@@ -64,7 +70,14 @@ def register_error_handlers(app: Flask) -> None:
         own = exc.description if exc.description not in WERKZEUG_DESCRIPTIONS else None
         if exc.code == 429:
             own = None
-        return _page(exc.code, own)
+        response = _page(exc.code, own)
+        if exc.code == 405:
+            response = (
+                response[0],
+                response[1],
+                {"Allow": exc.get_response().headers.get("Allow", "")},
+            )
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

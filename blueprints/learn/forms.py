@@ -10,13 +10,14 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.people import UNDER_16
 from services.identity import NAME_MAX
 from services.localize import localized_question
 from services.scoring import TRUE_FALSE_CHOICES
+from services.text import clean_line
 
 ROLE_LABELS = {
     "villager": _l("Người dân"),
@@ -50,6 +51,7 @@ class IdentityForm(FlaskForm):
         validators=[
             Length(max=NAME_MAX, message=_l("Tên dài quá %(max)d ký tự.", max=NAME_MAX)),
         ],
+        filters=[clean_line],  # the limit counts the NFC name people see
     )
     # Students joining a class with a roster pick their name instead of typing it.
     roster_entry = SelectField(
@@ -59,7 +61,6 @@ class IdentityForm(FlaskForm):
     unit_id = SelectField(
         _l("Thôn, cơ quan hoặc nơi làm việc"),
         coerce=str,
-        validators=[Optional()],
         validate_choice=False,
     )
     age_band = RadioField(
@@ -110,6 +111,15 @@ def unit_choices(units) -> list[tuple[str, str]]:
     return [("", _l("— Chọn —"))] + [(str(u.id), u.name) for u in units]
 
 
+class SingleChoiceField(RadioField):
+    """A radio group that refuses a form carrying two values for it (a tampered form)."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) > 1:
+            raise ValueError(_l("Lựa chọn không hợp lệ. Vui lòng chọn lại."))
+        super().process_formdata(valuelist)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -141,7 +151,7 @@ def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
             choices = [(value, labels[value]) for value in TRUE_FALSE_CHOICES]
         else:
             choices = [(cid, text) for cid, text in texts["choices"].items()]
-        field_class = MultiCheckboxField if question["type"] == "multiple" else RadioField
+        field_class = MultiCheckboxField if question["type"] == "multiple" else SingleChoiceField
         field = field_class(
             texts["text"], choices=choices, validators=validators, validate_choice=False
         )

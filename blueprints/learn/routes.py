@@ -1,5 +1,6 @@
 """Learner views: thin — validate, act through services, redirect (the commit is elsewhere)."""
 
+import re
 from pathlib import Path
 
 from flask import (
@@ -31,7 +32,13 @@ from services import (
     scoring,
 )
 
-PREVIEW_BOTS = ("facebookexternalhit", "facebot", "bot", "crawler", "spider", "preview")
+# Link-preview fetchers (Facebook, Zalo, Telegram…): they follow links but are not people.
+PREVIEW_BOTS = re.compile(
+    r"facebookexternalhit|facebot|twitterbot|telegrambot|slackbot|discordbot|whatsapp|"
+    r"[a-z]+bot/|\bbot\b|crawler|spider|preview",
+    re.IGNORECASE,
+)
+ID_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _identify_first():
@@ -40,8 +47,8 @@ def _identify_first():
 
 
 def _is_link_preview() -> bool:
-    agent = (request.user_agent.string or "").lower()
-    return request.method == "HEAD" or any(word in agent for word in PREVIEW_BOTS)
+    agent = request.user_agent.string or ""
+    return request.method == "HEAD" or bool(PREVIEW_BOTS.search(agent))
 
 
 @bp.get("/")
@@ -153,7 +160,7 @@ def identify():
 def _roster_entry(form: IdentityForm) -> RosterEntry | None:
     """The roster name a student picked, if it belongs to the class being joined."""
     raw = form.roster_entry.data or ""
-    if form.fixed_unit is None or not raw.isdigit():
+    if form.fixed_unit is None or not ID_DIGITS.fullmatch(raw):
         return None
     entry = db.session.get(RosterEntry, int(raw))
     return entry if entry is not None and entry.unit_id == form.fixed_unit.id else None
@@ -198,7 +205,7 @@ def _quiz_page(quiz: Quiz, version: QuizVersion, form, participant, status=200, 
 def _posted_version(quiz: Quiz) -> QuizVersion:
     """The version the learner saw (hidden field), which must belong to this quiz."""
     raw = request.form.get("version", "")
-    version = db.session.get(QuizVersion, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    version = db.session.get(QuizVersion, int(raw)) if ID_DIGITS.fullmatch(raw) else None
     if version is None or version.quiz_id != quiz.id:
         abort(400, description=_("Bài kiểm tra đã thay đổi. Vui lòng mở lại bài."))
     return version
@@ -262,6 +269,11 @@ def quiz(slug: str):
         )
     except participation.NoAttemptsLeft:
         return render_template("learn/no_attempts.html", quiz=item), 409
+    except participation.SubmitConflict:
+        notice = _(
+            "Nhiều bài đang được nộp cùng lúc. Câu trả lời vẫn còn: hãy bấm “Nộp bài” lần nữa."
+        )
+        return _quiz_page(item, version, form, participant, status=409, notice=notice)
     except scoring.InvalidAnswer:
         abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
     if attempt.participant_id != participant.id:

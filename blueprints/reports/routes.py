@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,7 +33,7 @@ def _period() -> Period:
             )
     if values[0] and values[1] and values[0] > values[1]:
         abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
-    return Period(*values)
+    return Period(*values, timezone=current_app.config["TIMEZONE"])
 
 
 def _report(unit_id: int):

@@ -1,9 +1,11 @@
 """A unit report as plain tables, shared by the CSV, XLSX and PDF downloads."""
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from services.exports import Sheet
 from services.reports import UnitReport
+from services.vietnamese import local_datetime
 
 
 def people_sheet(report: UnitReport) -> Sheet:
@@ -25,7 +27,9 @@ def people_sheet(report: UnitReport) -> Sheet:
             p.quizzes_attempted,
             p.quizzes_passed,
             p.best_score,
-            p.last_activity,
+            local_datetime(p.last_activity, current_app.config["TIMEZONE"])
+            if p.last_activity
+            else None,
             p.certificates,
         ]
         for p in report.people

@@ -41,6 +41,8 @@ def visible_participant(participant_id: int) -> Participant:
     participant = db.session.get(Participant, participant_id)
     if participant is None:
         abort(404)
+    if access.visible_unit_ids(current_user) is None:
+        return participant  # admin
     if participant.unit is None or not access.can_see_unit(current_user, participant.unit):
         abort(403)
     return participant

@@ -23,6 +23,7 @@ ROSTER_ERRORS = {
     "encoding": _l("Tệp CSV phải lưu dạng UTF-8 (trong Excel: Lưu thành “CSV UTF-8”)."),
     "unreadable": _l("Không đọc được tệp. Hãy lưu lại bằng Excel rồi thử lại."),
     "empty": _l("Tệp không có dòng nào."),
+    "no_rows": _l("Tệp chỉ có dòng tiêu đề, chưa có học sinh nào."),
     "no_name_column": _l("Không thấy cột “Họ và tên” ở dòng đầu."),
     "too_many": _l("Danh sách quá dài (tối đa %(n)d học sinh).", n=roster.MAX_ROWS),
     "missing_name": _l("Thiếu họ tên."),
@@ -190,4 +191,5 @@ def delete_person(participant_id: int):
         current_user, "person_deleted", f"participant {participant_id}", client_ip(), **counts
     )
     flash(_("Đã xóa toàn bộ dữ liệu của người học này."))
-    return redirect(url_for("staff.unit", unit_id=unit_id), code=303)
+    target = url_for("staff.unit", unit_id=unit_id) if unit_id else url_for("staff.home")
+    return redirect(target, code=303)

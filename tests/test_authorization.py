@@ -1,0 +1,343 @@
+"""The authorisation matrix: every staff route × every kind of visitor → the expected status.
+
+The routes come from `app.url_map`, so a new staff route without a line in MATRIX fails
+`test_every_staff_route_is_in_the_matrix`.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import csrf_token
+
+import database
+from extensions import db
+from models import Attempt, AuditEvent, Participant, StaffUser, Unit
+from services import staff as staff_service
+from services.identity import NewIdentity, create_participant
+
+pytest_plugins = ["staff_fixtures"]
+
+ACTORS = ("anonymous", "participant", "teacher_a", "teacher_b", "officer", "admin")
+STAFF_PREFIXES = ("staff.", "reports.", "admin.", "auth.")
+LOGIN = "login"  # a 302 to /staff/login
+MISSING_ID = 987654
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str  # formatted with the ids below: {class_a}, {person_b}, {user} …
+    expect: dict  # actor → status (int), a set of allowed statuses, or LOGIN
+
+
+def outsiders(**staff) -> dict:
+    """Anonymous visitors and participants are sent to the staff login; staff as given."""
+    return {"anonymous": LOGIN, "participant": LOGIN, **staff}
+
+
+EVERY_STAFF_200 = outsiders(teacher_a=200, teacher_b=200, officer=200, admin=200)
+ADMIN_ONLY_200 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=200)
+ADMIN_ONLY_404 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=404)
+# A unit, or a person in that unit, as each staff member may see it.
+SEES_CLASS_A = outsiders(teacher_a=200, teacher_b=403, officer=403, admin=200)
+SEES_CLASS_B = outsiders(teacher_a=403, teacher_b=200, officer=403, admin=200)
+SEES_VILLAGE = outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200)
+NOT_FOUND = outsiders(teacher_a=404, teacher_b=404, officer=404, admin=404)
+
+
+def scoped(path: str, method: str = "GET", ok: object = 200, **overrides) -> list[Case]:
+    """The same route on A's class, B's class, the officer's village and a missing id;
+    `ok` is the answer for those who may see the unit."""
+
+    def make(expect):
+        return {**{k: (ok if v == 200 else v) for k, v in expect.items()}, **overrides}
+
+    return [
+        Case(method, path.format(id="{class_a}"), make(SEES_CLASS_A)),
+        Case(method, path.format(id="{class_b}"), make(SEES_CLASS_B)),
+        Case(method, path.format(id="{village}"), make(SEES_VILLAGE)),
+        Case(method, path.format(id=MISSING_ID), make(NOT_FOUND)),
+    ]
+
+
+def people(path: str, method: str = "GET", status: object = 200) -> list[Case]:
+    """The same route on a participant of A's class, of B's class, of the village, missing."""
+
+    def swap(expect):
+        return {k: (status if v == 200 else v) for k, v in expect.items()}
+
+    return [
+        Case(method, path.format(id="{person_a}"), swap(SEES_CLASS_A)),
+        Case(method, path.format(id="{person_b}"), swap(SEES_CLASS_B)),
+        Case(method, path.format(id="{person_v}"), swap(SEES_VILLAGE)),
+        Case(method, path.format(id=MISSING_ID), NOT_FOUND),
+    ]
+
+
+def class_only(cases: list[Case], not_a_class: object) -> list[Case]:
+    """Routes that exist only for classes: a village is "not found" to whoever may see it."""
+    fixed = []
+    for case in cases:
+        if "{village}" in case.path:
+            expect = {
+                k: (v if v in (LOGIN, 403, 404) else not_a_class) for k, v in case.expect.items()
+            }
+            case = Case(case.method, case.path, expect)
+        fixed.append(case)
+    return fixed
+
+
+# endpoint → every (method, URL) it answers, and what each actor must get.
+# POSTs carry a valid CSRF token and no other form data: they must not act, only answer.
+MATRIX: dict[str, list[Case]] = {
+    "auth.login": [
+        Case(
+            "GET",
+            "/staff/login",
+            {"anonymous": 200, "participant": 200}
+            | dict.fromkeys(("teacher_a", "teacher_b", "officer", "admin"), 302),
+        ),
+        Case(
+            "POST",
+            "/staff/login",
+            {"anonymous": 400, "participant": 400}
+            | dict.fromkeys(("teacher_a", "teacher_b", "officer", "admin"), 302),
+        ),
+    ],
+    "auth.logout": [
+        Case(
+            "POST", "/staff/logout", outsiders(teacher_a=303, teacher_b=303, officer=303, admin=303)
+        )
+    ],
+    "staff.home": [Case("GET", "/staff/", EVERY_STAFF_200)],
+    "staff.new_class": [
+        Case(
+            "GET",
+            "/staff/classes/new",
+            outsiders(teacher_a=200, teacher_b=200, officer=403, admin=200),
+        ),
+        Case(
+            "POST",
+            "/staff/classes/new",
+            outsiders(teacher_a=400, teacher_b=400, officer=403, admin=400),
+        ),
+    ],
+    "staff.unit": scoped("/staff/units/{id}"),
+    "staff.join_qr": class_only(scoped("/staff/units/{id}/join-qr.svg"), 404)
+    + class_only(scoped("/staff/units/{id}/join-qr.png"), 404)
+    + [
+        Case(
+            "GET",
+            "/staff/units/{class_a}/join-qr.gif",
+            {**SEES_CLASS_A, "teacher_a": 404, "admin": 404},
+        ),
+    ],
+    # Without a file the import only says "choose a file" (303), and changes nothing.
+    "staff.import_roster": class_only(
+        scoped("/staff/units/{id}/roster", "POST", ok=303, officer=403), 404
+    ),
+    "staff.export_person": people("/staff/people/{id}/export.json")
+    + people("/staff/people/{id}/export.csv")
+    + [
+        Case(
+            "GET",
+            "/staff/people/{person_a}/export.xml",
+            {**SEES_CLASS_A, "teacher_a": 404, "admin": 404},
+        )
+    ],
+    "staff.delete_person": people("/staff/people/{id}/delete")
+    # Without the typed confirmation nothing is deleted.
+    + people("/staff/people/{id}/delete", "POST", status=400),
+    "reports.unit_report_page": scoped("/staff/units/{id}/report"),
+    "reports.unit_report_download": scoped("/staff/units/{id}/report.csv")
+    + scoped("/staff/units/{id}/report.xlsx")
+    + scoped("/staff/units/{id}/report.pdf")
+    + [
+        Case("GET", "/staff/units/{class_a}/report.csv?table=items", SEES_CLASS_A),
+        Case("GET", "/staff/units/{class_b}/report.csv?table=quizzes", SEES_CLASS_B),
+        Case(
+            "GET",
+            "/staff/units/{class_a}/report.doc",
+            NOT_FOUND,  # an unknown format is refused before the unit is looked at
+        ),
+    ],
+    "reports.posters": [Case("GET", "/staff/posters", EVERY_STAFF_200)],
+    "admin.users": [Case("GET", "/staff/admin/users", ADMIN_ONLY_200)],
+    "admin.new_user": [
+        Case("GET", "/staff/admin/users/new", ADMIN_ONLY_200),
+        Case("POST", "/staff/admin/users/new", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
+    "admin.edit_user": [
+        Case("GET", "/staff/admin/users/{user}", ADMIN_ONLY_200),
+        Case("GET", f"/staff/admin/users/{MISSING_ID}", ADMIN_ONLY_404),
+        Case("POST", "/staff/admin/users/{user}", {**ADMIN_ONLY_200, "admin": 400}),
+        Case("POST", f"/staff/admin/users/{MISSING_ID}", ADMIN_ONLY_404),
+    ],
+    "admin.audit_log": [Case("GET", "/staff/admin/audit", ADMIN_ONLY_200)],
+}
+
+
+def staff_rules(app) -> dict[str, set[str]]:
+    """Every staff endpoint with the methods it answers (HEAD and OPTIONS are implied)."""
+    found: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(STAFF_PREFIXES):
+            found.setdefault(rule.endpoint, set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    return found
+
+
+def test_every_staff_route_is_in_the_matrix(app):
+    rules = staff_rules(app)
+    assert rules, "no staff routes found"
+    missing = sorted(set(rules) - set(MATRIX))
+    assert not missing, f"staff routes without a line in the authorisation MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - set(rules))
+    assert not stale, f"MATRIX lines for routes that no longer exist: {stale}"
+    for endpoint, methods in rules.items():
+        covered = {case.method for case in MATRIX[endpoint]}
+        assert methods <= covered, f"{endpoint}: methods {methods - covered} not in the MATRIX"
+    for endpoint, cases in MATRIX.items():
+        for case in cases:
+            assert set(case.expect) == set(ACTORS), f"{endpoint} {case.path}: every actor"
+
+
+def test_the_matrix_paths_reach_their_endpoint(app):
+    """Each case's URL really is served by the endpoint it is filed under."""
+    ids = dict.fromkeys(
+        ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user"), 1
+    )
+    adapter = app.url_map.bind("localhost")
+    for endpoint, cases in MATRIX.items():
+        for case in cases:
+            path = urlsplit(case.path.format(**ids)).path
+            matched, _args = adapter.match(path, method=case.method)
+            assert matched == endpoint, (endpoint, case.path)
+
+
+@pytest.fixture
+def world(app, staff, participant_in_db):
+    """Ids for the matrix: the staff world plus one participant in each unit that matters."""
+    person_a, _ = participant_in_db("Lò Thị An", role="student", unit="class", age="16-29")
+    person_v, visitor_token = participant_in_db("Hoàng Văn Vinh")
+    with app.app_context():
+        person_b, _ = create_participant(
+            NewIdentity("Vi Văn Bảo", "student", staff.class_b, "16-29", False), "test"
+        )
+        database.commit()
+        person_b = person_b.id
+    return {
+        "ids": {
+            "class_a": staff.class_a,
+            "class_b": staff.class_b,
+            "village": staff.village,
+            "person_a": person_a,
+            "person_b": person_b,
+            "person_v": person_v,
+            "user": staff.teacher_b,
+        },
+        "visitor_token": visitor_token,
+    }
+
+
+def _client_for(app, actor: str, world, login):
+    client = app.test_client()
+    if actor == "participant":
+        client.set_cookie(app.config["PARTICIPANT_COOKIE"], world["visitor_token"])
+        assert "Hoàng Văn Vinh" in client.get("/").get_data(as_text=True)
+    elif actor != "anonymous":
+        login(client, actor)
+    return client
+
+
+def _token(client, actor: str) -> str:
+    page = "/staff/login" if actor in ("anonymous", "participant") else "/staff/"
+    return csrf_token(client.get(page).get_data(as_text=True))
+
+
+def _status_ok(response, expected) -> bool:
+    if expected == LOGIN:
+        return (
+            response.status_code == 302
+            and urlsplit(response.headers["Location"]).path == "/staff/login"
+        )
+    if isinstance(expected, set):
+        return response.status_code in expected
+    return response.status_code == expected
+
+
+def _ordered(actor: str) -> list[tuple[str, Case]]:
+    """Every case; the logout last, since it ends the session the others use."""
+    cases = [(endpoint, case) for endpoint, items in MATRIX.items() for case in items]
+    return sorted(cases, key=lambda item: item[0] == "auth.logout")
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_authorisation_matrix(app, world, login, actor):
+    client = _client_for(app, actor, world, login)
+    token = _token(client, actor)
+    with app.app_context():
+        before = (Participant.query.count(), Attempt.query.count(), StaffUser.query.count())
+    wrong = []
+    for endpoint, case in _ordered(actor):
+        url = case.path.format(**world["ids"])
+        expected = case.expect[actor]
+        if case.method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        if not _status_ok(response, expected):
+            where = response.headers.get("Location", "")
+            wrong.append(
+                f"{actor}: {case.method} {url} ({endpoint}) → {response.status_code} {where}"
+                f" expected {expected}"
+            )
+        elif response.status_code >= 400:
+            assert "Traceback" not in response.get_data(as_text=True)
+    assert not wrong, "\n".join(wrong)
+    with app.app_context():
+        # The bare POSTs changed nothing.
+        after = (Participant.query.count(), Attempt.query.count(), StaffUser.query.count())
+        assert after == before
+        assert db.session.get(StaffUser, world["ids"]["user"]).display_name == (
+            "Thầy Lường Văn Bình"
+        )
+
+
+@pytest.mark.parametrize("actor", ["teacher_b", "officer"])
+def test_refused_exports_are_not_audited_as_exports(app, world, login, actor):
+    """A 403 on someone else's student records no export and leaks no name."""
+    client = _client_for(app, actor, world, login)
+    response = client.get(f"/staff/people/{world['ids']['person_a']}/export.json")
+    assert response.status_code == 403
+    body = response.get_data(as_text=True)
+    assert "Lò Thị An" not in body
+    assert "Bạn không có quyền xem trang này." in body
+    with app.app_context():
+        assert AuditEvent.query.filter_by(action="person_exported").count() == 0
+
+
+def test_a_teacher_cannot_report_on_the_school_to_see_other_classes(app, world, login):
+    """The school is above the class: it is outside a teacher's classes (403)."""
+    client = _client_for(app, "teacher_a", world, login)
+    with app.app_context():
+        school = db.session.get(Unit, world["ids"]["class_a"]).parent_id
+    assert client.get(f"/staff/units/{school}/report").status_code == 403
+    assert client.get(f"/staff/units/{school}/report.csv").status_code == 403
+
+
+def test_an_officer_sees_the_units_below_theirs(app, world, staff, login):
+    """The officer of the commune (the root) sees every class below it."""
+    with app.app_context():
+        commune = db.session.get(Unit, staff.commune)
+        staff_service.create_staff("can.bo.xa", "Cán bộ xã", staff.password, "officer", commune)
+        database.commit()
+    client = app.test_client()
+    login(client, "can.bo.xa")
+    for unit in ("class_a", "class_b", "village"):
+        assert client.get(f"/staff/units/{world['ids'][unit]}/report").status_code == 200
+    report = client.get(f"/staff/units/{staff.commune}/report").get_data(as_text=True)
+    assert "Lò Thị An" in report and "Vi Văn Bảo" in report and "Hoàng Văn Vinh" in report
+    # The village officer's commune report is refused: the commune is above the village.
+    officer = _client_for(app, "officer", world, login)
+    assert officer.get(f"/staff/units/{staff.commune}/report").status_code == 403
