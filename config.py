@@ -46,6 +46,7 @@ class Config:
     COMPRESS_MIMETYPES = ["text/html", "text/css", "image/svg+xml", "application/json"]
     COMPRESS_MIN_SIZE = 256
     COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["gzip"]  # static files are streamed
     SEND_FILE_MAX_AGE_DEFAULT = 86400
 
     # Version of the guardian-consent text shown to under-16s; bump when the wording changes.

@@ -8,19 +8,24 @@ from extensions import db
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
 
-def configure_engine(engine: Engine) -> None:
-    """Make SQLite safe for concurrent writers: WAL, busy timeout and BEGIN IMMEDIATE.
+WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 
-    pysqlite opens transactions lazily and DEFERRED; a request that reads and then writes
-    can then fail with "database is locked" instead of waiting. Taking the write lock at BEGIN
-    makes writers queue behind the busy timeout, so nothing is lost or doubled.
+
+def configure_engine(engine: Engine) -> None:
+    """Make SQLite safe and fast for concurrent requests.
+
+    WAL lets readers run beside one writer. Reads run outside any transaction; the first
+    write of a unit of work opens it with BEGIN IMMEDIATE, which takes the write lock (waiting
+    behind the busy timeout) so a write can never fail half-way on a stale read snapshot.
+    Read-then-write races are settled by unique constraints, not by a long transaction, and
+    the write lock is held only from the first write to the commit.
     """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        dbapi_connection.isolation_level = None  # autocommit; we open transactions ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -28,9 +33,13 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_on_first_write(connection, cursor, statement, parameters, context, executemany):
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.in_transaction:
+            return
+        if statement.lstrip()[:9].upper().startswith(WRITE_PREFIXES):
+            cursor.execute("BEGIN IMMEDIATE")
 
 
 def commit() -> None:

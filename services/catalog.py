@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Attempt, Lesson, Participant, Poster, Unit
@@ -16,7 +17,9 @@ _html_cache: dict[tuple[int, str, str], str] = {}
 
 def lessons() -> list[Lesson]:
     """Every lesson in curriculum order."""
-    return Lesson.query.order_by(Lesson.position, Lesson.id).all()
+    return (
+        Lesson.query.options(selectinload(Lesson.quiz)).order_by(Lesson.position, Lesson.id).all()
+    )
 
 
 def lesson_html(lesson: Lesson, lang: str) -> str:

@@ -135,6 +135,17 @@ def _required_answer(number: int):
     return check
 
 
+_form_classes: dict[tuple[int, str, str], type[FlaskForm]] = {}
+
+
+def quiz_form_class_for(version, lang: str) -> type[FlaskForm]:
+    """The form class of a quiz version, built once per process (versions never change)."""
+    key = (version.id, version.content_hash, lang)
+    if key not in _form_classes:
+        _form_classes[key] = quiz_form_class(version.definition, lang)
+    return _form_classes[key]
+
+
 def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
     """A form class with one field per question of a quiz version (no answer key inside)."""
 

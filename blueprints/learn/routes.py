@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from blueprints.learn import bp, visitor
-from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class, unit_choices
+from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class_for, unit_choices
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Unit
@@ -68,14 +68,20 @@ def poster(code: str):
     found = participation.find_poster(code)
     if found is None:
         return render_template("learn/unknown_code.html", kind="poster", code=code[:20]), 404
+    participant = visitor.load_participant()
     if not _is_link_preview():
-        scan = participation.record_scan(found, visitor.load_participant())
+        scan = participation.record_scan(found, participant)
         db.session.flush()
         session[visitor.POSTER_KEY] = found.id
         session[visitor.SCAN_KEY] = scan.id
     if found.lesson is not None:
-        return redirect(url_for("learn.lesson", slug=found.lesson.slug))
-    return redirect(url_for("learn.quiz", slug=found.quiz.slug))
+        target = url_for("learn.lesson", slug=found.lesson.slug)
+    else:
+        target = url_for("learn.quiz", slug=found.quiz.slug)
+    if participant is None and not _is_link_preview():
+        # One round trip less on a slow line: a first-time visitor identifies first anyway.
+        return redirect(url_for("learn.identify", next=target))
+    return redirect(target)
 
 
 @bp.get("/c/<code>")
@@ -239,12 +245,12 @@ def quiz(slug: str):
         token = participation.submission_token(
             current_app.config["SECRET_KEY"], participant, item, number
         )
-        form = quiz_form_class(version.definition, lang)(submission_token=token)
+        form = quiz_form_class_for(version, lang)(submission_token=token)
         participation.record_visit(participant, item, visitor.via_poster())
         return _quiz_page(item, version, form, participant)
 
     version = _posted_version(item)
-    form = quiz_form_class(version.definition, lang)()
+    form = quiz_form_class_for(version, lang)()
     done = participation.find_attempt_by_token(form.submission_token.data or "")
     if done is not None and done.participant_id == participant.id:
         return redirect(url_for("learn.result", public_id=done.public_id), code=303)
