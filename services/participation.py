@@ -7,7 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -153,16 +153,24 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
             question_count=result.question_count,
             score_percent=result.percent,
             passed=result.passed,
-            answers=[
-                Answer(
-                    question_id=r.question_id, choice_ids=list(r.chosen), is_correct=r.is_correct
-                )
-                for r in result.results
-            ],
         )
         try:
             with db.session.begin_nested():
                 db.session.add(attempt)
+                db.session.flush()
+                # One executemany for the answers: far cheaper than an ORM object per row.
+                db.session.execute(
+                    insert(Answer),
+                    [
+                        {
+                            "attempt_id": attempt.id,
+                            "question_id": r.question_id,
+                            "choice_ids": list(r.chosen),
+                            "is_correct": r.is_correct,
+                        }
+                        for r in result.results
+                    ],
+                )
         except IntegrityError:
             # Another request won the race: either with this very token (a double tap) or
             # with the same attempt number (two tabs). Re-read and decide again.

@@ -405,7 +405,7 @@ def pdftotext(body: bytes, tmp_path) -> str:
     assert tool, "pdftotext (poppler-utils) is required"
     path = tmp_path / "report.pdf"
     path.write_bytes(body)
-    out = subprocess.run(  # noqa: S603 (a fixed tool on a file we wrote)
+    out = subprocess.run(
         [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
     )
     return unicodedata.normalize("NFC", out.stdout)
