@@ -8,6 +8,7 @@ from blueprints.auth import bp as auth_bp
 from blueprints.auth.session import register_login
 from blueprints.certificates import bp as certificates_bp
 from blueprints.errors import register_error_handlers
+from blueprints.indicators import bp as indicators_bp
 from blueprints.learn import bp as learn_bp
 from blueprints.posters import bp as posters_bp
 from blueprints.reports import bp as reports_bp
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(indicators_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

@@ -7,6 +7,7 @@ from commands.content import content_cli
 from commands.demo import seed_demo_command
 from commands.posters import posters_cli
 from commands.staff import create_admin_command, purge_expired_command
+from commands.targets import targets_cli
 
 
 def register_commands(app: Flask) -> None:
@@ -16,3 +17,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(purge_expired_command)
+    app.cli.add_command(targets_cli)

@@ -2,6 +2,7 @@
 
 from models.certificates import Certificate
 from models.content import Lesson, Quiz, QuizVersion
+from models.indicators import Target
 from models.participation import Answer, Attempt, Visit
 from models.people import Consent, Participant
 from models.posters import Poster, Scan
@@ -23,6 +24,7 @@ __all__ = [
     "Scan",
     "StaffSession",
     "StaffUser",
+    "Target",
     "Unit",
     "Visit",
 ]

@@ -10,6 +10,7 @@ mkdir -p instance
 export SECRET_KEY=${SECRET_KEY:-$(cat instance/secret_key)}
 .venv/bin/flask db upgrade
 .venv/bin/flask content load
+.venv/bin/flask targets seed
 .venv/bin/flask seed-demo
 echo "Open http://localhost:${PORT:-5000}/ (poster and class links above)."
 exec .venv/bin/flask run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

@@ -12,4 +12,4 @@ pgdir=$(mktemp -d /tmp/lantoa-pg.XXXXXX)
 trap 'bash scripts/pg-test-server.sh stop "$pgdir"' EXIT
 eval "$(bash scripts/pg-test-server.sh start "$pgdir")"
 echo "== tests on PostgreSQL ($TEST_DATABASE_URL) =="
-.venv/bin/python -m pytest -q -p no:cacheprovider -m "not e2e"
+.venv/bin/python -m pytest -q -p no:cacheprovider

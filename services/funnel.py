@@ -1,4 +1,4 @@
-"""Per-poster funnel: scans → people → lesson opened → quiz started → finished → passed."""
+"""Poster funnels: scans → people → lesson opened → quiz started → finished → passed."""
 
 from dataclasses import dataclass
 
@@ -10,7 +10,7 @@ from models import Attempt, Poster, Scan, Visit
 
 @dataclass(frozen=True)
 class Funnel:
-    poster_id: int
+    poster_id: int | None  # None for a funnel over several posters
     scans: int
     people: int
     lesson_opened: int
@@ -18,27 +18,53 @@ class Funnel:
     finished: int
     passed: int
 
+    def steps(self) -> list[tuple[str, int]]:
+        return [
+            ("Lượt quét", self.scans),
+            ("Số người", self.people),
+            ("Mở bài học", self.lesson_opened),
+            ("Bắt đầu làm bài", self.quiz_started),
+            ("Nộp bài", self.finished),
+            ("Đạt", self.passed),
+        ]
+
 
 def _count(query) -> int:
     return db.session.scalar(query) or 0
 
 
-def poster_funnel(poster: Poster) -> Funnel:
-    """Distinct participants at each step of one poster's funnel (scans are raw counts)."""
-    pid = poster.id
+def funnel_for(poster_ids, poster_id: int | None = None) -> Funnel:
+    """Distinct participants at each step for a set of posters (ids or a subquery)."""
     people = union(
-        select(Scan.participant_id).where(Scan.poster_id == pid, Scan.participant_id.isnot(None)),
-        select(Visit.participant_id).where(Visit.poster_id == pid),
-        select(Attempt.participant_id).where(Attempt.poster_id == pid),
+        select(Scan.participant_id).where(
+            Scan.poster_id.in_(poster_ids), Scan.participant_id.isnot(None)
+        ),
+        select(Visit.participant_id).where(Visit.poster_id.in_(poster_ids)),
+        select(Attempt.participant_id).where(Attempt.poster_id.in_(poster_ids)),
     ).subquery()
-    visits = select(func.count(distinct(Visit.participant_id))).where(Visit.poster_id == pid)
-    attempts = select(func.count(distinct(Attempt.participant_id))).where(Attempt.poster_id == pid)
+    visits = select(func.count(distinct(Visit.participant_id))).where(
+        Visit.poster_id.in_(poster_ids)
+    )
+    attempts = select(func.count(distinct(Attempt.participant_id))).where(
+        Attempt.poster_id.in_(poster_ids)
+    )
     return Funnel(
-        poster_id=pid,
-        scans=_count(select(func.count(Scan.id)).where(Scan.poster_id == pid)),
+        poster_id=poster_id,
+        scans=_count(select(func.count(Scan.id)).where(Scan.poster_id.in_(poster_ids))),
         people=_count(select(func.count()).select_from(people)),
         lesson_opened=_count(visits.where(Visit.kind == "lesson")),
         quiz_started=_count(visits.where(Visit.kind == "quiz")),
         finished=_count(attempts),
         passed=_count(attempts.where(Attempt.passed.is_(True))),
     )
+
+
+def poster_funnel(poster: Poster) -> Funnel:
+    """One poster's funnel (scans are raw counts, the other steps distinct people)."""
+    return funnel_for([poster.id], poster.id)
+
+
+def posters_in_units(unit_ids: set[int] | None):
+    """A subquery of the ids of posters placed in these units (None: every poster)."""
+    query = select(Poster.id)
+    return query if unit_ids is None else query.where(Poster.unit_id.in_(unit_ids))

@@ -175,6 +175,18 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", f"/staff/admin/users/{MISSING_ID}", ADMIN_ONLY_404),
     ],
     "admin.audit_log": [Case("GET", "/staff/admin/audit", ADMIN_ONLY_200)],
+    "indicators.dashboard": [
+        Case(
+            "GET",
+            "/staff/indicators/",
+            outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
+        ),
+        Case(
+            "GET",
+            "/staff/indicators/?period=2026-H1",
+            outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
+        ),
+    ],
 }
 
 
@@ -182,7 +194,8 @@ def staff_rules(app) -> dict[str, set[str]]:
     """Every staff endpoint with the methods it answers (HEAD and OPTIONS are implied)."""
     found: dict[str, set[str]] = {}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(STAFF_PREFIXES):
+        # By path, so that a new staff blueprint cannot slip past the matrix.
+        if rule.rule.startswith("/staff") or rule.endpoint.startswith(STAFF_PREFIXES):
             found.setdefault(rule.endpoint, set()).update(rule.methods - {"HEAD", "OPTIONS"})
     return found
 

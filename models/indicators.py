@@ -1,0 +1,25 @@
+"""The plan's targets, kept as data so that the office can edit them."""
+
+from extensions import db
+from models.base import utcnow
+
+INDICATORS = ("reached", "trained")
+
+
+class Target(db.Model):
+    """E.g. "2025: 100% of officials reached"; roles empty means everyone."""
+
+    __tablename__ = "targets"
+
+    id = db.Column(db.Integer, primary_key=True)
+    indicator = db.Column(db.String(10), nullable=False)
+    year = db.Column(db.Integer, nullable=False, index=True)
+    roles = db.Column(db.JSON, nullable=False, default=list)
+    target_percent = db.Column(db.Integer, nullable=False)
+    description = db.Column(db.String(300), nullable=False)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        db.CheckConstraint("indicator IN ('reached','trained')", name="indicator"),
+        db.CheckConstraint("target_percent BETWEEN 0 AND 100", name="percent"),
+    )

@@ -1,0 +1,66 @@
+"""The plan's targets, seeded as data; the office edits them afterwards."""
+
+from dataclasses import dataclass
+
+from extensions import db
+from models import Target
+from models.base import utcnow
+
+REACHED_57 = "100% cán bộ, công chức, viên chức được tiếp cận, quán triệt Nghị quyết số 57-NQ/TW"
+REACHED_80 = "Ít nhất 80% người dân được tiếp cận thông tin về khoa học, công nghệ, chuyển đổi số"
+TRAINED_STAFF = "100% cán bộ làm công tác truyền thông được tập huấn"
+
+
+@dataclass(frozen=True)
+class PlanTarget:
+    indicator: str
+    year: int
+    roles: tuple[str, ...]
+    percent: int
+    description: str
+
+
+PLAN = [
+    PlanTarget("reached", 2025, ("official",), 100, REACHED_57),
+    *(PlanTarget("reached", year, ("villager",), 80, REACHED_80) for year in (2028, 2029, 2030)),
+    *(
+        PlanTarget("trained", year, ("official",), 100, TRAINED_STAFF)
+        for year in (2028, 2029, 2030)
+    ),
+]
+
+
+def seed_plan_targets() -> int:
+    """Add the plan's targets that are missing (matched on indicator, year and roles)."""
+    existing = {(t.indicator, t.year, tuple(sorted(t.roles or []))) for t in Target.query.all()}
+    added = 0
+    for item in PLAN:
+        if (item.indicator, item.year, tuple(sorted(item.roles))) in existing:
+            continue
+        db.session.add(
+            Target(
+                indicator=item.indicator,
+                year=item.year,
+                roles=list(item.roles),
+                target_percent=item.percent,
+                description=item.description,
+            )
+        )
+        added += 1
+    db.session.flush()
+    return added
+
+
+def applicable(year: int) -> list[Target]:
+    """Targets of `year`; when none is set for it, those of the latest earlier year."""
+    years = [y for (y,) in db.session.query(Target.year).distinct() if y <= year]
+    if not years:
+        return []
+    chosen = year if year in years else max(years)
+    return Target.query.filter_by(year=chosen).order_by(Target.indicator, Target.id).all()
+
+
+def update(target: Target, percent: int, description: str) -> None:
+    target.target_percent = percent
+    target.description = description.strip()[:300]
+    target.updated_at = utcnow()
