@@ -175,6 +175,14 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", f"/staff/admin/users/{MISSING_ID}", ADMIN_ONLY_404),
     ],
     "admin.audit_log": [Case("GET", "/staff/admin/audit", ADMIN_ONLY_200)],
+    "admin.targets": [
+        Case("GET", "/staff/admin/targets", ADMIN_ONLY_200),
+        Case("POST", "/staff/admin/targets", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
+    "admin.edit_target": [
+        Case("GET", f"/staff/admin/targets/{MISSING_ID}", ADMIN_ONLY_404),
+        Case("POST", f"/staff/admin/targets/{MISSING_ID}", ADMIN_ONLY_404),
+    ],
     "indicators.dashboard": [
         Case(
             "GET",

@@ -6,13 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.admin import bp
-from blueprints.admin.forms import StaffForm
+from blueprints.admin.forms import StaffForm, TargetForm
 from blueprints.auth.session import client_ip
 from blueprints.staff.guards import roles_required
 from extensions import db
-from models import StaffUser, Unit
+from models import StaffUser, Target, Unit
 from services import audit, passwords
 from services import staff as staff_service
+from services import targets as target_service
+from services.text import clean_line
 
 FIELD_MESSAGES = {
     "username": _l("Tên đăng nhập 3–60 ký tự a-z, 0-9, dấu chấm, gạch; chưa ai dùng."),
@@ -124,3 +126,46 @@ def audit_log():
     page = max(1, request.args.get("page", 1, type=int) or 1)
     events = audit.recent(limit=200, offset=(page - 1) * 200)
     return render_template("admin/audit.html", events=events, page=page)
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+@roles_required("admin")
+def targets():
+    """The plan's targets; the office edits them and adds new ones."""
+    form = TargetForm()
+    if form.validate_on_submit():
+        target = Target(
+            indicator=form.indicator.data,
+            year=form.year.data,
+            roles=list(form.roles.data or []),
+            target_percent=form.target_percent.data,
+            description=clean_line(form.description.data),
+        )
+        db.session.add(target)
+        audit.record(
+            current_user, "target_added", target.description, client_ip(), year=target.year
+        )
+        return redirect(url_for("admin.targets"), code=303)
+    rows = Target.query.order_by(Target.year, Target.indicator, Target.id).all()
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/targets.html", targets=rows, form=form), status
+
+
+@bp.route("/targets/<int:target_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_target(target_id: int):
+    """Change a target's percentage or wording."""
+    target = db.session.get(Target, target_id) or abort(404)
+    form = TargetForm(obj=target)
+    if form.validate_on_submit():
+        target_service.update(target, form.target_percent.data, clean_line(form.description.data))
+        target.indicator, target.year = form.indicator.data, form.year.data
+        target.roles = list(form.roles.data or [])
+        audit.record(
+            current_user, "target_changed", target.description, client_ip(),
+            percent=target.target_percent, year=target.year,
+        )  # fmt: skip
+        flash(_("Đã lưu."))
+        return redirect(url_for("admin.targets"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/target_form.html", form=form, target=target), status
