@@ -3,6 +3,7 @@
 from flask import Flask
 
 import models  # noqa: F401  (registers every table with SQLAlchemy)
+from blueprints.activities import bp as activities_bp
 from blueprints.admin import bp as admin_bp
 from blueprints.auth import bp as auth_bp
 from blueprints.auth.session import register_login
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(indicators_bp)
+    app.register_blueprint(activities_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from models.activities import Activity, HalfYearReport
 from models.certificates import Certificate
 from models.content import Lesson, Quiz, QuizVersion
 from models.indicators import Target
@@ -10,11 +11,13 @@ from models.staff import AuditEvent, RosterEntry, StaffSession, StaffUser
 from models.units import Unit
 
 __all__ = [
+    "Activity",
     "Answer",
     "Attempt",
     "AuditEvent",
     "Certificate",
     "Consent",
+    "HalfYearReport",
     "Lesson",
     "Participant",
     "Poster",

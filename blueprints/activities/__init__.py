@@ -1,0 +1,7 @@
+"""Units file their communication activities; the office sees who has and has not filed."""
+
+from flask import Blueprint
+
+bp = Blueprint("activities", __name__, url_prefix="/staff/activities")
+
+from blueprints.activities import routes  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Activity views (being written)."""
+
+from blueprints.activities import bp  # noqa: F401

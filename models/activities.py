@@ -1,0 +1,68 @@
+"""Communication activities units file for a period, and the half-year reports compiled from them."""
+
+from extensions import db
+from models.base import utcnow
+
+ACTIVITY_KINDS = (
+    "article",  # bài viết trên trang thông tin điện tử của xã
+    "social_post",  # bài đăng Zalo / Facebook
+    "loudspeaker",  # phát thanh trên hệ thống loa
+    "meeting",  # hội nghị, tọa đàm
+    "training",  # lớp tập huấn
+    "competition",  # cuộc thi
+    "other",
+)
+
+
+class Activity(db.Model):
+    """One communication activity of a unit (an article, a broadcast, a meeting…)."""
+
+    __tablename__ = "activities"
+
+    id = db.Column(db.Integer, primary_key=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
+    kind = db.Column(db.String(16), nullable=False)
+    held_on = db.Column(db.Date, nullable=False, index=True)
+    title = db.Column(db.String(300), nullable=False)
+    count = db.Column(db.Integer, nullable=False, default=1)  # e.g. 12 broadcasts
+    people_reached = db.Column(db.Integer, nullable=False, default=0)
+    notes = db.Column(db.Text, nullable=False, default="")
+    link = db.Column(db.String(500))
+    filed_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
+    filed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    unit = db.relationship("Unit")
+    filed_by = db.relationship("StaffUser")
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "kind IN ('article','social_post','loudspeaker','meeting','training',"
+            "'competition','other')",
+            name="kind",
+        ),
+        db.CheckConstraint("people_reached >= 0 AND count >= 1", name="counts"),
+    )
+
+
+class HalfYearReport(db.Model):
+    """The report to Sở KH&CN for a period: editable parts plus a frozen copy of the figures."""
+
+    __tablename__ = "half_year_reports"
+
+    id = db.Column(db.Integer, primary_key=True)
+    period_key = db.Column(db.String(10), nullable=False)
+    period_start = db.Column(db.Date, nullable=False)
+    period_end = db.Column(db.Date, nullable=False)
+    number = db.Column(db.String(40), nullable=False)  # số ký hiệu, e.g. "125/BC-UBND"
+    report_date = db.Column(db.Date, nullable=False)
+    results_text = db.Column(db.Text, nullable=False, default="")
+    difficulties = db.Column(db.Text, nullable=False, default="")
+    proposals = db.Column(db.Text, nullable=False, default="")
+    signer_authority = db.Column(db.String(60), nullable=False)  # "TM. ỦY BAN NHÂN DÂN"
+    signer_title = db.Column(db.String(60), nullable=False)  # "CHỦ TỊCH"
+    signer_name = db.Column(db.String(120), nullable=False, default="")
+    recipients = db.Column(db.Text, nullable=False)
+    # Figures and activities as they were when saved: printing again gives the same document.
+    snapshot = db.Column(db.JSON, nullable=False)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
