@@ -9,6 +9,7 @@ from blueprints.auth import bp as auth_bp
 from blueprints.auth.session import register_login
 from blueprints.certificates import bp as certificates_bp
 from blueprints.errors import register_error_handlers
+from blueprints.halfyear import bp as halfyear_bp
 from blueprints.indicators import bp as indicators_bp
 from blueprints.learn import bp as learn_bp
 from blueprints.posters import bp as posters_bp
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(halfyear_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

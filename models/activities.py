@@ -1,4 +1,4 @@
-"""Communication activities units file for a period, and the half-year reports compiled from them."""
+"""Communication activities that units file, and the half-year reports compiled from them."""
 
 from extensions import db
 from models.base import utcnow

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from models import Certificate, Poster
 from models.base import utcnow
 from services import certificates as certificate_service
+from services import half_year, periods
 from services.pdf import render_pdf
 from services.qr import qr_svg
 from services.vietnamese import admin_date, local_date, table_date
@@ -95,3 +96,21 @@ def _period_text(period) -> str:
     start = table_date(period.start) if period.start else "…"
     end = table_date(period.end) if period.end else "…"
     return "toàn bộ thời gian" if not (period.start or period.end) else f"từ {start} đến {end}"
+
+
+def half_year_pdf(report, kind_labels: dict[str, str]) -> bytes:
+    """The half-year report (Nghị định 30/2020/NĐ-CP layout) from its saved snapshot."""
+    config = current_app.config
+    named = periods.parse(report.period_key)
+    html = render_template(
+        "pdf/half_year.html",
+        report=report,
+        snap=report.snapshot,
+        title_period=half_year.period_title(named),
+        date_line=f"{config['ISSUER_PLACE']}, {admin_date(report.report_date)}",
+        period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",
+        kind_labels=kind_labels,
+        recipients=[line for line in report.recipients.splitlines() if line.strip()],
+        config=config,
+    )
+    return render_pdf(html, _static_dir())

@@ -7,6 +7,7 @@ children takes its children's denominators (its own target population is used on
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, distinct, false, func, or_, select
 
@@ -53,9 +54,10 @@ def status(actual: float | None, target_percent: int, elapsed: float) -> str:
     """'met', 'on_track' (at least the target times the share of the year gone) or 'behind'."""
     if actual is None:
         return "no_population"
-    if actual * 100 >= target_percent:
+    percent = round(actual * 100, 9)  # 57/100 must meet 57%, floating point or not
+    if percent >= target_percent:
         return "met"
-    if actual * 100 >= target_percent * elapsed:
+    if percent >= target_percent * elapsed:
         return "on_track"
     return "behind"
 
@@ -221,16 +223,19 @@ def target_progress(target: Target, period: Period, visible: set[int] | None, to
     return TargetProgress(target, numerator, denominator, state)
 
 
-def _week_start(column):
-    """The Monday of a timestamp's week, computed by the database."""
+def _week_start(column, utc_offset_hours: int):
+    """The Monday of a timestamp's local week (stored UTC shifted to the commune's clock)."""
     if db.engine.dialect.name == "postgresql":
-        return func.date(func.date_trunc("week", column))
-    return func.date(column, "weekday 0", "-6 days")  # SQLite: next Sunday, back to Monday
+        local = column + dt.timedelta(hours=utc_offset_hours)
+        return func.date(func.date_trunc("week", local))
+    # SQLite: shift to local time, go to the next Sunday, then back to its Monday.
+    return func.date(column, f"{utc_offset_hours:+d} hours", "weekday 0", "-6 days")
 
 
 def timeline(period: Period, visible: set[int] | None) -> list[tuple[dt.date, int]]:
     """People active per week (by Monday) in the period: distinct participants with a visit."""
-    week = _week_start(Visit.visited_at)
+    offset = ZoneInfo(period.timezone).utcoffset(dt.datetime(2000, 1, 1))
+    week = _week_start(Visit.visited_at, int(offset.total_seconds() // 3600))
     query = (
         select(week, func.count(distinct(Visit.participant_id)))
         .where(_between(Visit.visited_at, period))

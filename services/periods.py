@@ -33,8 +33,13 @@ def containing(day: dt.date) -> NamedPeriod:
     return half_year(day.year, 2)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse(key: str) -> NamedPeriod | None:
-    """'2026-H1', '2026-H2' or '2026'; None when malformed."""
+    """'2026-H1', '2026-H2' or '2026'; None when malformed or outside 2000–2100."""
+    if not key[:4].isdigit() or not FIRST_YEAR <= int(key[:4]) <= LAST_YEAR:
+        return None
     try:
         if len(key) == 7 and key[4:6] == "-H":
             return half_year(int(key[:4]), int(key[6]))

@@ -183,6 +183,16 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", f"/staff/admin/targets/{MISSING_ID}", ADMIN_ONLY_404),
         Case("POST", f"/staff/admin/targets/{MISSING_ID}", ADMIN_ONLY_404),
     ],
+    "halfyear.index": [
+        Case("GET", "/staff/half-year/", ADMIN_ONLY_200),
+        Case("POST", "/staff/half-year/", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
+    "halfyear.edit": [
+        Case("GET", f"/staff/half-year/{MISSING_ID}", ADMIN_ONLY_404),
+        Case("POST", f"/staff/half-year/{MISSING_ID}", ADMIN_ONLY_404),
+    ],
+    "halfyear.pdf": [Case("GET", f"/staff/half-year/{MISSING_ID}.pdf", ADMIN_ONLY_404)],
+    "halfyear.annex": [Case("GET", f"/staff/half-year/{MISSING_ID}-phu-luc.xlsx", ADMIN_ONLY_404)],
     "indicators.dashboard": [
         Case(
             "GET",
@@ -194,6 +204,35 @@ MATRIX: dict[str, list[Case]] = {
             "/staff/indicators/?period=2026-H1",
             outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
         ),
+    ],
+    "activities.index": [
+        Case(
+            "GET",
+            "/staff/activities/",
+            outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
+        ),
+        Case(
+            "GET",
+            "/staff/activities/?period=2026-H1",
+            outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
+        ),
+        # Without the form's fields nothing is filed.
+        Case(
+            "POST",
+            "/staff/activities/",
+            outsiders(teacher_a=403, teacher_b=403, officer=400, admin=400),
+        ),
+    ],
+    "activities.delete": [
+        Case(
+            "POST",
+            f"/staff/activities/{MISSING_ID}/delete",
+            outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
+        ),
+    ],
+    "activities.status": [
+        Case("GET", "/staff/activities/status", ADMIN_ONLY_200),
+        Case("GET", "/staff/activities/status?period=2026-H1", ADMIN_ONLY_200),
     ],
 }
 

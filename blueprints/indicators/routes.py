@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.indicators import bp
+from blueprints.staff.dates import range_from_args
 from blueprints.staff.guards import roles_required
 from models.base import utcnow
 from services import access, charts, funnel, indicators, periods, targets
@@ -17,19 +18,11 @@ from services.vietnamese import local_date, table_date
 def _chosen_period(today: dt.date) -> tuple[Period, str]:
     """?period=2026-H1|2026, or ?from=&to=, or the current half-year window."""
     tz = current_app.config["TIMEZONE"]
-    raw_from, raw_to = request.args.get("from", ""), request.args.get("to", "")
-    if raw_from or raw_to:
-        try:
-            start = dt.date.fromisoformat(raw_from) if raw_from else None
-            end = dt.date.fromisoformat(raw_to) if raw_to else None
-        except ValueError:
-            abort(
-                400, description=_("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05.")
-            )
-        if start and end and start > end:
-            abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
+    chosen = range_from_args()
+    if chosen is not None:
+        start, end = chosen.start, chosen.end
         label = f"{table_date(start) if start else '…'} – {table_date(end) if end else '…'}"
-        return Period(start, end, tz), label
+        return chosen, label
     key = request.args.get("period", "")
     named = periods.parse(key) if key else periods.containing(today)
     if named is None:

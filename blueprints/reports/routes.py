@@ -3,12 +3,12 @@
 import datetime as dt
 
 from flask import Response, abort, current_app, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.auth.session import client_ip
 from blueprints.reports import bp
 from blueprints.reports.tables import all_sheets, items_sheet, people_sheet, quizzes_sheet
+from blueprints.staff.dates import range_from_args
 from blueprints.staff.guards import roles_required, visible_unit
 from models import Poster
 from services import access, audit, documents, exports, funnel
@@ -18,22 +18,8 @@ CSV_TABLES = {"people": people_sheet, "quizzes": quizzes_sheet, "items": items_s
 
 
 def _period() -> Period:
-    """The date range from the query string (YYYY-MM-DD); bad dates are a 400."""
-    values = []
-    for key in ("from", "to"):
-        raw = request.args.get(key, "").strip()
-        if not raw:
-            values.append(None)
-            continue
-        try:
-            values.append(dt.date.fromisoformat(raw))
-        except ValueError:
-            abort(
-                400, description=_("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05.")
-            )
-    if values[0] and values[1] and values[0] > values[1]:
-        abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
-    return Period(*values, timezone=current_app.config["TIMEZONE"])
+    """The date range from the query string; all time when none is given."""
+    return range_from_args() or Period(timezone=current_app.config["TIMEZONE"])
 
 
 def _report(unit_id: int):

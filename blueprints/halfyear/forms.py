@@ -1,0 +1,28 @@
+"""The editable parts of a half-year report."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+AUTHORITIES = [("TM. ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"), ("KT. CHỦ TỊCH", "KT. CHỦ TỊCH")]
+TITLES = [("CHỦ TỊCH", "CHỦ TỊCH"), ("PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH")]
+
+
+class HalfYearForm(FlaskForm):
+    period_key = SelectField(_l("Kỳ báo cáo"), validate_choice=False)
+    number = StringField(
+        _l("Số ký hiệu (ví dụ 125/BC-UBND)"),
+        validators=[InputRequired(_l("Nhập số ký hiệu.")), Length(max=40)],
+    )
+    report_date = DateField(_l("Ngày báo cáo"), validators=[InputRequired(_l("Chọn ngày."))])
+    results_text = TextAreaField(_l("Đánh giá chung về kết quả"), validators=[Length(max=20000)])
+    difficulties = TextAreaField(_l("Khó khăn, vướng mắc"), validators=[Length(max=20000)])
+    proposals = TextAreaField(_l("Đề xuất, kiến nghị"), validators=[Length(max=20000)])
+    signer_authority = SelectField(_l("Thẩm quyền ký"), choices=AUTHORITIES)
+    signer_title = SelectField(_l("Chức vụ người ký"), choices=TITLES)
+    signer_name = StringField(_l("Họ tên người ký"), validators=[Length(max=120)])
+    recipients = TextAreaField(
+        _l("Nơi nhận (mỗi dòng một nơi)"), validators=[InputRequired(), Length(max=3000)]
+    )
+    refresh = BooleanField(_l("Cập nhật lại số liệu theo dữ liệu hiện tại"))
