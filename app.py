@@ -13,8 +13,11 @@ from blueprints.halfyear import bp as halfyear_bp
 from blueprints.indicators import bp as indicators_bp
 from blueprints.learn import bp as learn_bp
 from blueprints.posters import bp as posters_bp
+from blueprints.recognition import bp as recognition_bp
 from blueprints.reports import bp as reports_bp
+from blueprints.science import bp as science_bp
 from blueprints.staff import bp as staff_bp
+from blueprints.units import bp as units_bp
 from commands import register_commands
 from config import Config
 from database import configure_engine
@@ -50,6 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(halfyear_bp)
+    app.register_blueprint(recognition_bp)
+    app.register_blueprint(science_bp)
+    app.register_blueprint(units_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

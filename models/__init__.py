@@ -7,6 +7,8 @@ from models.indicators import Target
 from models.participation import Answer, Attempt, Visit
 from models.people import Consent, Participant
 from models.posters import Poster, Scan
+from models.recognition import Nomination
+from models.science import ScienceTask
 from models.staff import AuditEvent, RosterEntry, StaffSession, StaffUser
 from models.units import Unit
 
@@ -19,12 +21,14 @@ __all__ = [
     "Consent",
     "HalfYearReport",
     "Lesson",
+    "Nomination",
     "Participant",
     "Poster",
     "Quiz",
     "QuizVersion",
     "RosterEntry",
     "Scan",
+    "ScienceTask",
     "StaffSession",
     "StaffUser",
     "Target",

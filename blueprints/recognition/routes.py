@@ -1,0 +1,3 @@
+"""Views (being written)."""
+
+from blueprints.recognition import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views (being written)."""
+
+from blueprints.science import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views (being written)."""
+
+from blueprints.units import bp  # noqa: F401
