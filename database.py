@@ -1,11 +1,14 @@
 """Database engine tuning and the single place where a unit of work is committed."""
 
+import time
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+OPTIMIZE_EVERY_S = 3600.0
 
 
 WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
@@ -32,6 +35,20 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "checkin")
+    def _keep_statistics_fresh(dbapi_connection, record):
+        # The query planner needs table statistics to pick the covering indexes; SQLite
+        # recommends "PRAGMA optimize" from time to time on long-lived connections. Never
+        # inside a transaction (a checkin after an error may still hold one).
+        last = record.info.get("optimized_at", 0.0)
+        if time.monotonic() - last > OPTIMIZE_EVERY_S and not dbapi_connection.in_transaction:
+            record.info["optimized_at"] = time.monotonic()
+            has_statistics = dbapi_connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).fetchone()
+            # Before SQLite 3.46 "optimize" only refreshes statistics that already exist.
+            dbapi_connection.execute("PRAGMA optimize" if has_statistics else "ANALYZE")
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_on_first_write(connection, cursor, statement, parameters, context, executemany):

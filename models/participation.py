@@ -24,6 +24,8 @@ class Visit(db.Model):
     visited_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
 
     __table_args__ = (
+        # Covering index for the "reached" indicator: per unit, a time range, distinct people.
+        db.Index("ix_visits_unit_time_person", "unit_id", "visited_at", "participant_id"),
         db.CheckConstraint("kind IN ('lesson','quiz')", name="kind"),
         db.CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="one_item"),
     )
@@ -60,7 +62,18 @@ class Attempt(db.Model):
         "Answer", back_populates="attempt", cascade="all, delete-orphan", order_by="Answer.id"
     )
 
-    __table_args__ = (db.UniqueConstraint("participant_id", "quiz_id", "number"),)
+    __table_args__ = (
+        db.UniqueConstraint("participant_id", "quiz_id", "number"),
+        # Covering index for the "trained" indicator: passed attempts per unit in a time range.
+        db.Index(
+            "ix_attempts_unit_passed_time",
+            "unit_id",
+            "passed",
+            "submitted_at",
+            "participant_id",
+            "quiz_id",
+        ),  # fmt: skip
+    )
 
 
 class Answer(db.Model):
