@@ -1,5 +1,6 @@
 """Database engine tuning and the single place where a unit of work is committed."""
 
+import sqlite3
 import time
 
 from sqlalchemy import event
@@ -48,7 +49,16 @@ def configure_engine(engine: Engine) -> None:
                 "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
             ).fetchone()
             # Before SQLite 3.46 "optimize" only refreshes statistics that already exist.
-            dbapi_connection.execute("PRAGMA optimize" if has_statistics else "ANALYZE")
+            statement = "PRAGMA optimize" if has_statistics else "ANALYZE"
+            try:
+                # Take the write lock first, as every writer here does, so this waits its turn.
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                dbapi_connection.execute(statement)
+                dbapi_connection.execute("COMMIT")
+            except sqlite3.Error:
+                # Statistics are an optimisation: a busy database simply tries again later.
+                if dbapi_connection.in_transaction:
+                    dbapi_connection.execute("ROLLBACK")
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_on_first_write(connection, cursor, statement, parameters, context, executemany):
