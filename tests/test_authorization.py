@@ -193,6 +193,15 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "halfyear.pdf": [Case("GET", f"/staff/half-year/{MISSING_ID}.pdf", ADMIN_ONLY_404)],
     "halfyear.annex": [Case("GET", f"/staff/half-year/{MISSING_ID}-phu-luc.xlsx", ADMIN_ONLY_404)],
+    "science.tasks": [
+        Case("GET", "/staff/admin/science-tasks", ADMIN_ONLY_200),
+        # Without the form's fields nothing is added.
+        Case("POST", "/staff/admin/science-tasks", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
+    "science.edit_task": [
+        Case("GET", f"/staff/admin/science-tasks/{MISSING_ID}", ADMIN_ONLY_404),
+        Case("POST", f"/staff/admin/science-tasks/{MISSING_ID}", ADMIN_ONLY_404),
+    ],
     "indicators.dashboard": [
         Case(
             "GET",

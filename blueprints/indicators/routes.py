@@ -10,7 +10,7 @@ from blueprints.indicators import bp
 from blueprints.staff.dates import range_from_args
 from blueprints.staff.guards import roles_required
 from models.base import utcnow
-from services import access, charts, funnel, indicators, periods, targets
+from services import access, charts, funnel, indicators, periods, science, targets
 from services.reports import Period
 from services.vietnamese import local_date, table_date
 
@@ -63,8 +63,11 @@ def dashboard():
     weekly = indicators.timeline(period, visible)
     timeline_chart = charts.column_chart([(w.strftime("%d/%m"), n) for w, n in weekly])
     funnel_chart = charts.funnel(funnel.funnel_for(funnel.posters_in_units(visible)).steps())
+    published, total_tasks = science.published_share()  # cancelled tasks excluded
     return render_template(
         "indicators/dashboard.html",
+        published_tasks=published,
+        total_tasks=total_tasks,
         rows=rows,
         progress=progress,
         unit_status=unit_status,

@@ -1,0 +1,29 @@
+"""The science task form. Fields only parse what was typed (with Vietnamese messages, since
+WTForms has no Vietnamese catalog); the rules are in services.science.check."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+
+from blueprints.activities.forms import DayField
+
+STATUS_LABELS = {
+    "planned": _l("Chưa triển khai"),
+    "in_progress": _l("Đang thực hiện"),
+    "completed": _l("Đã nghiệm thu"),
+    "cancelled": _l("Đã dừng, hủy"),
+}
+
+
+class ScienceTaskForm(FlaskForm):
+    """One state-funded science and technology task."""
+
+    name = StringField(_l("Tên nhiệm vụ"))
+    owner = StringField(_l("Chủ nhiệm, đơn vị chủ trì"))
+    budget_source = StringField(_l("Nguồn kinh phí"))
+    status = SelectField(
+        _l("Tình trạng"), choices=list(STATUS_LABELS.items()), coerce=str, validate_choice=False
+    )
+    published_on = DayField(_l("Ngày công khai"))
+    publication_link = StringField(_l("Đường dẫn công khai"))
+    summary = TextAreaField(_l("Tóm tắt"))
