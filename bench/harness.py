@@ -195,3 +195,42 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def inprocess_app(database_url: str, **config):
+    """`create_app` on `database_url`, migrated, with the bundled quizzes/ content loaded.
+
+    For benchmarks that drive the app in this process (services, Flask's test client). The
+    app package is imported here, not at module import, so that importing harness stays cheap.
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import secrets
+
+    from flask_migrate import upgrade
+
+    import database
+    from app import create_app
+    from services import content_loader
+
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "CONTENT_DIR": str(ROOT / "quizzes"),
+    }
+    settings.update(config)
+    app = create_app(settings)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        content_loader.load(Path(app.config["CONTENT_DIR"]))
+        database.commit()
+    return app
+
+
+def median_ms(samples: list[float]) -> float:
+    """Median of durations in seconds, in milliseconds."""
+    ordered = sorted(samples)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle] * 1000
+    return (ordered[middle - 1] + ordered[middle]) / 2 * 1000

@@ -72,7 +72,7 @@ class Attempt(db.Model):
             "submitted_at",
             "participant_id",
             "quiz_id",
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -31,4 +31,21 @@ class Nomination(db.Model):
             name="subject",
         ),
         db.UniqueConstraint("period_key", "subject_kind", "participant_id", "unit_id"),
+        # NULLs are distinct in a unique constraint: one partial index per kind of subject.
+        db.Index(
+            "uq_nominations_person",
+            "period_key",
+            "participant_id",
+            unique=True,
+            postgresql_where=db.text("participant_id IS NOT NULL"),
+            sqlite_where=db.text("participant_id IS NOT NULL"),
+        ),
+        db.Index(
+            "uq_nominations_unit",
+            "period_key",
+            "unit_id",
+            unique=True,
+            postgresql_where=db.text("unit_id IS NOT NULL"),
+            sqlite_where=db.text("unit_id IS NOT NULL"),
+        ),
     )

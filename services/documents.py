@@ -77,14 +77,23 @@ def poster_pdf(posters: list[Poster], size: str = "A4") -> bytes:
     return render_pdf(poster_html(posters, size), _static_dir())
 
 
+PDF_PEOPLE_LIMIT = 300  # beyond this the per-person table belongs in XLSX/CSV, not on paper
+
+
 def report_pdf(report, sheets) -> bytes:
-    """A participation report on A4 with the Vietnamese administrative header."""
+    """A participation report on A4 with the Vietnamese administrative header.
+
+    A unit of thousands would make hundreds of pages (and minutes of layout): above
+    PDF_PEOPLE_LIMIT people the per-person table is left out and the PDF says where to find it.
+    """
     config = current_app.config
     today = local_date(utcnow(), config["TIMEZONE"])
     html = render_template(
         "pdf/report.html",
         report=report,
         sheets=sheets,
+        people_omitted=len(report.people) > PDF_PEOPLE_LIMIT,
+        people_limit=PDF_PEOPLE_LIMIT,
         date_line=f"{config['ISSUER_PLACE']}, {admin_date(today)}",
         period=_period_text(report.period),
         config=config,

@@ -1,6 +1,7 @@
 """QR codes as SVG markup and PNG bytes (error correction M: survives a crease or a smudge)."""
 
 import io
+from functools import lru_cache
 
 import qrcode
 import qrcode.image.svg
@@ -14,8 +15,13 @@ def _qr(data: str) -> qrcode.QRCode:
     return code
 
 
+@lru_cache(maxsize=4096)
 def qr_svg(data: str) -> str:
-    """A standalone SVG document (a single path, scales to any print size)."""
+    """A standalone SVG document (a single path, scales to any print size).
+
+    Cached: poster and verification URLs never change, and building a QR code (choosing its
+    mask in pure Python) costs more than laying out the page around it.
+    """
     image = _qr(data).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     return image.to_string(encoding="unicode")
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, and_, case, cast, distinct, func, select, true
+from sqlalchemy.orm import selectinload
 
 from extensions import db
-from models import Answer, Attempt, Certificate, Participant, Quiz, QuizVersion, Unit, Visit
+from models import Answer, Attempt, Certificate, Participant, Quiz, Unit, Visit
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,12 @@ def _quiz_stats(members, period: Period) -> list[QuizStat]:
     ).all()
     if not per_quiz:
         return []
-    quizzes = {q.id: q for q in Quiz.query.filter(Quiz.id.in_([r[0] for r in per_quiz]))}
+    quizzes = {
+        q.id: q
+        for q in Quiz.query.options(selectinload(Quiz.versions)).filter(
+            Quiz.id.in_([r[0] for r in per_quiz])
+        )
+    }
     choice_text = cast(Answer.choice_ids, Text)
     answers = db.session.execute(
         select(
@@ -208,8 +214,7 @@ def _quiz_stats(members, period: Period) -> list[QuizStat]:
 def _question_texts(quiz: Quiz) -> dict[str, dict]:
     """Question definitions by id, newest version winning (ids are stable across versions)."""
     texts: dict[str, dict] = {}
-    versions = QuizVersion.query.filter_by(quiz_id=quiz.id).order_by(QuizVersion.number)
-    for version in versions:
+    for version in quiz.versions:  # loaded with the quiz, in version order
         for question in version.questions:
             texts[question["id"]] = question
     return texts

@@ -45,7 +45,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> list[list[str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
             raise ValueError("too large when unpacked")
@@ -55,10 +55,38 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     rows = []
     for row in sheet.iter_rows(values_only=True):
         rows.append(["" if v is None else str(v) for v in row])
-        if len(rows) > MAX_ROWS + 1:
+        if len(rows) > max_rows + 1:
             break
     workbook.close()
     return rows
+
+
+class TableError(Exception):
+    """A file that cannot be read as a table; `code` is "format", "encoding" or "unreadable"."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV (UTF-8/UTF-16) or XLSX file, each with its 1-based line number.
+
+    An XLSX file stops being read after max_rows + 1 rows, so callers can tell "too many".
+    """
+    name = (filename or "").lower()
+    try:
+        if name.endswith(".xlsx"):
+            table = _read_xlsx(data, max_rows)
+        elif name.endswith(".csv"):
+            table = _read_csv(data)
+        else:
+            raise TableError("format")
+    except UnicodeDecodeError:
+        raise TableError("encoding") from None
+    except (zipfile.BadZipFile, csv.Error, ValueError, KeyError, OSError):
+        raise TableError("unreadable") from None
+    return [(line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)]
 
 
 def parse(filename: str, data: bytes) -> RosterParse:

@@ -202,6 +202,47 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", f"/staff/admin/science-tasks/{MISSING_ID}", ADMIN_ONLY_404),
         Case("POST", f"/staff/admin/science-tasks/{MISSING_ID}", ADMIN_ONLY_404),
     ],
+    "recognition.index": [
+        Case(
+            "GET",
+            "/staff/recognition/",
+            outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
+        ),
+        Case(
+            "GET",
+            "/staff/recognition/?period=2026-H1",
+            outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
+        ),
+    ],
+    # Without the form's fields nobody is nominated.
+    "recognition.nominate": [
+        Case("POST", "/staff/recognition/nominate", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
+    "recognition.remove": [
+        Case("POST", f"/staff/recognition/nominations/{MISSING_ID}/remove", ADMIN_ONLY_404),
+    ],
+    "recognition.download": [
+        Case("GET", "/staff/recognition/nominations.xlsx?period=2026-H1", ADMIN_ONLY_200),
+        Case("GET", "/staff/recognition/nominations.pdf?period=2026-H1", ADMIN_ONLY_200),
+        Case(
+            "GET",
+            "/staff/recognition/nominations.csv?period=2026-H1",
+            {**ADMIN_ONLY_200, "admin": 404},
+        ),
+    ],
+    "units.index": [
+        Case("GET", "/staff/admin/units/", ADMIN_ONLY_200),
+        Case("POST", "/staff/admin/units/", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
+    "units.edit": [
+        Case("GET", "/staff/admin/units/{village}", ADMIN_ONLY_200),
+        Case("GET", f"/staff/admin/units/{MISSING_ID}", ADMIN_ONLY_404),
+        Case("POST", "/staff/admin/units/{village}", {**ADMIN_ONLY_200, "admin": 400}),
+        Case("POST", f"/staff/admin/units/{MISSING_ID}", ADMIN_ONLY_404),
+    ],
+    "units.import_units": [
+        Case("POST", "/staff/admin/units/import", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
     "indicators.dashboard": [
         Case(
             "GET",

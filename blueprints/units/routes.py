@@ -1,3 +1,191 @@
-"""Views (being written)."""
+"""The unit tree (admin only): see it, add a unit, edit one, import a CSV/XLSX table of units."""
 
-from blueprints.units import bp  # noqa: F401
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from blueprints.auth.session import client_ip
+from blueprints.staff.guards import roles_required
+from blueprints.units import bp
+from blueprints.units.forms import KIND_LABELS, EditUnitForm, ImportForm, UnitForm
+from extensions import db
+from models import Unit
+from services import audit, roster, unit_tree
+
+UNIT_ERRORS = {
+    "bad_kind": _l("Loại đơn vị không hợp lệ."),
+    "missing_name": _l("Nhập tên đơn vị."),
+    "name_too_long": _l("Tên dài quá %(n)d ký tự.", n=unit_tree.MAX_NAME),
+    "cycle": _l("Không thể đặt một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó."),
+    "commune_has_parent": _l("Xã là cấp cao nhất, không thuộc đơn vị nào."),
+    "missing_parent": _l("Chọn đơn vị cấp trên."),
+    "bad_parent_kind": _l(
+        "Đơn vị cấp trên không hợp lệ: thôn, trường, cơ quan, doanh nghiệp thuộc xã; "
+        "lớp thuộc trường."
+    ),
+    "duplicate": _l("Đã có đơn vị cùng loại, cùng tên ở cấp này."),
+    "bad_population": _l("Dân số mục tiêu phải là số không âm."),
+    "bad_year": _l("Năm từ %(a)d đến %(b)d.", a=unit_tree.MIN_YEAR, b=unit_tree.MAX_YEAR),
+    "missing_year": _l("Nhập năm áp dụng của dân số mục tiêu."),
+}
+
+IMPORT_ERRORS = {
+    **UNIT_ERRORS,
+    "format": _l("Chỉ nhận tệp .csv hoặc .xlsx."),
+    "encoding": _l("Tệp CSV phải lưu dạng UTF-8 (trong Excel: Lưu thành “CSV UTF-8”)."),
+    "unreadable": _l("Không đọc được tệp. Hãy lưu lại bằng Excel rồi thử lại."),
+    "empty": _l("Tệp không có dòng nào."),
+    "no_rows": _l("Tệp chỉ có dòng tiêu đề, chưa có đơn vị nào."),
+    "no_columns": _l("Dòng đầu phải có cột “Loại” và cột “Tên”."),
+    "too_many": _l("Tệp quá dài (tối đa %(n)d dòng)."),
+    "bad_kind": _l("Loại “%(value)s” không hợp lệ (xã, thôn, trường, lớp, cơ quan, doanh nghiệp)."),
+    "bad_population": _l("Dân số mục tiêu phải là một số nguyên."),
+    "negative_population": _l("Dân số mục tiêu phải là số không âm."),
+    "bad_year": _l(
+        "Năm phải là số từ %(a)d đến %(b)d.", a=unit_tree.MIN_YEAR, b=unit_tree.MAX_YEAR
+    ),
+    "unknown_parent": _l("Không tìm thấy đơn vị cấp trên “%(parent)s”."),
+    "bad_parent_kind": _l(
+        "“%(parent)s” không thể là cấp trên: thôn, trường, cơ quan, doanh nghiệp thuộc xã; "
+        "lớp thuộc trường."
+    ),
+    "ambiguous_parent": _l("Có nhiều đơn vị tên “%(parent)s”, không biết chọn đơn vị nào."),
+    "duplicate_row": _l("Trùng với dòng %(row)d."),
+}
+
+
+def _parent_choices(form: EditUnitForm, unit: Unit | None = None) -> None:
+    kind = unit.kind if unit is not None else None
+    choices = unit_tree.parent_choices(kind, exclude=unit)
+    form.parent_id.choices = [("", "—")] + [
+        (str(u.id), f"{u.name} ({KIND_LABELS.get(u.kind, u.kind)})") for u in choices
+    ]
+
+
+def _parent(form: EditUnitForm) -> Unit | None:
+    raw = form.parent_id.data or ""
+    if not raw:
+        return None
+    unit = db.session.get(Unit, int(raw)) if raw.isdigit() else None
+    if unit is None:
+        raise unit_tree.UnitError("parent_id", "missing_parent")
+    return unit
+
+
+def _apply_error(form, exc: unit_tree.UnitError) -> None:
+    getattr(form, exc.field).errors = [UNIT_ERRORS.get(exc.code, _("Thông tin không hợp lệ."))]
+
+
+def _index(form=None, import_form=None, problems=None, status=200):
+    if form is None:
+        form = UnitForm(formdata=None)
+        _parent_choices(form)
+    return render_template(
+        "units/index.html",
+        rows=unit_tree.tree(),
+        kinds=KIND_LABELS,
+        form=form,
+        import_form=import_form or ImportForm(formdata=None),
+        problems=problems,
+    ), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("admin")
+def index():
+    """The tree, indented, and the form to add a unit."""
+    if request.method == "GET":
+        return _index()
+    form = UnitForm()
+    _parent_choices(form)
+    if not form.validate_on_submit():
+        return _index(form=form, status=400)
+    try:
+        unit = unit_tree.add_unit(
+            form.kind.data,
+            form.name.data,
+            _parent(form),
+            form.target_population.data,
+            form.population_year.data,
+        )
+    except unit_tree.UnitError as exc:
+        _apply_error(form, exc)
+        return _index(form=form, status=400)
+    audit.record(
+        current_user, "unit_created", unit.name, client_ip(),
+        unit_id=unit.id, kind=unit.kind, parent_id=unit.parent_id,
+        target_population=unit.target_population, year=unit.population_year,
+    )  # fmt: skip
+    flash(_("Đã thêm “%(name)s”.", name=unit.name))
+    return redirect(url_for("units.index"), code=303)
+
+
+@bp.route("/<int:unit_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit(unit_id: int):
+    """Rename a unit, move it, set its target population and year."""
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    if request.method == "GET":
+        form = EditUnitForm(obj=unit)
+        form.parent_id.data = str(unit.parent_id or "")
+    else:
+        form = EditUnitForm()
+    _parent_choices(form, unit)
+    template = "units/edit.html"
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template(template, form=form, unit=unit, kinds=KIND_LABELS), status
+    try:
+        changes = unit_tree.change_unit(
+            unit,
+            form.name.data,
+            _parent(form),
+            form.target_population.data,
+            form.population_year.data,
+        )
+    except unit_tree.UnitError as exc:
+        _apply_error(form, exc)
+        return render_template(template, form=form, unit=unit, kinds=KIND_LABELS), 400
+    if changes:
+        audit.record(
+            current_user, "unit_changed", unit.name, client_ip(), unit_id=unit.id, **changes
+        )
+    flash(_("Đã lưu."))
+    return redirect(url_for("units.index"), code=303)
+
+
+@bp.post("/import")
+@roles_required("admin")
+def import_units():
+    """Add or update units from a CSV/XLSX table; a file with any bad row changes nothing."""
+    import_form = ImportForm()
+    if not import_form.validate_on_submit():
+        problems = [(None, _("Chọn một tệp CSV hoặc XLSX."))]
+        return _index(import_form=import_form, problems=problems, status=400)
+    upload = import_form.file.data
+    try:
+        table = roster.read_table(
+            upload.filename or "", upload.read(), max_rows=unit_tree.MAX_IMPORT_ROWS
+        )
+    except roster.TableError as exc:
+        return _index(problems=[(None, IMPORT_ERRORS[exc.code])], status=400)
+    plan = unit_tree.plan_import(table)
+    if plan.errors:
+        problems = [
+            (line, str(IMPORT_ERRORS.get(code, code)) % params if params else IMPORT_ERRORS[code])
+            for line, code, params in plan.errors
+        ]
+        return _index(problems=problems, status=400)
+    created, updated = unit_tree.apply_import(plan)
+    audit.record(
+        current_user,
+        "units_imported",
+        upload.filename,
+        client_ip(),
+        rows=len(plan.actions),
+        created=created,
+        updated=updated,
+    )
+    flash(_("Đã nhập: %(c)d đơn vị mới, %(u)d đơn vị cập nhật.", c=created, u=updated))
+    return redirect(url_for("units.index"), code=303)
