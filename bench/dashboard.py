@@ -171,7 +171,8 @@ def main() -> None:
             median, statements, size = timed(client, target, args.runs, counter)
             flag = "PASS" if median < 0.5 else "MISS"
             print(
-                f"{label:44} {median * 1000:10.0f} {statements:5d} {size:8d}  target < 500 ms: {flag}"
+                f"{label:44} {median * 1000:10.0f} {statements:5d} {size:8d}  "
+                f"target < 500 ms: {flag}"
             )
         with app.test_request_context():
             named = periods.parse("2026-H1")
