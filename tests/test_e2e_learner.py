@@ -12,7 +12,7 @@ def _fits_width(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_villager_journey_from_poster(app, live_server, phone, make_poster, places):
+def test_villager_journey_from_poster(app, live_server, phone, make_poster, places, tmp_path):
     code = make_poster()
     page = phone
     page.goto(f"{live_server}/p/{code.lower()}")
@@ -36,7 +36,7 @@ def test_villager_journey_from_poster(app, live_server, phone, make_poster, plac
     page.check("input[name=q_cap_nhat][value=true]")
     page.check("input[name=q_ung_dung][value=a]")
     assert _fits_width(page)
-    page.screenshot(path=str(app.instance_path) + "-e2e-quiz.png", full_page=False)
+    page.screenshot(path=str(tmp_path / "quiz-360px.png"), full_page=False)
     page.click("button[type=submit]")
 
     assert "Kết quả" in page.locator("h1").inner_text()
