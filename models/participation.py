@@ -26,6 +26,8 @@ class Visit(db.Model):
     __table_args__ = (
         # Covering index for the "reached" indicator: per unit, a time range, distinct people.
         db.Index("ix_visits_unit_time_person", "unit_id", "visited_at", "participant_id"),
+        # Covering index for people per week across all units.
+        db.Index("ix_visits_time_person", "visited_at", "participant_id"),
         db.CheckConstraint("kind IN ('lesson','quiz')", name="kind"),
         db.CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="one_item"),
     )

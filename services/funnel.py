@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select, union
+from sqlalchemy import and_, distinct, func, select, true, union
 
 from extensions import db
 from models import Attempt, Poster, Scan, Visit
@@ -33,24 +33,40 @@ def _count(query) -> int:
     return db.session.scalar(query) or 0
 
 
-def funnel_for(poster_ids, poster_id: int | None = None) -> Funnel:
-    """Distinct participants at each step for a set of posters (ids or a subquery)."""
+def funnel_for(poster_ids: list[int], poster_id: int | None = None, period=None) -> Funnel:
+    """Distinct participants at each step for a set of posters, optionally within a period."""
+    if not poster_ids:
+        return Funnel(poster_id, 0, 0, 0, 0, 0, 0)
+    low, high = period.bounds() if period is not None else (None, None)
+    return _funnel(poster_ids, poster_id, low, high)
+
+
+def _within(column, low, high):
+    return and_(
+        column >= low if low is not None else true(), column < high if high is not None else true()
+    )
+
+
+def _funnel(poster_ids, poster_id, low, high) -> Funnel:
+    scan_time = _within(Scan.scanned_at, low, high)
+    visit_time = _within(Visit.visited_at, low, high)
+    attempt_time = _within(Attempt.submitted_at, low, high)
     people = union(
         select(Scan.participant_id).where(
-            Scan.poster_id.in_(poster_ids), Scan.participant_id.isnot(None)
+            Scan.poster_id.in_(poster_ids), Scan.participant_id.isnot(None), scan_time
         ),
-        select(Visit.participant_id).where(Visit.poster_id.in_(poster_ids)),
-        select(Attempt.participant_id).where(Attempt.poster_id.in_(poster_ids)),
+        select(Visit.participant_id).where(Visit.poster_id.in_(poster_ids), visit_time),
+        select(Attempt.participant_id).where(Attempt.poster_id.in_(poster_ids), attempt_time),
     ).subquery()
     visits = select(func.count(distinct(Visit.participant_id))).where(
-        Visit.poster_id.in_(poster_ids)
+        Visit.poster_id.in_(poster_ids), visit_time
     )
     attempts = select(func.count(distinct(Attempt.participant_id))).where(
-        Attempt.poster_id.in_(poster_ids)
+        Attempt.poster_id.in_(poster_ids), attempt_time
     )
     return Funnel(
         poster_id=poster_id,
-        scans=_count(select(func.count(Scan.id)).where(Scan.poster_id.in_(poster_ids))),
+        scans=_count(select(func.count(Scan.id)).where(Scan.poster_id.in_(poster_ids), scan_time)),
         people=_count(select(func.count()).select_from(people)),
         lesson_opened=_count(visits.where(Visit.kind == "lesson")),
         quiz_started=_count(visits.where(Visit.kind == "quiz")),
@@ -64,7 +80,9 @@ def poster_funnel(poster: Poster) -> Funnel:
     return funnel_for([poster.id], poster.id)
 
 
-def posters_in_units(unit_ids: set[int] | None):
-    """A subquery of the ids of posters placed in these units (None: every poster)."""
+def posters_in_units(unit_ids: set[int] | None) -> list[int]:
+    """The ids of posters placed in these units (None: every poster)."""
     query = select(Poster.id)
-    return query if unit_ids is None else query.where(Poster.unit_id.in_(unit_ids))
+    if unit_ids is not None:
+        query = query.where(Poster.unit_id.in_(unit_ids))
+    return list(db.session.scalars(query))

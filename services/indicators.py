@@ -7,9 +7,8 @@ children takes its children's denominators (its own target population is used on
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, distinct, false, func, or_, select
+from sqlalchemy import Integer, and_, cast, distinct, false, func, or_, select
 
 from extensions import db
 from models import Attempt, Participant, Quiz, Target, Unit, Visit
@@ -223,19 +222,22 @@ def target_progress(target: Target, period: Period, visible: set[int] | None, to
     return TargetProgress(target, numerator, denominator, state)
 
 
-def _week_start(column, utc_offset_hours: int):
-    """The Monday of a timestamp's local week (stored UTC shifted to the commune's clock)."""
+WEEK_ANCHOR = dt.date(2000, 1, 3)  # a Monday, for periods with no start
+
+
+def _week_number(column, anchor_utc: dt.datetime):
+    """Whole weeks from `anchor_utc` to a timestamp, computed by the database (no date parsing)."""
     if db.engine.dialect.name == "postgresql":
-        local = column + dt.timedelta(hours=utc_offset_hours)
-        return func.date(func.date_trunc("week", local))
-    # SQLite: shift to local time, go to the next Sunday, then back to its Monday.
-    return func.date(column, f"{utc_offset_hours:+d} hours", "weekday 0", "-6 days")
+        return func.floor(func.extract("epoch", column - anchor_utc) / 604800)
+    return cast((func.julianday(column) - func.julianday(anchor_utc)) / 7, Integer)
 
 
 def timeline(period: Period, visible: set[int] | None) -> list[tuple[dt.date, int]]:
-    """People active per week (by Monday) in the period: distinct participants with a visit."""
-    offset = ZoneInfo(period.timezone).utcoffset(dt.datetime(2000, 1, 1))
-    week = _week_start(Visit.visited_at, int(offset.total_seconds() // 3600))
+    """People active per week (weeks start on Monday, local time): distinct people with a visit."""
+    first_day = period.start or WEEK_ANCHOR
+    monday = first_day - dt.timedelta(days=first_day.weekday())
+    anchor = Period(monday, None, period.timezone).bounds()[0]
+    week = _week_number(Visit.visited_at, anchor)
     query = (
         select(week, func.count(distinct(Visit.participant_id)))
         .where(_between(Visit.visited_at, period))
@@ -245,6 +247,6 @@ def timeline(period: Period, visible: set[int] | None) -> list[tuple[dt.date, in
     if visible is not None:
         query = query.where(Visit.unit_id.in_(visible))
     return [
-        (day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), count)
-        for day, count in db.session.execute(query)
+        (monday + dt.timedelta(weeks=int(number)), count)
+        for number, count in db.session.execute(query)
     ]

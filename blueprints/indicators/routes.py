@@ -62,7 +62,8 @@ def dashboard():
     )
     weekly = indicators.timeline(period, visible)
     timeline_chart = charts.column_chart([(w.strftime("%d/%m"), n) for w, n in weekly])
-    funnel_chart = charts.funnel(funnel.funnel_for(funnel.posters_in_units(visible)).steps())
+    poster_ids = funnel.posters_in_units(visible)
+    funnel_chart = charts.funnel(funnel.funnel_for(poster_ids, period=period).steps())
     published, total_tasks = science.published_share()  # cancelled tasks excluded
     return render_template(
         "indicators/dashboard.html",
