@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 from extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
-OPTIMIZE_EVERY_S = 3600.0
+STATISTICS_EVERY_S = 600.0
+ANALYSIS_LIMIT = 1000  # rows sampled per index: enough for the planner, cheap on big tables
 
 
 WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
@@ -35,30 +36,18 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine, "checkin")
     def _keep_statistics_fresh(dbapi_connection, record):
-        # The query planner needs table statistics to pick the covering indexes; SQLite
-        # recommends "PRAGMA optimize" from time to time on long-lived connections. Never
-        # inside a transaction (a checkin after an error may still hold one).
-        last = record.info.get("optimized_at", 0.0)
-        if time.monotonic() - last > OPTIMIZE_EVERY_S and not dbapi_connection.in_transaction:
-            record.info["optimized_at"] = time.monotonic()
-            has_statistics = dbapi_connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
-            ).fetchone()
-            # Before SQLite 3.46 "optimize" only refreshes statistics that already exist.
-            statement = "PRAGMA optimize" if has_statistics else "ANALYZE"
-            try:
-                # Take the write lock first, as every writer here does, so this waits its turn.
-                dbapi_connection.execute("BEGIN IMMEDIATE")
-                dbapi_connection.execute(statement)
-                dbapi_connection.execute("COMMIT")
-            except sqlite3.Error:
-                # Statistics are an optimisation: a busy database simply tries again later.
-                if dbapi_connection.in_transaction:
-                    dbapi_connection.execute("ROLLBACK")
+        # The query planner needs table statistics to pick the covering indexes. A sampled
+        # ANALYZE (analysis_limit) costs milliseconds, so refresh them every few minutes.
+        # Never inside a transaction (a checkin after an error may still hold one).
+        last = record.info.get("analyzed_at", 0.0)
+        if time.monotonic() - last > STATISTICS_EVERY_S and not dbapi_connection.in_transaction:
+            record.info["analyzed_at"] = time.monotonic()
+            refresh_statistics(dbapi_connection)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_on_first_write(connection, cursor, statement, parameters, context, executemany):
@@ -67,6 +56,18 @@ def configure_engine(engine: Engine) -> None:
             return
         if statement.lstrip()[:9].upper().startswith(WRITE_PREFIXES):
             cursor.execute("BEGIN IMMEDIATE")
+
+
+def refresh_statistics(dbapi_connection) -> None:
+    """Sampled ANALYZE on a raw SQLite connection; a busy database simply tries again later."""
+    try:
+        # Take the write lock first, as every writer here does, so this waits its turn.
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+        dbapi_connection.execute("ANALYZE")
+        dbapi_connection.execute("COMMIT")
+    except sqlite3.Error:
+        if dbapi_connection.in_transaction:
+            dbapi_connection.execute("ROLLBACK")
 
 
 def commit() -> None:

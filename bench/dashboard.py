@@ -110,9 +110,10 @@ def build(participants: int, attempts: int, seed: int = 7) -> list[int]:
         db.session.execute(insert(Attempt), batch_a)
         db.session.execute(insert(Visit), batch_v)
     database.commit()
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))
-        database.commit()
+    # After a bulk import, refresh the planner's statistics at once (the app also does it
+    # every few minutes on its own).
+    db.session.execute(text("ANALYZE"))
+    database.commit()
     return [u.id for u in units]
 
 
