@@ -8,7 +8,7 @@ from markupsafe import Markup
 from models import Certificate, Poster
 from models.base import utcnow
 from services import certificates as certificate_service
-from services import half_year, periods
+from services import charts, half_year, periods
 from services.pdf import render_pdf
 from services.qr import qr_svg
 from services.vietnamese import admin_date, local_date, table_date
@@ -120,6 +120,29 @@ def half_year_pdf(report, kind_labels: dict[str, str]) -> bytes:
         period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",
         kind_labels=kind_labels,
         recipients=[line for line in report.recipients.splitlines() if line.strip()],
+        village_chart=_village_chart(report.snapshot),
         config=config,
     )
     return render_pdf(html, _static_dir())
+
+
+def _village_chart(snap: dict):
+    """The dashboard's progress-per-village chart, drawn from the report's frozen figures."""
+    villager_target = next(
+        (
+            t["target_percent"]
+            for t in snap["targets"]
+            if t.get("indicator") == "reached" and "villager" in t.get("roles", [])
+        ),
+        None,
+    )
+    rows = [
+        (
+            u["name"],
+            None if u["reached_percent"] is None else u["reached_percent"] / 100,
+            villager_target,
+        )
+        for u in snap["units"]
+        if u["kind"] == "village"
+    ]
+    return charts.progress_bars(rows) if rows else None

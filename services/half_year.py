@@ -57,6 +57,8 @@ def snapshot(named: periods.NamedPeriod, timezone: str, today: dt.date, activity
         "targets": [
             {
                 "description": p.target.description,
+                "indicator": p.target.indicator,
+                "roles": list(p.target.roles or []),
                 "year": p.target.year,
                 "target_percent": p.target.target_percent,
                 "numerator": p.numerator,
