@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, distinct, func, select, true, union
+from sqlalchemy import distinct, func, select, union
 
 from extensions import db
 from models import Attempt, Poster, Scan, Visit
+from services.reports import Period
 
 
 @dataclass(frozen=True)
@@ -37,20 +38,10 @@ def funnel_for(poster_ids: list[int], poster_id: int | None = None, period=None)
     """Distinct participants at each step for a set of posters, optionally within a period."""
     if not poster_ids:
         return Funnel(poster_id, 0, 0, 0, 0, 0, 0)
-    low, high = period.bounds() if period is not None else (None, None)
-    return _funnel(poster_ids, poster_id, low, high)
-
-
-def _within(column, low, high):
-    return and_(
-        column >= low if low is not None else true(), column < high if high is not None else true()
-    )
-
-
-def _funnel(poster_ids, poster_id, low, high) -> Funnel:
-    scan_time = _within(Scan.scanned_at, low, high)
-    visit_time = _within(Visit.visited_at, low, high)
-    attempt_time = _within(Attempt.submitted_at, low, high)
+    period = period or Period()  # no period: all time
+    scan_time = period.covers(Scan.scanned_at)
+    visit_time = period.covers(Visit.visited_at)
+    attempt_time = period.covers(Attempt.submitted_at)
     people = union(
         select(Scan.participant_id).where(
             Scan.poster_id.in_(poster_ids), Scan.participant_id.isnot(None), scan_time

@@ -116,13 +116,6 @@ def flatten(roots: list[UnitFigures]) -> list[UnitFigures]:
     return out
 
 
-def _between(column, period: Period):
-    low, high = period.bounds()
-    return and_(
-        column >= low if low is not None else True, column < high if high is not None else True
-    )
-
-
 def training_quizzes() -> dict[str, list[int]]:
     """For each role, the quizzes that count as training for it."""
     by_role: dict[str, list[int]] = {}
@@ -136,7 +129,7 @@ def reached_by_unit(period: Period, roles: list[str] | None = None) -> dict[int,
     """Distinct people who opened a lesson or quiz in the period, by their unit at the time."""
     query = (
         select(Visit.unit_id, func.count(distinct(Visit.participant_id)))
-        .where(Visit.unit_id.isnot(None), _between(Visit.visited_at, period))
+        .where(Visit.unit_id.isnot(None), period.covers(Visit.visited_at))
         .group_by(Visit.unit_id)
     )
     if roles:
@@ -164,7 +157,7 @@ def trained_by_unit(period: Period, roles: list[str] | None = None) -> dict[int,
         .where(
             Attempt.unit_id.isnot(None),
             Attempt.passed.is_(True),
-            _between(Attempt.submitted_at, period),
+            period.covers(Attempt.submitted_at),
             condition,
         )
         .group_by(Attempt.unit_id)
@@ -240,7 +233,7 @@ def timeline(period: Period, visible: set[int] | None) -> list[tuple[dt.date, in
     week = _week_number(Visit.visited_at, anchor)
     query = (
         select(week, func.count(distinct(Visit.participant_id)))
-        .where(_between(Visit.visited_at, period))
+        .where(period.covers(Visit.visited_at))
         .group_by(week)
         .order_by(week)
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, render_template
-from sqlalchemy import and_, case, distinct, func, select, true
+from sqlalchemy import case, distinct, func, select
 
 from extensions import db
 from models import Attempt, Participant, StaffUser, Unit, Visit
@@ -81,16 +81,6 @@ class PersonRank:
     rank: int = 0
 
 
-def _in_period(column, period: Period):
-    low, high = period.bounds()
-    conditions = []
-    if low is not None:
-        conditions.append(column >= low)
-    if high is not None:
-        conditions.append(column < high)
-    return and_(true(), *conditions)
-
-
 def named_period(named: periods.NamedPeriod, timezone: str) -> Period:
     return Period(named.start, named.end, timezone)
 
@@ -131,7 +121,7 @@ def unit_rankings(period: Period, visible: set[int] | None) -> dict[str, list[Un
     if rows:
         participants = db.session.execute(
             select(Visit.unit_id, func.count(distinct(Visit.participant_id)))
-            .where(Visit.unit_id.in_(rows), _in_period(Visit.visited_at, period))
+            .where(Visit.unit_id.in_(rows), period.covers(Visit.visited_at))
             .group_by(Visit.unit_id)
         )
         for uid, count in participants:
@@ -144,7 +134,7 @@ def unit_rankings(period: Period, visible: set[int] | None) -> dict[str, list[Un
                 func.max(case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
                 func.max(Attempt.score_percent).label("best"),
             )
-            .where(Attempt.unit_id.in_(rows), _in_period(Attempt.submitted_at, period))
+            .where(Attempt.unit_id.in_(rows), period.covers(Attempt.submitted_at))
             .group_by(Attempt.unit_id, Attempt.participant_id)
             .subquery()
         )
@@ -165,7 +155,7 @@ def unit_rankings(period: Period, visible: set[int] | None) -> dict[str, list[Un
 
 def _person_query(period: Period, visible: set[int] | None):
     """Per person: distinct quizzes passed, average best score per quiz, last first pass."""
-    scope = [_in_period(Attempt.submitted_at, period)]
+    scope = [period.covers(Attempt.submitted_at)]
     if visible is not None:
         scope.append(Attempt.unit_id.in_(visible or [0]))
     per_quiz = (

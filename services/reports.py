@@ -34,6 +34,14 @@ class Period:
         high = self._utc(self.end + dt.timedelta(days=1)) if self.end else None
         return low, high
 
+    def covers(self, column):
+        """SQL condition: a stored (naive UTC) timestamp column falls within the period."""
+        low, high = self.bounds()
+        return and_(
+            column >= low if low is not None else true(),
+            column < high if high is not None else true(),
+        )
+
 
 @dataclass
 class PersonRow:
@@ -86,16 +94,6 @@ class UnitReport:
     quizzes: list[QuizStat]
 
 
-def _in_period(column, period: Period):
-    low, high = period.bounds()
-    conditions = []
-    if low is not None:
-        conditions.append(column >= low)
-    if high is not None:
-        conditions.append(column < high)
-    return and_(true(), *conditions)
-
-
 def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
     """The report over participants whose unit is one of `unit_ids`."""
     people_q = (
@@ -115,7 +113,7 @@ def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
             func.count(distinct(case((Visit.kind == "lesson", Visit.lesson_id)))),
             func.max(Visit.visited_at),
         )
-        .where(Visit.participant_id.in_(members), _in_period(Visit.visited_at, period))
+        .where(Visit.participant_id.in_(members), period.covers(Visit.visited_at))
         .group_by(Visit.participant_id)
     )
     for pid, lessons, last in visits:
@@ -129,7 +127,7 @@ def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
             func.max(Attempt.score_percent),
             func.max(Attempt.submitted_at),
         )
-        .where(Attempt.participant_id.in_(members), _in_period(Attempt.submitted_at, period))
+        .where(Attempt.participant_id.in_(members), period.covers(Attempt.submitted_at))
         .group_by(Attempt.participant_id)
     )
     for pid, tried, passed, best, last in attempts:
@@ -142,7 +140,7 @@ def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
         .where(
             Certificate.participant_id.in_(members),
             Certificate.revoked_at.is_(None),
-            _in_period(Certificate.issued_at, period),
+            period.covers(Certificate.issued_at),
         )
         .group_by(Certificate.participant_id)
     )
@@ -152,7 +150,7 @@ def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
 
 
 def _quiz_stats(members, period: Period) -> list[QuizStat]:
-    scope = and_(Attempt.participant_id.in_(members), _in_period(Attempt.submitted_at, period))
+    scope = and_(Attempt.participant_id.in_(members), period.covers(Attempt.submitted_at))
     per_quiz = db.session.execute(
         select(
             Attempt.quiz_id,
