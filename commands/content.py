@@ -29,8 +29,13 @@ def check_command(path):
             f"{len(result.errors)} error(s); nothing is valid until they are fixed.", err=True
         )
         sys.exit(1)
-    questions = sum(len(t.data["quiz"]["questions"]) for t in result.topics)
-    click.echo(f"OK: {len(result.topics)} topics, {questions} questions.")
+    topics = [t.data for t in result.topics if t.data["kind"] == "topic"]
+    surveys = [t.data for t in result.topics if t.data["kind"] == "survey"]
+    questions = sum(len(t["quiz"]["questions"]) for t in topics)
+    click.echo(
+        f"OK: {len(topics)} topics, {questions} questions; {len(surveys)} surveys, "
+        f"{sum(len(s['questions']) for s in surveys)} survey questions."
+    )
 
 
 @content_cli.command("load")

@@ -24,6 +24,7 @@ def _fail(message: str):
 @posters_cli.command("create")
 @click.option("--lesson", "lesson_slug", help="Lesson slug the poster leads to.")
 @click.option("--quiz", "quiz_slug", help="Quiz slug the poster leads to.")
+@click.option("--survey", "survey_slug", help="Survey slug the poster leads to.")
 @click.option("--unit", "unit_id", type=int, help="Place the poster in this unit (id).")
 @click.option(
     "--every",
@@ -31,13 +32,16 @@ def _fail(message: str):
     type=click.Choice(["village", "class", "agency", "enterprise", "school"]),
     help="Make one poster per unit of this kind (each with its own code).",
 )
-def create_command(lesson_slug, quiz_slug, unit_id, every_kind):
+def create_command(lesson_slug, quiz_slug, survey_slug, unit_id, every_kind):
     """Create a poster for one unit, or one per village/class/…"""
-    if bool(lesson_slug) == bool(quiz_slug):
-        _fail("Give exactly one of --lesson or --quiz.")
-    target = posters.find_target(lesson_slug or quiz_slug, "lesson" if lesson_slug else "quiz")
+    given = {"lesson": lesson_slug, "quiz": quiz_slug, "survey": survey_slug}
+    given = {kind: slug for kind, slug in given.items() if slug}
+    if len(given) != 1:
+        _fail("Give exactly one of --lesson, --quiz or --survey.")
+    [(kind, slug)] = given.items()
+    target = posters.find_target(slug, kind)
     if target is None:
-        _fail(f"No such {'lesson' if lesson_slug else 'quiz'}: {lesson_slug or quiz_slug}")
+        _fail(f"No such {kind}: {slug}")
     if bool(unit_id) == bool(every_kind):
         _fail("Give exactly one of --unit or --every.")
     if unit_id:

@@ -10,6 +10,7 @@ from models.posters import Poster, Scan
 from models.recognition import Nomination
 from models.science import ScienceTask
 from models.staff import AuditEvent, RosterEntry, StaffSession, StaffUser
+from models.surveys import Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 from models.units import Unit
 
 __all__ = [
@@ -31,6 +32,10 @@ __all__ = [
     "ScienceTask",
     "StaffSession",
     "StaffUser",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveyVersion",
     "Target",
     "Unit",
     "Visit",

@@ -18,6 +18,8 @@ class Lesson(db.Model):
     minutes = db.Column(db.Integer, nullable=False)
     body_markdown = db.Column(db.Text, nullable=False)
     audio_path = db.Column(db.String(200))
+    # Audio per language ({"vi": "media/…", "tay": …, "nun": …}); audio_path is the Vietnamese one.
+    audio = db.Column(db.JSON, nullable=False, default=dict)
     sources = db.Column(db.JSON, nullable=False, default=list)
     facts_checked = db.Column(db.Date)
     translations = db.Column(db.JSON, nullable=False, default=dict)

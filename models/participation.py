@@ -3,11 +3,11 @@
 from extensions import db
 from models.base import utcnow
 
-VISIT_KINDS = ("lesson", "quiz")
+VISIT_KINDS = ("lesson", "quiz", "survey")
 
 
 class Visit(db.Model):
-    """A participant opened a lesson or a quiz page (the "reached" indicator counts these)."""
+    """A participant opened a lesson, quiz or survey (the "reached" indicator counts these)."""
 
     __tablename__ = "visits"
 
@@ -18,6 +18,7 @@ class Visit(db.Model):
     kind = db.Column(db.String(8), nullable=False)
     lesson_id = db.Column(db.Integer, db.ForeignKey("lessons.id"))
     quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"))
+    survey_id = db.Column(db.Integer, db.ForeignKey("surveys.id"))
     poster_id = db.Column(db.Integer, db.ForeignKey("posters.id"), index=True)
     # The participant's unit at the time, so indicators stay right if they move later.
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
@@ -28,8 +29,13 @@ class Visit(db.Model):
         db.Index("ix_visits_unit_time_person", "unit_id", "visited_at", "participant_id"),
         # Covering index for people per week across all units.
         db.Index("ix_visits_time_person", "visited_at", "participant_id"),
-        db.CheckConstraint("kind IN ('lesson','quiz')", name="kind"),
-        db.CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="one_item"),
+        db.CheckConstraint("kind IN ('lesson','quiz','survey')", name="kind"),
+        db.CheckConstraint(
+            "(CASE WHEN lesson_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN quiz_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN survey_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_item",
+        ),
     )
 
 
@@ -56,6 +62,8 @@ class Attempt(db.Model):
     score_percent = db.Column(db.Integer, nullable=False)
     passed = db.Column(db.Boolean, nullable=False)
     submitted_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    # When the learner answered, if earlier than the submit (answers sent later from offline).
+    answered_at = db.Column(db.DateTime)
 
     participant = db.relationship("Participant")
     quiz = db.relationship("Quiz")

@@ -5,7 +5,7 @@ from models.base import utcnow
 
 
 class Poster(db.Model):
-    """A printed QR code placed somewhere (a unit) that leads to a lesson or a quiz."""
+    """A printed QR code placed somewhere (a unit) that leads to a lesson, a quiz or a survey."""
 
     __tablename__ = "posters"
 
@@ -15,15 +15,22 @@ class Poster(db.Model):
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
     lesson_id = db.Column(db.Integer, db.ForeignKey("lessons.id"))
     quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"))
+    survey_id = db.Column(db.Integer, db.ForeignKey("surveys.id"))
     is_sample = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     unit = db.relationship("Unit")
     lesson = db.relationship("Lesson")
     quiz = db.relationship("Quiz")
+    survey = db.relationship("Survey")
 
     __table_args__ = (
-        db.CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="exactly_one_target"),
+        db.CheckConstraint(
+            "(CASE WHEN lesson_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN quiz_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN survey_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="exactly_one_target",
+        ),
     )
 
 

@@ -1,7 +1,5 @@
 """Reading the curriculum files and loading them into the database, idempotently."""
 
-import hashlib
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +9,10 @@ import yaml
 from extensions import db
 from models import Lesson, Quiz, QuizVersion
 from models.base import utcnow
+from services import survey_content
 from services.content_schema import validate_topic
+from services.digest import digest
+from services.survey_schema import validate_survey
 
 
 @dataclass
@@ -98,7 +99,7 @@ def check(content_dir: Path) -> CheckResult:
             result.errors.append(f"{name}: bad YAML: {where}{problem}")
             continue
         data = _nfc(data)
-        errors = validate_topic(data, name, media_dir)
+        errors = _validate(data, name, media_dir)
         if not errors and data["id"] in owners:
             errors.append(f"{name}: id: {data['id']!r} is already used by {owners[data['id']]}")
         if errors:
@@ -111,8 +112,10 @@ def check(content_dir: Path) -> CheckResult:
     return result
 
 
-def _hash(obj) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+def _validate(data, name: str, media_dir: Path) -> list[str]:
+    if isinstance(data, dict) and data.get("kind") == "survey":
+        return validate_survey(data, name)
+    return validate_topic(data, name, media_dir)
 
 
 def _quiz_definition(data: dict) -> dict:
@@ -143,12 +146,21 @@ def _lesson_fields(data: dict, position: int) -> dict:
         "audience": data["audience"],
         "minutes": data["minutes"],
         "body_markdown": data["lesson"]["body"],
-        "audio_path": data["lesson"].get("audio"),
+        "audio_path": _audio(data["lesson"]).get("vi"),
+        "audio": _audio(data["lesson"]),
         "sources": data["sources"],
         "facts_checked": data["facts_checked"],
         "translations": translations,
         "position": position,
     }
+
+
+def _audio(lesson: dict) -> dict:
+    """Lesson audio per language; a plain path is the Vietnamese recording."""
+    audio = lesson.get("audio")
+    if audio is None:
+        return {}
+    return {"vi": audio} if isinstance(audio, str) else dict(audio)
 
 
 def load(content_dir: Path) -> LoadResult:
@@ -158,7 +170,10 @@ def load(content_dir: Path) -> LoadResult:
         raise ContentError(checked.errors)
     result = LoadResult()
     for position, topic in enumerate(checked.topics, start=1):
-        _load_topic(topic.data, position, result)
+        if topic.data["kind"] == "survey":
+            survey_content.load_survey(topic.data, position, result)
+        else:
+            _load_topic(topic.data, position, result)
     db.session.flush()
     return result
 
@@ -166,7 +181,7 @@ def load(content_dir: Path) -> LoadResult:
 def _load_topic(data: dict, position: int, result: LoadResult) -> None:
     slug = data["id"]
     fields = _lesson_fields(data, position)
-    lesson_hash = _hash(fields)
+    lesson_hash = digest(fields)
     lesson = Lesson.query.filter_by(slug=slug).one_or_none()
     if lesson is None:
         lesson = Lesson(slug=slug, content_hash=lesson_hash, **fields)
@@ -189,7 +204,7 @@ def _load_topic(data: dict, position: int, result: LoadResult) -> None:
     quiz.position = position
     quiz.training_for = data["quiz"].get("training_for", [])
     definition = _quiz_definition(data)
-    definition_hash = _hash(definition)
+    definition_hash = digest(definition)
     if quiz.versions and quiz.current_version.content_hash == definition_hash:
         return
     number = quiz.current_version.number + 1 if quiz.versions else 1

@@ -11,6 +11,8 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
 QUESTION_TYPES = ("single", "multiple", "true_false")
 TRANSLATION_LANGUAGES = ("en", "tay", "nun")
+AUDIO_LANGUAGES = ("vi", "tay", "nun")
+AUDIO_HINT = "language (vi, tay, nun) to path"
 MIN_QUESTIONS, MAX_QUESTIONS = 4, 8
 MIN_CHOICES, MAX_CHOICES = 2, 6
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".mp3", ".m4a", ".ogg"}
@@ -94,6 +96,26 @@ def _media(report: Report, value: str, where: str, media_dir: Path) -> None:
         return
     if not (media_dir / value.removeprefix("media/")).is_file():
         report.add(where, f"{value!r} does not exist in quizzes/media")
+
+
+def _audio(report: Report, audio, media_dir: Path) -> None:
+    """A path, or a mapping of language (vi, tay, nun) to path."""
+    if audio is None:
+        return
+    if isinstance(audio, str):
+        _media(report, audio, "lesson.audio", media_dir)
+        return
+    if not isinstance(audio, dict) or not audio:
+        report.add("lesson.audio", f"must be a path inside media/ or a mapping of {AUDIO_HINT}")
+        return
+    for lang, path in audio.items():
+        where = f"lesson.audio.{lang}"
+        if lang not in AUDIO_LANGUAGES:
+            report.add(where, f"unknown language (use {', '.join(AUDIO_LANGUAGES)})")
+        elif not isinstance(path, str):
+            report.add(where, "must be a path inside media/")
+        else:
+            _media(report, path, where, media_dir)
 
 
 def _question(report: Report, q, where: str, seen_ids: set) -> None:
@@ -230,7 +252,7 @@ def validate_topic(data, path: str, media_dir: Path) -> list[str]:
         report.add("", "the file must be a YAML mapping (key: value)")
         return report.errors
     if data.get("kind") != "topic":
-        report.add("kind", "must be 'topic'")
+        report.add("kind", "must be 'topic' or 'survey'")
     _unknown_keys(report, data, TOPIC_KEYS, "")
     tid = data.get("id")
     if not isinstance(tid, str) or not TOPIC_ID.match(tid):
@@ -257,11 +279,7 @@ def validate_topic(data, path: str, media_dir: Path) -> list[str]:
         body = _text(report, lesson, "body", "lesson.", 20000)
         for src in MEDIA_IMAGE.findall(body or ""):
             _media(report, src, "lesson.body", media_dir)
-        if lesson.get("audio") is not None:
-            if not isinstance(lesson["audio"], str):
-                report.add("lesson.audio", "must be a path inside media/")
-            else:
-                _media(report, lesson["audio"], "lesson.audio", media_dir)
+        _audio(report, lesson.get("audio"), media_dir)
     questions = _quiz(report, data.get("quiz"))
     if "translations" in data:
         _translations(report, data["translations"], questions)

@@ -62,7 +62,7 @@ def poster_html(posters: list[Poster], size: str) -> str:
     pages = [
         {
             "poster": poster,
-            "item": poster.lesson or poster.quiz,
+            "item": poster.lesson or poster.quiz or poster.survey,
             "url": poster_url(poster),
             "short_url": poster_url(poster).split("://", 1)[-1],
             "qr": _qr_markup(poster_url(poster)),

@@ -12,7 +12,8 @@ def localized(translations: dict | None, key: str, default: str, lang: str) -> s
 
 
 def localized_question(definition: dict, question: dict, lang: str) -> dict:
-    """Question text, choice texts and explanation in `lang`, where translated."""
+    """Question text, choice texts, explanation (quizzes), Likert labels and the "other" label
+    (surveys) in `lang`, where translated."""
     texts = {}
     if lang != "vi":
         texts = ((definition.get("translations") or {}).get(lang) or {}).get("questions", {})
@@ -20,7 +21,9 @@ def localized_question(definition: dict, question: dict, lang: str) -> dict:
     choice_texts = texts.get("choices") or {}
     return {
         "text": texts.get("text") or question["text"],
-        "explanation": texts.get("explanation") or question["explanation"],
+        "explanation": texts.get("explanation") or question.get("explanation"),
+        "labels": texts.get("labels") or question.get("labels"),
+        "other": texts.get("other"),
         "choices": {
             c["id"]: choice_texts.get(c["id"]) or c["text"] for c in question.get("choices", [])
         },

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Visit
+from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Survey, Visit
 from services import codes, scoring
 
 
@@ -42,13 +42,14 @@ def claim_scan(scan_id: int | None, participant: Participant) -> None:
 
 
 def record_visit(participant: Participant, item, poster_id: int | None) -> Visit:
-    """Record that a participant opened a lesson or a quiz page."""
-    kind = "quiz" if isinstance(item, Quiz) else "lesson"
+    """Record that a participant opened a lesson, a quiz or a survey."""
+    kind = {Quiz: "quiz", Survey: "survey"}.get(type(item), "lesson")
     visit = Visit(
         participant_id=participant.id,
         kind=kind,
         lesson_id=item.id if kind == "lesson" else None,
         quiz_id=item.id if kind == "quiz" else None,
+        survey_id=item.id if kind == "survey" else None,
         poster_id=poster_id,
         unit_id=participant.unit_id,
     )

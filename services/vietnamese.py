@@ -1,6 +1,7 @@
 """Vietnamese formatting: dates in administrative style, masked names for minors."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 
@@ -31,3 +32,28 @@ def masked_name(name: str) -> str:
     if len(words) <= 1:
         return f"{name[:1]}." if name else ""
     return " ".join([words[0], *(f"{w[0]}." for w in words[1:])])
+
+
+THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def parse_number(text: str) -> float | None:
+    """A number as people type it in Vietnam: '1.234' (thousands), '1,5' (decimal), '12'.
+
+    Returns None for anything else. '1.5' (a phone keyboard's decimal point) is 1.5.
+    """
+    value = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".", 1)
+    elif THOUSANDS.match(value):
+        value = value.replace(".", "")
+    return float(value) if PLAIN_NUMBER.match(value) else None
+
+
+def vn_number(value: float, decimals: int = 1) -> str:
+    """1234.5 → '1.234,5' (whole numbers without decimals)."""
+    if value == int(value):
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")

@@ -12,7 +12,7 @@ from sqlalchemy import text
 import database
 from app import create_app
 from extensions import db, limiter
-from models import Lesson, Quiz, Unit
+from models import Lesson, Quiz, Survey, Unit
 from services import catalog, content_loader
 from services.identity import NewIdentity, create_participant
 from services.posters import create_poster
@@ -22,6 +22,7 @@ pytest_plugins = ["browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+FIXTURE_SURVEYS = Path(__file__).parent / "fixtures" / "surveys"
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
@@ -89,6 +90,15 @@ def content(app):
 
 
 @pytest.fixture
+def surveys(app):
+    """The fixture surveys loaded: 'y-kien' (named, counts as reach, all five question kinds)
+    and 'an-danh' (anonymous)."""
+    with app.app_context():
+        content_loader.load(FIXTURE_SURVEYS)
+        database.commit()
+
+
+@pytest.fixture
 def places(app):
     """A commune with a village, an agency, a school and a class; ids by name."""
     with app.app_context():
@@ -109,11 +119,11 @@ def places(app):
 
 @pytest.fixture
 def make_poster(app, content, places):
-    """Factory: a poster for a lesson (default) or a quiz, placed in the village."""
+    """Factory: a poster for a lesson (default), a quiz or a survey, placed in the village."""
 
     def make(slug="an-toan", target="lesson", unit="village"):
         with app.app_context():
-            model = Lesson if target == "lesson" else Quiz
+            model = {"lesson": Lesson, "quiz": Quiz, "survey": Survey}[target]
             item = model.query.filter_by(slug=slug).one()
             poster = create_poster(f"Áp phích {slug}", db.session.get(Unit, places[unit]), item)
             database.commit()

@@ -41,7 +41,7 @@ def test_check_ok_on_the_fixture_folder(runner):
     result = runner.invoke(args=["content", "check", "--dir", str(FIXTURE_CONTENT)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("OK")
-    assert "OK: 2 topics, 8 questions." in result.stdout
+    assert "OK: 2 topics, 8 questions;" in result.stdout
     assert result.stderr == ""
 
 

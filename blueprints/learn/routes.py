@@ -21,7 +21,8 @@ from blueprints.learn import bp, visitor
 from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class_for, unit_choices
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
-from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Unit
+from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
+from models.base import utcnow
 from services import (
     catalog,
     certificates,
@@ -30,7 +31,9 @@ from services import (
     participation,
     roster,
     scoring,
+    surveys,
 )
+from services.vietnamese import local_date
 
 # Link-preview fetchers (Facebook, Zalo, Telegram…): they follow links but are not people.
 PREVIEW_BOTS = re.compile(
@@ -57,8 +60,13 @@ def home():
     participant = visitor.load_participant()
     lessons = catalog.lessons()
     progress = catalog.progress(participant) if participant else {}
+    today = local_date(utcnow(), current_app.config["TIMEZONE"])
     return render_template(
-        "learn/home.html", lessons=lessons, participant=participant, progress=progress
+        "learn/home.html",
+        lessons=lessons,
+        participant=participant,
+        progress=progress,
+        surveys=surveys.open_surveys(today),
     )
 
 
@@ -76,8 +84,12 @@ def poster(code: str):
         session[visitor.SCAN_KEY] = scan.id
     if found.lesson is not None:
         target = url_for("learn.lesson", slug=found.lesson.slug)
-    else:
+    elif found.quiz is not None:
         target = url_for("learn.quiz", slug=found.quiz.slug)
+    else:
+        target = url_for("learn.survey", slug=found.survey.slug)
+        if found.survey.anonymous:  # answered without a name: no identity form
+            return redirect(target)
     if participant is None and not _is_link_preview():
         # One round trip less on a slow line: a first-time visitor identifies first anyway.
         return redirect(url_for("learn.identify", next=target))
@@ -98,7 +110,7 @@ def join_class(code: str):
 
 
 def _target_item(path: str | None):
-    """The lesson or quiz an identity form leads to, to name it and preview it in Zalo."""
+    """The lesson, quiz or survey an identity form leads to, to name it and preview it."""
     path = visitor.safe_next(path, "")
     if not path:
         return None
@@ -106,7 +118,7 @@ def _target_item(path: str | None):
         endpoint, args = current_app.url_map.bind("localhost").match(path.split("?")[0])
     except HTTPException:  # a path that is not a lesson or quiz names no item
         return None
-    model = {"learn.lesson": Lesson, "learn.quiz": Quiz}.get(endpoint)
+    model = {"learn.lesson": Lesson, "learn.quiz": Quiz, "learn.survey": Survey}.get(endpoint)
     return model.query.filter_by(slug=args.get("slug")).first() if model else None
 
 

@@ -11,6 +11,9 @@ from services import identity
 POSTER_KEY = "via_poster"
 CLASS_KEY = "join_class"
 SCAN_KEY = "scan"
+# A random secret per device, only for anonymous surveys: it lets the device find and edit its
+# own anonymous answers while the database keeps no link to any participant.
+DEVICE_COOKIE = "lt_device"
 
 
 def load_participant() -> Participant | None:
@@ -36,9 +39,28 @@ def remember_participant(response, token: str) -> None:
     )
 
 
+def device_token() -> str | None:
+    """This device's anonymous-survey secret, if it has one."""
+    token = request.cookies.get(DEVICE_COOKIE, "")
+    return token if 32 <= len(token) <= 64 and token.isascii() and token.isalnum() else None
+
+
+def remember_device(response, token: str) -> None:
+    config = current_app.config
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=int(timedelta(days=config["PARTICIPANT_COOKIE_DAYS"]).total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=config["SESSION_COOKIE_SECURE"],
+    )
+
+
 def forget_participant(response) -> None:
     """Drop the participant cookie ("this isn't me" on a shared phone)."""
     response.delete_cookie(current_app.config["PARTICIPANT_COOKIE"])
+    response.delete_cookie(DEVICE_COOKIE)
     session.pop(POSTER_KEY, None)
     session.pop(CLASS_KEY, None)
     session.pop(SCAN_KEY, None)

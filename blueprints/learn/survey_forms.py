@@ -1,0 +1,184 @@
+"""Survey forms built from a survey version's questions, and their answers as `Given`."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Regexp, ValidationError
+
+from blueprints.learn.forms import MultiCheckboxField, SingleChoiceField, _choice_in_list
+from services.localize import localized_question
+from services.survey_schema import OTHER
+from services.surveys import OTHER_TEXT_LENGTH, Given, question_max_length
+from services.text import clean_line
+from services.vietnamese import parse_number, vn_number
+
+LIKERT_LABELS = (
+    _l("Rất không đồng ý"),
+    _l("Không đồng ý"),
+    _l("Phân vân"),
+    _l("Đồng ý"),
+    _l("Rất đồng ý"),
+)
+OTHER_LABEL = _l("Khác (ghi rõ)")
+
+
+def field_name(question_id: str) -> str:
+    return f"s_{question_id.replace('-', '_')}"
+
+
+def other_name(question_id: str) -> str:
+    return f"{field_name(question_id)}_other"
+
+
+def likert_labels(texts: dict) -> list:
+    return list(texts.get("labels") or LIKERT_LABELS)
+
+
+def _required(number: int):
+    message = _l("Bạn chưa trả lời câu %(n)d.", n=number)
+
+    def check(form, field):
+        if not field.data or (isinstance(field.data, str) and not field.data.strip()):
+            raise ValidationError(message)
+
+    return check
+
+
+def _number_rule(question: dict):
+    low, high = question.get("min"), question.get("max")
+
+    def check(form, field):
+        if not (field.data or "").strip():
+            return
+        value = parse_number(field.data)
+        if value is None:
+            raise ValidationError(_l("Vui lòng nhập một con số, ví dụ 12 hoặc 2,5."))
+        if question.get("integer") and value != int(value):
+            raise ValidationError(_l("Vui lòng nhập số nguyên (không có phần lẻ)."))
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValidationError(
+                _l("Vui lòng nhập số từ %(low)s đến %(high)s.", low=_bound(low), high=_bound(high))
+            )
+
+    return check
+
+
+def _bound(value) -> str:
+    return "…" if value is None else vn_number(value)
+
+
+def _length(limit: int):
+    def check(form, field):
+        if len((field.data or "").strip()) > limit:
+            raise ValidationError(_l("Câu trả lời dài quá %(max)d ký tự.", max=limit))
+
+    return check
+
+
+def _other_needed(question_id: str):
+    """The "other" choice needs its text."""
+
+    def check(form, field):
+        chosen = form[field_name(question_id)].data
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        if OTHER in chosen and not (field.data or "").strip():
+            raise ValidationError(_l("Vui lòng ghi rõ ý “Khác” của bạn."))
+
+    return check
+
+
+_form_classes: dict[tuple[int, str, str], type[FlaskForm]] = {}
+
+
+def survey_form_class_for(version, lang: str) -> type[FlaskForm]:
+    """The form class of a survey version, built once per process (versions never change)."""
+    key = (version.id, version.content_hash, lang)
+    if key not in _form_classes:
+        _form_classes[key] = survey_form_class(version.definition, lang)
+    return _form_classes[key]
+
+
+def survey_form_class(definition: dict, lang: str) -> type[FlaskForm]:
+    class SurveyForm(FlaskForm):
+        submission_token = HiddenField(
+            validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
+        )
+
+    for number, question in enumerate(definition["questions"], start=1):
+        texts = localized_question(definition, question, lang)
+        validators = [_required(number)] if question.get("required", True) else []
+        kind, name = question["type"], field_name(question["id"])
+        if kind == "likert":
+            choices = [(str(i), label) for i, label in enumerate(likert_labels(texts), start=1)]
+            field = SingleChoiceField(
+                texts["text"],
+                choices=choices,
+                validators=[*validators, _choice_in_list],
+                validate_choice=False,
+            )
+        elif kind in ("single", "multiple"):
+            choices = list(texts["choices"].items())
+            if question.get("other"):
+                choices.append((OTHER, texts.get("other") or OTHER_LABEL))
+                setattr(
+                    SurveyForm,
+                    other_name(question["id"]),
+                    StringField(
+                        texts.get("other") or OTHER_LABEL,
+                        validators=[_other_needed(question["id"]), _length(OTHER_TEXT_LENGTH)],
+                        filters=[clean_line],
+                    ),
+                )
+            field_class = MultiCheckboxField if kind == "multiple" else SingleChoiceField
+            field = field_class(
+                texts["text"],
+                choices=choices,
+                validators=[*validators, _choice_in_list],
+                validate_choice=False,
+            )
+        elif kind == "number":
+            field = StringField(texts["text"], validators=[*validators, _number_rule(question)])
+        else:
+            field = TextAreaField(
+                texts["text"], validators=[*validators, _length(question_max_length(question))]
+            )
+        setattr(SurveyForm, name, field)
+    return SurveyForm
+
+
+def given_from_form(form, questions: list[dict]) -> dict[str, Given]:
+    """The validated form as answers for the survey service."""
+    answers = {}
+    for question in questions:
+        qid, kind = question["id"], question["type"]
+        data = form[field_name(qid)].data
+        if kind in ("likert", "single", "multiple"):
+            chosen = data if isinstance(data, list) else ([data] if data else [])
+            other = form[other_name(qid)].data or "" if question.get("other") else ""
+            answers[qid] = Given(choices=tuple(chosen), other=other if OTHER in chosen else "")
+        elif kind == "number":
+            answers[qid] = Given(number=parse_number(data or ""))
+        else:
+            answers[qid] = Given(text=(data or "").strip())
+    return answers
+
+
+def form_data_from_given(given: dict[str, Given], questions: list[dict]) -> dict:
+    """Stored answers as form data, to edit a response."""
+    data = {}
+    for question in questions:
+        qid, kind = question["id"], question["type"]
+        answer = given.get(qid)
+        if answer is None:
+            continue
+        if kind == "multiple":
+            data[field_name(qid)] = list(answer.choices)
+        elif kind in ("likert", "single"):
+            data[field_name(qid)] = answer.choices[0] if answer.choices else None
+        elif kind == "number":
+            data[field_name(qid)] = vn_number(answer.number, 3) if answer.number is not None else ""
+        else:
+            data[field_name(qid)] = answer.text
+        if question.get("other"):
+            data[other_name(qid)] = answer.other
+    return data

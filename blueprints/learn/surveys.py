@@ -1,0 +1,180 @@
+"""Learner survey pages: answer once, see and change the answers until the survey closes."""
+
+import secrets
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.learn import bp, visitor
+from blueprints.learn.survey_forms import (
+    field_name,
+    form_data_from_given,
+    given_from_form,
+    likert_labels,
+    other_name,
+    survey_form_class_for,
+)
+from extensions import csrf, db
+from i18n import current_language
+from models import Survey, SurveyVersion
+from models.base import utcnow
+from services import catalog, participation, surveys
+from services.localize import localized_question
+from services.survey_schema import OTHER
+from services.vietnamese import local_date, vn_number
+
+
+def _today():
+    return local_date(utcnow(), current_app.config["TIMEZONE"])
+
+
+def _respondent(survey: Survey, participant):
+    """(respondent key or None, new device token to set or None)."""
+    if not survey.anonymous:
+        return surveys.respondent_key(survey, participant, ""), None
+    token = visitor.device_token()
+    if token is None:
+        token = secrets.token_hex(24)
+        return surveys.respondent_key(survey, None, token), token
+    return surveys.respondent_key(survey, None, token), None
+
+
+def _unit_id(survey: Survey, participant) -> int | None:
+    """Named surveys: the participant's unit. Anonymous: the poster's placement first."""
+    if survey.anonymous:
+        placement = catalog.poster_placement(visitor.via_poster())
+        if placement is not None:
+            return placement.id
+    return participant.unit_id if participant is not None else None
+
+
+def _answers_shown(version: SurveyVersion, given: dict, lang: str) -> list[tuple[str, str]]:
+    """(question, answer as text) for the respondent's own answers."""
+    shown = []
+    for question in version.questions:
+        texts = localized_question(version.definition, question, lang)
+        answer = given.get(question["id"])
+        if answer is None:
+            shown.append((texts["text"], "—"))
+            continue
+        kind = question["type"]
+        if kind == "likert":
+            labels = likert_labels(texts)
+            value = str(labels[int(answer.choices[0]) - 1])
+        elif kind in ("single", "multiple"):
+            value = ", ".join(
+                answer.other if c == OTHER else texts["choices"].get(c, c) for c in answer.choices
+            )
+        elif kind == "number":
+            value = vn_number(answer.number, 3)
+        else:
+            value = answer.text
+        shown.append((texts["text"], value))
+    return shown
+
+
+def _form_page(survey, version, form, status=200, notice=None, editing=False):
+    fields = []
+    for number, question in enumerate(version.questions, start=1):
+        other = form[other_name(question["id"])] if question.get("other") else None
+        fields.append((number, question, form[field_name(question["id"])], other))
+    return (
+        render_template(
+            "learn/survey.html",
+            survey=survey,
+            version=version,
+            form=form,
+            fields=fields,
+            notice=notice,
+            editing=editing,
+        ),
+        status,
+    )
+
+
+@bp.route("/surveys/<slug>", methods=["GET", "POST"])
+@csrf.exempt  # the survey form checks its own CSRF token so an expired one keeps the answers
+def survey(slug: str):
+    item = Survey.query.filter_by(slug=slug).first_or_404()
+    participant = visitor.load_participant()
+    if participant is None and not item.anonymous:
+        return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
+    key, new_device = _respondent(item, participant)
+    response = surveys.find_response(item, key) if new_device is None else None
+    lang = current_language()
+    if request.method == "POST":
+        page = _submit(item, participant, key, response, lang)
+    else:
+        page = _show(item, participant, response, lang)
+    page = current_app.make_response(page)
+    if new_device is not None:
+        visitor.remember_device(page, new_device)
+    page.headers["Cache-Control"] = "private, no-store"
+    return page
+
+
+def _show(item: Survey, participant, response, lang: str):
+    if participant is not None:
+        participation.record_visit(participant, item, visitor.via_poster())
+    is_open = item.is_open(_today())
+    if response is not None and (request.args.get("sua") != "1" or not is_open):
+        given = surveys.given_from_response(response)
+        return render_template(
+            "learn/survey_done.html",
+            survey=item,
+            answers=_answers_shown(response.version, given, lang),
+            is_open=is_open,
+            just_sent=request.args.get("da_gui") == "1",
+        )
+    if not is_open:
+        return render_template("learn/survey_closed.html", survey=item, today=_today())
+    version = item.current_version
+    data = {"submission_token": surveys.new_submission_token()}
+    if response is not None:
+        data.update(form_data_from_given(surveys.given_from_response(response), version.questions))
+    form = survey_form_class_for(version, lang)(data=data)
+    return _form_page(item, version, form, editing=response is not None)
+
+
+def _posted_version(item: Survey) -> SurveyVersion:
+    raw = request.form.get("version", "")
+    version = db.session.get(SurveyVersion, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if version is None or version.survey_id != item.id:
+        abort(400, description=_("Phiếu khảo sát đã thay đổi. Vui lòng mở lại phiếu."))
+    return version
+
+
+def _submit(item: Survey, participant, key: str, response, lang: str):
+    version = _posted_version(item)
+    form = survey_form_class_for(version, lang)()
+    if response is not None and response.submission_token == form.submission_token.data:
+        return redirect(url_for("learn.survey", slug=item.slug, da_gui=1), code=303)
+    if not form.validate():
+        notice = (
+            _("Phiên làm bài đã hết hạn. Câu trả lời của bạn vẫn còn: hãy bấm “Gửi” lần nữa.")
+            if form.csrf_token.errors
+            else _("Phiếu chưa gửi được. Vui lòng xem các câu được đánh dấu bên dưới.")
+        )
+        return _form_page(item, version, form, status=400, notice=notice)
+    submission = surveys.ResponseSubmission(
+        survey=item,
+        version=version,
+        respondent_key=key,
+        participant=None if item.anonymous else participant,
+        unit_id=_unit_id(item, participant),
+        poster_id=visitor.via_poster(),
+        token=form.submission_token.data,
+        answers=given_from_form(form, version.questions),
+    )
+    try:
+        surveys.submit_response(submission, _today())
+    except surveys.SurveyClosed:
+        return render_template("learn/survey_closed.html", survey=item, today=_today()), 409
+    except surveys.InvalidSurveyAnswer:
+        abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng mở lại phiếu."))
+    except participation.SubmitConflict:
+        notice = _(
+            "Nhiều phiếu đang được gửi cùng lúc. Câu trả lời vẫn còn: hãy bấm “Gửi” lần nữa."
+        )
+        return _form_page(item, version, form, status=409, notice=notice)
+    return redirect(url_for("learn.survey", slug=item.slug, da_gui=1), code=303)

@@ -1,0 +1,210 @@
+"""Validation of survey files (kind: survey): every error names the file and the field."""
+
+import datetime as dt
+
+from services.content_schema import (
+    SLUG,
+    TOPIC_ID,
+    TRANSLATION_LANGUAGES,
+    Report,
+    _int,
+    _roles,
+    _text,
+    _unknown_keys,
+)
+
+SURVEY_QUESTION_TYPES = ("likert", "single", "multiple", "number", "text")
+MIN_SURVEY_QUESTIONS, MAX_SURVEY_QUESTIONS = 1, 30
+MIN_CHOICES, MAX_CHOICES = 2, 12
+LIKERT_POINTS = 5
+TEXT_MAX_LENGTH = 2000
+NUMBER_LIMIT = 1_000_000_000
+OTHER = "other"  # the choice id of "Khác: …" (reserved)
+
+SURVEY_KEYS = {
+    "kind", "id", "title", "summary", "audience", "anonymous", "reach", "opens", "closes",
+    "questions", "translations",
+}  # fmt: skip
+QUESTION_KEYS = {
+    "id", "type", "text", "required", "choices", "other", "labels", "min", "max", "integer",
+    "max_length",
+}  # fmt: skip
+KEYS_FOR_TYPE = {
+    "likert": {"labels"},
+    "single": {"choices", "other"},
+    "multiple": {"choices", "other"},
+    "number": {"min", "max", "integer"},
+    "text": {"max_length"},
+}
+COMMON_KEYS = {"id", "type", "text", "required"}
+TRANSLATION_KEYS = {"title", "summary", "questions"}
+QUESTION_TRANSLATION_KEYS = {"text", "choices", "labels", "other"}
+
+
+def _bool(report: Report, data: dict, key: str, where: str) -> None:
+    if key in data and not isinstance(data[key], bool):
+        report.add(f"{where}{key}", "must be true or false")
+
+
+def _choices(report: Report, q: dict, where: str) -> None:
+    choices = q.get("choices")
+    if not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+        report.add(f"{where}.choices", f"must be a list of {MIN_CHOICES}–{MAX_CHOICES} choices")
+        return
+    ids: set = set()
+    for j, choice in enumerate(choices):
+        cwhere = f"{where}.choices[{j}]"
+        if not isinstance(choice, dict):
+            report.add(cwhere, "must be a mapping with id and text")
+            continue
+        _unknown_keys(report, choice, {"id", "text"}, f"{cwhere}.")
+        cid = choice.get("id")
+        if not isinstance(cid, str) or not SLUG.match(cid):
+            report.add(f"{cwhere}.id", "must be a slug (a-z, 0-9, -)")
+        elif cid == OTHER:
+            report.add(f"{cwhere}.id", "'other' is reserved: write `other: true` instead")
+        elif cid in ids:
+            report.add(f"{cwhere}.id", f"duplicate choice id {cid!r}")
+        else:
+            ids.add(cid)
+        _text(report, choice, "text", f"{cwhere}.", 300)
+
+
+def _labels(report: Report, labels, where: str) -> None:
+    if labels is None:
+        return
+    if not isinstance(labels, list) or len(labels) != LIKERT_POINTS:
+        report.add(where, f"must be a list of exactly {LIKERT_POINTS} labels")
+        return
+    for k, label in enumerate(labels):
+        if not isinstance(label, str) or not label.strip() or len(label) > 80:
+            report.add(f"{where}[{k}]", "must be non-empty text of at most 80 characters")
+
+
+def _number_rules(report: Report, q: dict, where: str) -> None:
+    _bool(report, q, "integer", f"{where}.")
+    for key in ("min", "max"):
+        value = q.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            report.add(f"{where}.{key}", "must be a number")
+        elif abs(value) > NUMBER_LIMIT:
+            report.add(f"{where}.{key}", f"must be between -{NUMBER_LIMIT} and {NUMBER_LIMIT}")
+    low, high = q.get("min"), q.get("max")
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        report.add(f"{where}.max", "must not be smaller than min")
+
+
+def _question(report: Report, q, where: str, seen: set) -> None:
+    if not isinstance(q, dict):
+        report.add(where, "must be a mapping with id, type and text")
+        return
+    qid = q.get("id")
+    if not isinstance(qid, str) or not SLUG.match(qid):
+        report.add(f"{where}.id", "must be a slug (a-z, 0-9, -)")
+    elif qid in seen:
+        report.add(f"{where}.id", f"duplicate question id {qid!r}")
+    else:
+        seen.add(qid)
+    _text(report, q, "text", f"{where}.", 500)
+    _bool(report, q, "required", f"{where}.")
+    qtype = q.get("type")
+    if qtype not in SURVEY_QUESTION_TYPES:
+        report.add(f"{where}.type", f"must be one of {', '.join(SURVEY_QUESTION_TYPES)}")
+        _unknown_keys(report, q, QUESTION_KEYS, f"{where}.")
+        return
+    for key in sorted(set(q) - COMMON_KEYS - KEYS_FOR_TYPE[qtype], key=str):
+        known = key in QUESTION_KEYS
+        report.add(f"{where}.{key}", f"not used by a {qtype} question" if known else "unknown key")
+    if qtype in ("single", "multiple"):
+        _choices(report, q, where)
+        _bool(report, q, "other", f"{where}.")
+    elif qtype == "likert":
+        _labels(report, q.get("labels"), f"{where}.labels")
+    elif qtype == "number":
+        _number_rules(report, q, where)
+    elif "max_length" in q:
+        _int(report, q, "max_length", f"{where}.", 1, TEXT_MAX_LENGTH)
+
+
+def _translations(report: Report, translations, questions: list[dict]) -> None:
+    if not isinstance(translations, dict):
+        report.add("translations", "must be a mapping of language code to texts")
+        return
+    by_id = {q.get("id"): q for q in questions}
+    for lang, texts in translations.items():
+        where = f"translations.{lang}"
+        if lang not in TRANSLATION_LANGUAGES:
+            report.add(where, f"unknown language (use {', '.join(TRANSLATION_LANGUAGES)})")
+            continue
+        if not isinstance(texts, dict):
+            report.add(where, "must be a mapping")
+            continue
+        _unknown_keys(report, texts, TRANSLATION_KEYS, f"{where}.")
+        for key in ("title", "summary"):
+            _text(report, texts, key, f"{where}.", 300, required=False)
+        qtexts = texts.get("questions") or {}
+        if not isinstance(qtexts, dict):
+            report.add(f"{where}.questions", "must be a mapping of question id to texts")
+            continue
+        for qid, qt in qtexts.items():
+            qwhere = f"{where}.questions.{qid}"
+            if qid not in by_id:
+                report.add(qwhere, "names a question the survey does not have")
+                continue
+            if not isinstance(qt, dict):
+                report.add(qwhere, "must be a mapping")
+                continue
+            _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
+            _text(report, qt, "text", f"{qwhere}.", 500, required=False)
+            _text(report, qt, "other", f"{qwhere}.", 80, required=False)
+            _labels(report, qt.get("labels"), f"{qwhere}.labels")
+            choice_ids = {
+                c.get("id") for c in by_id[qid].get("choices") or [] if isinstance(c, dict)
+            }
+            ctexts = qt.get("choices")
+            if ctexts is not None and not isinstance(ctexts, dict):
+                report.add(f"{qwhere}.choices", "must be a mapping of choice id to text")
+                continue
+            for cid in ctexts or {}:
+                if cid not in choice_ids:
+                    report.add(
+                        f"{qwhere}.choices.{cid}", "names a choice the question does not have"
+                    )
+
+
+def validate_survey(data: dict, path: str) -> list[str]:
+    """All errors in one parsed survey file (an empty list means it is valid)."""
+    report = Report(path)
+    _unknown_keys(report, data, SURVEY_KEYS, "")
+    sid = data.get("id")
+    if not isinstance(sid, str) or not TOPIC_ID.match(sid):
+        report.add("id", "is required and must be a slug (a-z, 0-9, -), 3–60 characters")
+    _text(report, data, "title", "", 120)
+    _text(report, data, "summary", "", 200)
+    _roles(report, data, "audience", "", required=True)
+    _bool(report, data, "anonymous", "")
+    _bool(report, data, "reach", "")
+    if data.get("anonymous") is True and data.get("reach") is True:
+        report.add("reach", "an anonymous survey cannot count people as reached (no one is named)")
+    for key in ("opens", "closes"):
+        if key in data and not isinstance(data[key], dt.date):
+            report.add(key, "must be a date YYYY-MM-DD")
+    opens, closes = data.get("opens"), data.get("closes")
+    if isinstance(opens, dt.date) and isinstance(closes, dt.date) and closes < opens:
+        report.add("closes", "is before opens")
+    questions = data.get("questions")
+    if not isinstance(questions, list):
+        report.add("questions", "is required and must be a list")
+        questions = []
+    elif not MIN_SURVEY_QUESTIONS <= len(questions) <= MAX_SURVEY_QUESTIONS:
+        report.add(
+            "questions", f"must have {MIN_SURVEY_QUESTIONS}–{MAX_SURVEY_QUESTIONS} questions"
+        )
+    seen: set = set()
+    for i, q in enumerate(questions):
+        _question(report, q, f"questions[{i}]", seen)
+    if "translations" in data:
+        _translations(report, data["translations"], [q for q in questions if isinstance(q, dict)])
+    return report.errors
