@@ -5,7 +5,19 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 
 from extensions import db
-from models import Answer, Attempt, Certificate, Consent, Participant, RosterEntry, Scan, Visit
+from models import (
+    Answer,
+    Attempt,
+    Certificate,
+    Consent,
+    Participant,
+    RosterEntry,
+    Scan,
+    SurveyAnswer,
+    SurveyResponse,
+    Visit,
+)
+from services.surveys import given_from_response
 
 
 def export_participant(participant: Participant) -> dict:
@@ -27,7 +39,7 @@ def export_participant(participant: Participant) -> dict:
         "visits": [
             {
                 "kind": v.kind,
-                "item_id": v.lesson_id or v.quiz_id,
+                "item_id": v.lesson_id or v.quiz_id or v.survey_id,
                 "visited_at": v.visited_at.isoformat(),
             }
             for v in Visit.query.filter_by(participant_id=participant.id).order_by(Visit.id)
@@ -43,6 +55,26 @@ def export_participant(participant: Participant) -> dict:
                 "answers": {ans.question_id: ans.choice_ids for ans in a.answers},
             }
             for a in attempts
+        ],
+        "survey_responses": [
+            {
+                "survey": r.survey.slug,
+                "version": r.version.number,
+                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                "updated_at": r.updated_at.isoformat() if r.updated_at else None,
+                "answers": {
+                    qid: {
+                        "choices": list(g.choices),
+                        "other": g.other,
+                        "number": g.number,
+                        "text": g.text,
+                    }
+                    for qid, g in given_from_response(r).items()
+                },
+            }
+            for r in SurveyResponse.query.filter_by(participant_id=participant.id).order_by(
+                SurveyResponse.id
+            )
         ],
         "certificates": [
             {
@@ -72,6 +104,7 @@ def delete_participant(participant: Participant) -> dict:
         delete(Attempt).where(Attempt.participant_id == pid)
     ).rowcount
     counts["visits"] = db.session.execute(delete(Visit).where(Visit.participant_id == pid)).rowcount
+    counts["survey_responses"] = _delete_responses(SurveyResponse.participant_id == pid)
     counts["consents"] = db.session.execute(
         delete(Consent).where(Consent.participant_id == pid)
     ).rowcount
@@ -115,6 +148,10 @@ def purge_expired(cutoff: dt.datetime) -> dict:
         delete(Visit).where((Visit.visited_at < cutoff) | Visit.participant_id.in_(old_people))
     ).rowcount
     counts["scans"] = db.session.execute(delete(Scan).where(Scan.scanned_at < cutoff)).rowcount
+    counts["survey_responses"] = _delete_responses(
+        (SurveyResponse.submitted_on < cutoff.date())
+        | SurveyResponse.participant_id.in_(old_people)
+    )
     db.session.execute(
         update(Scan).where(Scan.participant_id.in_(old_people)).values(participant_id=None)
     )
@@ -131,3 +168,10 @@ def purge_expired(cutoff: dt.datetime) -> dict:
     ).rowcount
     db.session.expire_all()
     return counts
+
+
+def _delete_responses(condition) -> int:
+    """Delete the survey responses matching `condition`, answers first."""
+    ids = select(SurveyResponse.id).where(condition)
+    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
+    return db.session.execute(delete(SurveyResponse).where(condition)).rowcount

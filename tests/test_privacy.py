@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import csrf_token
+from conftest import csrf_token, hidden
 from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
 
 import database
@@ -22,6 +22,7 @@ from models import (
     Participant,
     RosterEntry,
     Scan,
+    SurveyResponse,
     Visit,
 )
 from models.base import utcnow
@@ -33,6 +34,15 @@ CHILD = "Hoàng Thị Mỹ Duyên"
 OTHER = "Vi Văn Khánh"
 
 
+def answer_survey(client, slug: str, answers: dict) -> None:
+    html = client.get(f"/surveys/{slug}").get_data(as_text=True)
+    data = {name: hidden(html, name) for name in ("submission_token", "version")}
+    data["csrf_token"] = csrf_token(html)
+    data.update(answers)
+    response = client.post(f"/surveys/{slug}", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
 def take(client, slug: str, answers: dict, number: int = 1) -> str:
     url = f"/quizzes/{slug}" + (f"?lan={number}" if number > 1 else "")
     html = client.get(url).get_data(as_text=True)
@@ -42,9 +52,10 @@ def take(client, slug: str, answers: dict, number: int = 1) -> str:
 
 
 @pytest.fixture
-def child(app, staff, make_poster, identify):
+def child(app, staff, make_poster, identify, surveys):
     """A pupil under 16 of class 7A: came by a poster, picked her roster name, opened the
-    lesson, passed the quiz and holds a certificate. Also a classmate, to be left alone."""
+    lesson, passed the quiz, holds a certificate and answered a named and an anonymous survey.
+    Also a classmate, to be left alone."""
     with app.app_context():
         entry = RosterEntry(unit_id=staff.class_a, name=CHILD, student_number="12")
         db.session.add(entry)
@@ -58,6 +69,8 @@ def child(app, staff, make_poster, identify):
     client.get("/lessons/an-toan")
     take(client, "an-toan", HALF_RIGHT)
     take(client, "an-toan", ALL_RIGHT, 2)
+    answer_survey(client, "y-kien", {"s_da_nghe": "roi", "s_hieu": "4", "s_gop_y": "Hay"})
+    answer_survey(client, "an-danh", {"s_thanh_toan": "chua"})
 
     classmate = app.test_client()
     classmate.get(f"/c/{staff.class_a_code}")
@@ -94,6 +107,7 @@ def counts_for(participant_id: int) -> dict[str, int]:
         "certificates": Certificate.query.filter_by(participant_id=participant_id).count(),
         "visits": Visit.query.filter_by(participant_id=participant_id).count(),
         "scans": Scan.query.filter_by(participant_id=participant_id).count(),
+        "survey_responses": SurveyResponse.query.filter_by(participant_id=participant_id).count(),
     }
 
 
@@ -118,7 +132,12 @@ def test_json_export_holds_everything_recorded(app, child, staff_client):
         ("an-toan", 2, 100, True),
     ]
     assert data["attempts"][0]["answers"]["otp"] == ["b"]
-    assert {v["kind"] for v in data["visits"]} == {"lesson", "quiz"}
+    assert {v["kind"] for v in data["visits"]} == {"lesson", "quiz", "survey"}
+    # The named survey's answers are hers; the anonymous one is linked to no one.
+    [named] = data["survey_responses"]
+    assert named["survey"] == "y-kien"
+    assert named["answers"]["gop-y"]["text"] == "Hay"
+    assert named["answers"]["hieu"]["choices"] == ["4"]
     assert [c["serial"] for c in data["certificates"]] == [child["serial"]]
     assert OTHER not in response.get_data(as_text=True)
 
@@ -202,8 +221,9 @@ def test_delete_removes_everything_and_is_logged(app, child, staff_client):
         "answers": 8,
         "consents": 1,
         "certificates": 1,
-        "visits": 3,
+        "visits": 6,
         "scans": 1,
+        "survey_responses": 1,
     }
     # The certificate is valid before.
     assert app.test_client().get(f"/v/{child['code']}").status_code == 200
@@ -231,7 +251,8 @@ def test_delete_removes_everything_and_is_logged(app, child, staff_client):
             "certificates": 1,
             "answers": 8,
             "attempts": 2,
-            "visits": 3,
+            "visits": 6,
+            "survey_responses": 1,
             "consents": 1,
         }
         for e in AuditEvent.query.all():
@@ -373,3 +394,19 @@ def test_the_admin_can_export_and_delete_a_person_without_a_unit(
         403,
         404,
     )
+
+
+def test_purge_drops_old_survey_responses_named_and_anonymous(app, child, runner):
+    with app.app_context():
+        assert SurveyResponse.query.count() == 2
+        db.session.execute(
+            db.update(SurveyResponse).values(submitted_on=dt.date.today() - dt.timedelta(days=40))
+        )
+        database.commit()
+    result = runner.invoke(args=["purge-expired", "--days", "30", "--yes"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert SurveyResponse.query.count() == 0
+        assert (
+            AuditEvent.query.filter_by(action="purge_expired").one().detail["survey_responses"] == 2
+        )
