@@ -7,18 +7,12 @@ from wtforms.validators import InputRequired, Regexp, ValidationError
 
 from blueprints.learn.forms import MultiCheckboxField, SingleChoiceField, _choice_in_list
 from services.localize import localized_question
+from services.survey_labels import LIKERT_LABELS
 from services.survey_schema import OTHER
 from services.surveys import OTHER_TEXT_LENGTH, Given, question_max_length
 from services.text import clean_line
 from services.vietnamese import parse_number, vn_number
 
-LIKERT_LABELS = (
-    _l("Rất không đồng ý"),
-    _l("Không đồng ý"),
-    _l("Phân vân"),
-    _l("Đồng ý"),
-    _l("Rất đồng ý"),
-)
 OTHER_LABEL = _l("Khác (ghi rõ)")
 
 
