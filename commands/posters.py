@@ -99,12 +99,12 @@ def qr_command(code, fmt, out):
 @posters_cli.command("funnel")
 @click.argument("codes", nargs=-1)
 def funnel_command(codes):
-    """Scans → people → lesson opened → quiz started → finished → passed, per poster."""
+    """Scans → people → lesson → quiz started → finished → passed → survey answers, per poster."""
     chosen = _find(codes) if codes else Poster.query.order_by(Poster.id).all()
-    click.echo("code\tscans\tpeople\tlesson\tstarted\tfinished\tpassed\tlabel")
+    click.echo("code\tscans\tpeople\tlesson\tstarted\tfinished\tpassed\tsurvey\tlabel")
     for poster in chosen:
         f = funnel.poster_funnel(poster)
         click.echo(
             f"{poster.code}\t{f.scans}\t{f.people}\t{f.lesson_opened}\t{f.quiz_started}\t"
-            f"{f.finished}\t{f.passed}\t{poster.label}"
+            f"{f.finished}\t{f.passed}\t{f.survey_answers}\t{poster.label}"
         )

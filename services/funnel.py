@@ -1,11 +1,12 @@
-"""Poster funnels: scans → people → lesson opened → quiz started → finished → passed."""
+"""Poster funnels: scans → people → lesson opened → quiz started → finished → passed, and
+survey answers for survey posters."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select, union
 
 from extensions import db
-from models import Attempt, Poster, Scan, Visit
+from models import Attempt, Poster, Scan, SurveyResponse, Visit
 from services.reports import Period
 
 
@@ -18,8 +19,10 @@ class Funnel:
     quiz_started: int
     finished: int
     passed: int
+    survey_answers: int = 0  # responses (named or anonymous) that came through the posters
 
     def steps(self) -> list[tuple[str, int]]:
+        survey = [("Trả lời khảo sát", self.survey_answers)] if self.survey_answers else []
         return [
             ("Lượt quét", self.scans),
             ("Số người", self.people),
@@ -27,6 +30,7 @@ class Funnel:
             ("Bắt đầu làm bài", self.quiz_started),
             ("Nộp bài", self.finished),
             ("Đạt", self.passed),
+            *survey,
         ]
 
 
@@ -63,6 +67,12 @@ def funnel_for(poster_ids: list[int], poster_id: int | None = None, period=None)
         quiz_started=_count(visits.where(Visit.kind == "quiz")),
         finished=_count(attempts),
         passed=_count(attempts.where(Attempt.passed.is_(True))),
+        survey_answers=_count(
+            select(func.count(SurveyResponse.id)).where(
+                SurveyResponse.poster_id.in_(poster_ids),
+                period.covers_day(SurveyResponse.submitted_on),
+            )
+        ),
     )
 
 

@@ -42,6 +42,13 @@ class Period:
             column < high if high is not None else true(),
         )
 
+    def covers_day(self, column):
+        """SQL condition: a date column (a day in commune time) falls within the period."""
+        return and_(
+            column >= self.start if self.start is not None else true(),
+            column <= self.end if self.end is not None else true(),
+        )
+
 
 @dataclass
 class PersonRow:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pypdf
 import pytest
+from conftest import csrf_token, hidden
 from helpers import ALL_RIGHT
 from test_certificates import (
     collapsed,
@@ -307,3 +308,36 @@ def test_funnel_after_a_scripted_journey(app, make_poster, identify, participant
     only = cli(app, "posters", "funnel", code.lower())
     assert only.exit_code == 0
     assert [line.split("\t")[0] for line in only.stdout.strip().splitlines()] == ["code", code]
+
+
+def test_a_survey_poster_leads_to_the_survey_and_counts_its_answers(
+    app, client, surveys, make_poster, identify
+):
+    anonymous = make_poster("an-danh", target="survey")
+    named = make_poster("y-kien", target="survey")
+    # The anonymous survey is answered without the identity form.
+    response = client.get(f"/p/{anonymous}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/surveys/an-danh")
+    html = client.get("/surveys/an-danh").get_data(as_text=True)
+    sent = client.post(
+        "/surveys/an-danh",
+        data={
+            "csrf_token": csrf_token(html),
+            "submission_token": hidden(html, "submission_token"),
+            "version": hidden(html, "version"),
+            "s_thanh_toan": "roi",
+        },
+    )
+    assert sent.status_code == 303
+    # The named one asks who you are first, then comes back to the survey.
+    response = client.get(f"/p/{named}")
+    assert "/identify?next=/surveys/y-kien" in response.headers["Location"]
+    with app.app_context():
+        poster = Poster.query.filter_by(code=anonymous).one()
+        funnel = poster_funnel(poster)
+        assert (funnel.scans, funnel.survey_answers) == (1, 1)
+        assert funnel.steps()[-1] == ("Trả lời khảo sát", 1)
+        quiet = Poster.query.filter_by(code=named).one()
+        assert poster_funnel(quiet).survey_answers == 0
+        assert ("Trả lời khảo sát", 0) not in poster_funnel(quiet).steps()
