@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from models import Lesson, Poster, Unit
+from models import Lesson, Poster, Survey, Unit
 from services.posters import create_poster
 from services.units import create_unit
 
@@ -15,6 +15,8 @@ VILLAGES = [
 ]
 CLASSES = [("Lớp 6A", 6, 35), ("Lớp 7A", 7, 38), ("Lớp 8A", 8, 36), ("Lớp 9A", 9, 34)]
 POSTER_LESSONS = ("nghi-quyet-57", "nhan-dien-lua-dao", "thanh-toan-khong-tien-mat")
+# Surveys get a poster in every village and at the commune office.
+POSTER_SURVEYS = ("khao-sat-nghi-quyet-57", "dich-vu-so-dang-dung")
 
 
 @dataclass
@@ -28,6 +30,10 @@ def seed_demo(year: int) -> DemoResult:
     """Create the sample commune once; a second run changes nothing and reports what exists."""
     commune = Unit.query.filter_by(kind="commune", is_sample=True).first()
     if commune is not None:
+        _survey_posters(
+            Unit.query.filter_by(kind="village", is_sample=True).order_by(Unit.id).all(),
+            Unit.query.filter_by(kind="agency", is_sample=True).first(),
+        )
         return DemoResult(
             created=False,
             posters=Poster.query.filter_by(is_sample=True).all(),
@@ -69,4 +75,18 @@ def seed_demo(year: int) -> DemoResult:
             posters.append(
                 create_poster(f"{lesson.title} — {agency.name}", agency, lesson.quiz, sample=True)
             )
+    posters.extend(_survey_posters(villages, agency))
     return DemoResult(created=True, posters=posters, classes=classes)
+
+
+def _survey_posters(villages: list[Unit], agency: Unit | None) -> list[Poster]:
+    """Sample posters for the bundled surveys, once each (also for an older sample commune)."""
+    created = []
+    for survey in Survey.query.filter(Survey.slug.in_(POSTER_SURVEYS)).order_by(Survey.position):
+        if Poster.query.filter_by(survey_id=survey.id, is_sample=True).first() is not None:
+            continue
+        places = [(v, f"Nhà văn hóa {v.name}") for v in villages]
+        places += [(agency, agency.name)] if agency is not None else []
+        for unit, where in places:
+            created.append(create_poster(f"{survey.title} — {where}", unit, survey, sample=True))
+    return created

@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup
 
 from models import Lesson, Poster, Quiz, QuizVersion, Unit
 from services.codes import ALPHABET
-from services.demo import CLASSES, POSTER_LESSONS, VILLAGES
+from services.demo import CLASSES, POSTER_LESSONS, POSTER_SURVEYS, VILLAGES
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 BUNDLED = Path(__file__).resolve().parent.parent / "quizzes"
@@ -172,16 +172,20 @@ def test_seed_demo_creates_marked_sample_data_once(app, runner, seed):
         assert len({k.join_code for k in classes}) == len(classes)
 
         posters = Poster.query.all()
-        # Each poster lesson hangs in every village, and its quiz at the agency.
-        assert len(posters) == len(POSTER_LESSONS) * (len(VILLAGES) + 1)
+        # Each poster lesson hangs in every village, and its quiz at the agency; each survey
+        # in every village and at the agency.
+        per_item = len(VILLAGES) + 1
+        assert len(posters) == (len(POSTER_LESSONS) + len(POSTER_SURVEYS)) * per_item
         for poster in posters:
             assert poster.is_sample
             assert re.fullmatch(f"{CODE_CHARS}{{7}}", poster.code), poster.code
             assert f"https://lantoa.example/p/{poster.code}" in result.stdout
-            assert (poster.lesson is None) != (poster.quiz is None)
+            assert [poster.lesson, poster.quiz, poster.survey].count(None) == 2
             assert "(mẫu)" in poster.unit.name
         assert len({p.code for p in posters}) == len(posters)
-        assert {(p.lesson or p.quiz).slug for p in posters} == set(POSTER_LESSONS)
+        assert {(p.lesson or p.quiz or p.survey).slug for p in posters} == set(
+            POSTER_LESSONS + POSTER_SURVEYS
+        )
 
     before = _sample_state(app)
     again = seed()
