@@ -3,6 +3,7 @@
 from models.activities import Activity, HalfYearReport
 from models.certificates import Certificate
 from models.content import Lesson, Quiz, QuizVersion
+from models.drafts import ContentDraft
 from models.indicators import Target
 from models.participation import Answer, Attempt, Visit
 from models.people import Consent, Participant
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "Consent",
+    "ContentDraft",
     "HalfYearReport",
     "Lesson",
     "Nomination",

@@ -3,6 +3,10 @@
 from extensions import db
 from models.base import utcnow
 
+# A draft is seen by staff only; learners see published items. A topic's lesson carries the
+# status, owner and scope of the whole topic (its quiz follows the lesson).
+CONTENT_STATUSES = ("draft", "published")
+
 
 class Lesson(db.Model):
     """A short lesson; its slug is the topic id from the content file and never changes."""
@@ -26,8 +30,24 @@ class Lesson(db.Model):
     position = db.Column(db.Integer, nullable=False, default=0)
     content_hash = db.Column(db.String(64), nullable=False)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    status = db.Column(
+        db.String(10), nullable=False, default="published", server_default="published"
+    )
+    # Who wrote it in the browser (None: the bundled curriculum). A teacher's topic is shown
+    # only through their classes until an admin makes it commune-wide.
+    owner_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"), index=True)
+    commune_wide = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
+    # Last changed in the browser: `flask content load` leaves it alone unless asked to overwrite.
+    edited_at = db.Column(db.DateTime)
 
     quiz = db.relationship("Quiz", back_populates="lesson", uselist=False)
+    owner = db.relationship("StaffUser")
+
+    __table_args__ = (db.CheckConstraint("status IN ('draft','published')", name="status"),)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
 
 
 class Quiz(db.Model):
@@ -65,8 +85,11 @@ class QuizVersion(db.Model):
     # {"questions": [...], "translations": {...}} exactly as validated from the file.
     definition = db.Column(db.JSON, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Who published it in the browser (None: loaded from the content files).
+    created_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
 
     quiz = db.relationship("Quiz", back_populates="versions")
+    created_by = db.relationship("StaffUser")
 
     __table_args__ = (db.UniqueConstraint("quiz_id", "number"),)
 

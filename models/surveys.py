@@ -22,10 +22,22 @@ class Survey(db.Model):
     closes_on = db.Column(db.Date)  # last day it accepts answers and edits; None: never
     translations = db.Column(db.JSON, nullable=False, default=dict)
     position = db.Column(db.Integer, nullable=False, default=0)
+    # Learners see published surveys only (draft: withdrawn by the office).
+    status = db.Column(
+        db.String(10), nullable=False, default="published", server_default="published"
+    )
+    # Last changed in the browser: `flask content load` leaves it alone unless asked to overwrite.
+    edited_at = db.Column(db.DateTime)
 
     versions = db.relationship(
         "SurveyVersion", back_populates="survey", order_by="SurveyVersion.number"
     )
+
+    __table_args__ = (db.CheckConstraint("status IN ('draft','published')", name="status"),)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
 
     @property
     def current_version(self) -> "SurveyVersion":
@@ -50,8 +62,11 @@ class SurveyVersion(db.Model):
     # {"questions": [...], "translations": {...}} exactly as validated from the file.
     definition = db.Column(db.JSON, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Who published it in the browser (None: loaded from the content files).
+    created_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
 
     survey = db.relationship("Survey", back_populates="versions")
+    created_by = db.relationship("StaffUser")
 
     __table_args__ = (db.UniqueConstraint("survey_id", "number"),)
 
