@@ -1,5 +1,6 @@
 """Read-side queries about content and places, for learner pages."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from services.localize import localized, localized_question
 from services.scoring import correct_choices
 
 SELECTABLE_KINDS = ("village", "agency", "enterprise", "school", "commune")
-_html_cache: dict[tuple[int, str, str], str] = {}
+_html_cache: dict[tuple[int, str, str, bool], str] = {}
 
 
 def lessons() -> list[Lesson]:
@@ -22,12 +23,17 @@ def lessons() -> list[Lesson]:
     )
 
 
-def lesson_html(lesson: Lesson, lang: str) -> str:
-    """A lesson's sanitised HTML in `lang`, rendered once per content version."""
-    key = (lesson.id, lesson.content_hash, lang)
+def lesson_html(lesson: Lesson, lang: str, image_label: Callable[[str], str] | None = None) -> str:
+    """A lesson's sanitised HTML in `lang`, rendered once per content version.
+
+    With `image_label` (data-saver mode) images become tap-to-load links labelled by it
+    (see markdown.render); that variant is cached apart, so the label must depend only on
+    the image and `lang`.
+    """
+    key = (lesson.id, lesson.content_hash, lang, image_label is not None)
     if key not in _html_cache:
         body = localized(lesson.translations, "lesson", lesson.body_markdown, lang)
-        _html_cache[key] = markdown.render(body)
+        _html_cache[key] = markdown.render(body, image_label=image_label)
     return _html_cache[key]
 
 

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from blueprints.learn import bp, visitor
+from blueprints.learn import bp, device, lesson_media, visitor
 from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class_for, unit_choices
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
@@ -200,8 +200,12 @@ def lesson(slug: str):
     if participant is None:
         return _identify_first()
     participation.record_visit(participant, item, visitor.via_poster())
+    label = lesson_media.image_label if device.data_saver() else None
     return render_template(
-        "learn/lesson.html", lesson=item, body_html=catalog.lesson_html(item, current_language())
+        "learn/lesson.html",
+        lesson=item,
+        body_html=catalog.lesson_html(item, current_language(), image_label=label),
+        audio=lesson_media.audio_choices(item),
     )
 
 
