@@ -8,6 +8,7 @@ from blueprints.admin import bp as admin_bp
 from blueprints.auth import bp as auth_bp
 from blueprints.auth.session import register_login
 from blueprints.certificates import bp as certificates_bp
+from blueprints.content_files import bp as content_files_bp
 from blueprints.errors import register_error_handlers
 from blueprints.halfyear import bp as halfyear_bp
 from blueprints.indicators import bp as indicators_bp
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(recognition_bp)
     app.register_blueprint(science_bp)
     app.register_blueprint(units_bp)
+    app.register_blueprint(content_files_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

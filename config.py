@@ -65,6 +65,20 @@ class Config:
         "LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute;30 per hour"
     )
     LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per minute")
+    # Uploaded lesson images and audio, stored by content hash (served at /uploads/<name>).
+    MEDIA_UPLOAD_DIR = os.environ.get("MEDIA_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    # Largest audio file accepted (MP3, M4A, OGG); images are re-encoded to at most ~60 KB.
+    MEDIA_AUDIO_MAX_BYTES = int(os.environ.get("MEDIA_AUDIO_MAX_BYTES", str(8 * 1024 * 1024)))
+    # Largest image file accepted before re-encoding, and its largest pixel count.
+    MEDIA_IMAGE_MAX_BYTES = int(os.environ.get("MEDIA_IMAGE_MAX_BYTES", str(15 * 1024 * 1024)))
+    MEDIA_IMAGE_MAX_PIXELS = int(os.environ.get("MEDIA_IMAGE_MAX_PIXELS", str(40_000_000)))
+    # Largest content file (YAML) or ZIP of them accepted by the import page.
+    CONTENT_IMPORT_MAX_BYTES = int(
+        os.environ.get("CONTENT_IMPORT_MAX_BYTES", str(40 * 1024 * 1024))
+    )
+    # An answer kept on a phone without signal is accepted this many days after its form was
+    # fetched (the form's signed stamp says when); older ones are refused with a message.
+    OFFLINE_SEND_DAYS = int(os.environ.get("OFFLINE_SEND_DAYS", "30"))
     # Participation data older than this is deleted by `flask purge-expired`.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(3 * 365)))
     PERMANENT_SESSION_LIFETIME = 8 * 3600

@@ -4,6 +4,7 @@ from flask import Flask
 
 from commands.certificates import certificates_cli
 from commands.content import content_cli
+from commands.content_files import export_command, import_command
 from commands.demo import seed_demo_command
 from commands.posters import posters_cli
 from commands.staff import create_admin_command, purge_expired_command
@@ -11,6 +12,8 @@ from commands.targets import targets_cli
 
 
 def register_commands(app: Flask) -> None:
+    content_cli.add_command(import_command)
+    content_cli.add_command(export_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(posters_cli)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.people import ROLES
+from services import media
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
@@ -87,7 +88,18 @@ def _roles(report: Report, data: dict, key: str, where: str, required: bool) -> 
             report.add(f"{where}{key}[{i}]", f"{role!r} is not a role ({', '.join(ROLES)})")
 
 
+def _upload(report: Report, value: str, where: str, media_dir: Path) -> None:
+    """An uploaded file: "uploads/<hash>.<ext>" as the upload page gave it, and present."""
+    if media.upload_name(value) is None:
+        report.add(where, f"{value!r} is not a file name given by the upload page")
+    elif media.find_upload(value, media_dir.parent) is None:
+        report.add(where, f"{value!r} does not exist in the uploaded files")
+
+
 def _media(report: Report, value: str, where: str, media_dir: Path) -> None:
+    if value.startswith(media.PREFIX):
+        _upload(report, value, where, media_dir)
+        return
     if not value.startswith("media/") or ".." in Path(value).parts or "\\" in value:
         report.add(where, f"{value!r} must be a path inside media/")
         return

@@ -18,9 +18,14 @@ _ATTRIBUTES = {
 }
 
 
+UPLOADS_URL_PREFIX = "/uploads/"  # uploaded files ("uploads/<hash>.webp"), see services/media.py
+
+
 def _rewrite_media(src: str, media_url_prefix: str) -> str:
     if src.startswith("media/"):
         return media_url_prefix + src.removeprefix("media/")
+    if src.startswith("uploads/"):
+        return UPLOADS_URL_PREFIX + src.removeprefix("uploads/")
     return src
 
 

@@ -280,6 +280,26 @@ MATRIX: dict[str, list[Case]] = {
             outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
         ),
     ],
+    # Uploads: admins and teachers (a teacher writes quizzes for their classes); a bare POST
+    # has no file (400).
+    "content_files.library": [
+        Case(
+            "GET", "/staff/media", outsiders(teacher_a=200, teacher_b=200, officer=403, admin=200)
+        ),
+        Case(
+            "POST", "/staff/media", outsiders(teacher_a=400, teacher_b=400, officer=403, admin=400)
+        ),
+    ],
+    "content_files.transfer": [Case("GET", "/staff/content-files/", ADMIN_ONLY_200)],
+    "content_files.export_one": [
+        Case("GET", "/staff/content-files/export/topic/khong-co.yaml", ADMIN_ONLY_404),
+        Case("GET", "/staff/content-files/export/survey/khong-co.yaml", ADMIN_ONLY_404),
+        Case("GET", "/staff/content-files/export/lesson/an-toan.yaml", ADMIN_ONLY_404),
+    ],
+    "content_files.export_all": [Case("GET", "/staff/content-files/export.zip", ADMIN_ONLY_200)],
+    "content_files.import_files": [
+        Case("POST", "/staff/content-files/import", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
     "activities.status": [
         Case("GET", "/staff/activities/status", ADMIN_ONLY_200),
         Case("GET", "/staff/activities/status?period=2026-H1", ADMIN_ONLY_200),

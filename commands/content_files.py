@@ -1,0 +1,68 @@
+"""`flask content import FILE` and `flask content export`: content files in and out."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask_babel import force_locale
+
+import database
+from services import content_export, content_import, content_loader, media
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--overwrite-edited",
+    is_flag=True,
+    help="Also replace topics and surveys that were edited in the browser.",
+)
+def import_command(file: Path, overwrite_edited: bool):
+    """Import a topic/survey file (.yaml) or a ZIP of them; nothing is imported on any error."""
+    config = current_app.config
+    try:
+        result = content_import.import_content(
+            file.name,
+            file.read_bytes(),
+            media_dir=Path(config["CONTENT_DIR"]) / "media",
+            upload_dir=Path(config["MEDIA_UPLOAD_DIR"]),
+            limits=media.Limits.from_config(config),
+            overwrite_edited=overwrite_edited,
+        )
+    except content_import.ContentImportError as exc:
+        database.rollback()
+        with force_locale("en"):
+            click.echo(f"{file.name}: {exc.message}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    except content_loader.ContentError as exc:
+        database.rollback()
+        for error in exc.errors:
+            click.echo(error, err=True)
+        click.echo("Nothing was imported: fix the errors above first.", err=True)
+        sys.exit(1)
+    database.commit()
+    loaded = result.loaded
+    click.echo(
+        f"Imported {len(result.files)} file(s): {len(loaded.created)} new, "
+        f"{len(loaded.updated)} updated, {len(loaded.unchanged)} unchanged; new versions: "
+        f"{', '.join(loaded.new_quiz_versions) or 'none'}."
+    )
+
+
+@click.command("export")
+@click.argument("slug", required=False)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_command(slug: str | None, out: Path):
+    """Write one topic or survey (SLUG) as a .yaml file, or everything as a ZIP."""
+    if slug is None:
+        out.write_bytes(content_export.zip_all(Path(current_app.config["CONTENT_DIR"])))
+        click.echo(f"Wrote {out}.")
+        return
+    document = next((d for d in content_export.documents() if d["id"] == slug), None)
+    if document is None:
+        click.echo(f"No topic or survey {slug!r}.", err=True)
+        sys.exit(1)
+    out.write_text(content_export.to_yaml(document), encoding="utf-8")
+    click.echo(f"Wrote {out}.")

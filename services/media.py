@@ -1,0 +1,375 @@
+"""Uploaded lesson media: images re-encoded small and clean, audio checked by its bytes.
+
+An upload is stored by the hash of the bytes kept (`uploads/<32 hex>.<ext>`): the same file
+uploaded twice is one file, and a stored name can never point at other bytes, so it is cached
+for a year. The type comes from the bytes, never from the file name or the browser's word:
+- images (JPEG, PNG, WebP) are decoded only after their pixel count is checked, turned upright,
+  stripped of EXIF/XMP/ICC, shrunk to at most IMAGE_MAX_WIDTH px wide and re-encoded as WebP,
+  quality stepped down (then the size) until the file weighs at most IMAGE_TARGET_BYTES;
+- SVG is refused (it can carry scripts);
+- audio (MP3, M4A, OGG Vorbis/Opus) is kept as uploaded, up to a configured size, once its
+  first bytes show the container it claims to be.
+"""
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import threading
+import warnings
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+IMAGE_TARGET_BYTES = 60 * 1024
+IMAGE_MAX_WIDTH = 1024
+IMAGE_MAX_HEIGHT = 2048
+IMAGE_MIN_WIDTH = 160  # below this, a picture that still weighs too much is refused
+QUALITIES = (80, 70, 60, 50, 40, 30)
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
+# Pillow's own guard, for any decoding in this process (it warns above, refuses at twice that).
+HARD_PIXEL_LIMIT = 50_000_000
+if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > HARD_PIXEL_LIMIT:
+    Image.MAX_IMAGE_PIXELS = HARD_PIXEL_LIMIT
+
+CONTENT_TYPES = {
+    "webp": "image/webp",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "ogg": "audio/ogg",
+}
+AUDIO_SUFFIXES = ("mp3", "m4a", "ogg")
+HASH_LENGTH = 32
+NAME = re.compile(rf"^[0-9a-f]{{{HASH_LENGTH}}}\.(?:{'|'.join(CONTENT_TYPES)})$")
+PREFIX = "uploads/"
+M4A_BRANDS = {b"M4A ", b"M4B ", b"mp42", b"mp41", b"isom", b"iso2", b"dash"}
+
+
+class MediaError(Exception):
+    """An upload refused; `code` names why, `params` fill the message."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Limits:
+    image_max_bytes: int
+    image_max_pixels: int
+    audio_max_bytes: int
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(
+            image_max_bytes=config["MEDIA_IMAGE_MAX_BYTES"],
+            image_max_pixels=config["MEDIA_IMAGE_MAX_PIXELS"],
+            audio_max_bytes=config["MEDIA_AUDIO_MAX_BYTES"],
+        )
+
+    @property
+    def request_max_bytes(self) -> int:
+        """The largest upload request: the largest file plus room for the form around it."""
+        return max(self.image_max_bytes, self.audio_max_bytes) + 64 * 1024
+
+
+@dataclass(frozen=True)
+class StoredMedia:
+    name: str  # "<hash>.webp"
+    size: int  # bytes on disk
+
+    @property
+    def path(self) -> str:
+        """The path written in content files: "uploads/<hash>.webp"."""
+        return PREFIX + self.name
+
+    @property
+    def suffix(self) -> str:
+        return self.name.rsplit(".", 1)[1]
+
+    @property
+    def kind(self) -> str:
+        return "audio" if self.suffix in AUDIO_SUFFIXES else "image"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.suffix]
+
+    def markdown(self, description: str) -> str:
+        """What to paste into a lesson: an image, or the audio field's value."""
+        if self.kind == "audio":
+            return self.path
+        alt = re.sub(r"[\[\]\\\r\n]+", " ", description).strip()
+        return f"![{alt}]({self.path})"
+
+
+# --- telling the type from the bytes ----------------------------------------------------------
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and (b"<svg" in head or head.startswith(b"<?xml"))
+
+
+def _mp3_frame_at(data: bytes, i: int) -> bool:
+    """An MPEG audio layer III frame header at offset i (sync, version, layer, rates valid)."""
+    if len(data) < i + 4 or data[i] != 0xFF:
+        return False
+    b1, b2 = data[i + 1], data[i + 2]
+    return (
+        (b1 & 0xE0) == 0xE0
+        and (b1 >> 3) & 3 != 1  # version: 01 is reserved
+        and (b1 >> 1) & 3 == 1  # layer III
+        and (b2 >> 4) not in (0, 15)  # bitrate index: free and bad are refused
+        and (b2 >> 2) & 3 != 3  # sample rate: 11 is reserved
+    )
+
+
+def _is_mp3(data: bytes) -> bool:
+    if data[:3] == b"ID3" and len(data) >= 10:
+        size = 0
+        for byte in data[6:10]:
+            if byte & 0x80:
+                return False  # an ID3 size is "syncsafe": 7 bits a byte
+            size = (size << 7) | byte
+        offset = 10 + size + (10 if data[5] & 0x10 else 0)
+        return _mp3_frame_at(data, offset)
+    return _mp3_frame_at(data, 0)
+
+
+def _is_m4a(data: bytes) -> bool:
+    return len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in M4A_BRANDS
+
+
+def _is_ogg(data: bytes) -> bool:
+    """An Ogg page whose first packet opens a Vorbis or Opus stream."""
+    if len(data) < 28 or data[:4] != b"OggS" or data[4] != 0:
+        return False
+    start = 27 + data[26]
+    packet = data[start : start + 8]
+    return packet.startswith(b"\x01vorbis") or packet == b"OpusHead"
+
+
+def _is_image(data: bytes) -> bool:
+    return (
+        data[:3] == b"\xff\xd8\xff"
+        or data[:8] == b"\x89PNG\r\n\x1a\n"
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    )
+
+
+def sniff(data: bytes) -> str | None:
+    """ "image", "mp3", "m4a", "ogg", "svg", or None for anything else."""
+    if _is_image(data):
+        return "image"
+    for kind, test in (("mp3", _is_mp3), ("m4a", _is_m4a), ("ogg", _is_ogg)):
+        if test(data):
+            return kind
+    if _looks_like_svg(data):
+        return "svg"
+    return None
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+_decoding = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding():
+    """Refuse truncated files while we decode (WeasyPrint lets Pillow accept them, globally):
+    a half-uploaded photo must be uploaded again, not kept with a grey bottom."""
+    with _decoding:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def _open_image(data: bytes, max_pixels: int, formats=IMAGE_FORMATS) -> Image.Image:
+    """Open and decode an image, refusing too many pixels before any decoding happens."""
+    with _strict_decoding(), warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=formats)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaError("too_many_pixels", limit=max_pixels) from exc
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+            raise MediaError("unreadable") from exc
+        width, height = image.size
+        if width < 1 or height < 1 or width * height > max_pixels:
+            raise MediaError("too_many_pixels", limit=max_pixels)
+        # JPEG can decode straight to a smaller size: far less memory for phone photos.
+        image.draft("RGB", (IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH))
+        try:
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaError("too_many_pixels", limit=max_pixels) from exc
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise MediaError("unreadable") from exc
+    return image
+
+
+def _clean(image: Image.Image) -> Image.Image:
+    """Upright, in RGB(A), with no metadata at all, and no larger than the maximum."""
+    with suppress(OSError, ValueError, SyntaxError):  # a broken EXIF block: keep pixels as is
+        image = ImageOps.exif_transpose(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    try:
+        pixels = image.convert("RGBA" if has_alpha else "RGB")
+    except (OSError, ValueError) as exc:
+        raise MediaError("unreadable") from exc
+    clean = Image.new(pixels.mode, pixels.size)
+    clean.paste(pixels)  # a fresh image: nothing of the original's info (EXIF, XMP, ICC) remains
+    clean.thumbnail((IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT), Image.Resampling.LANCZOS)
+    return clean
+
+
+def _encode_small(image: Image.Image) -> bytes:
+    """WebP at the best quality that fits IMAGE_TARGET_BYTES, shrinking the picture if needed."""
+    while True:
+        for quality in QUALITIES:
+            buffer = io.BytesIO()
+            image.save(buffer, "WEBP", quality=quality, method=4)
+            if buffer.tell() <= IMAGE_TARGET_BYTES:
+                return buffer.getvalue()
+        width, height = image.size
+        if width * 3 // 4 < IMAGE_MIN_WIDTH:
+            raise MediaError("too_complex")
+        image = image.resize((width * 3 // 4, max(1, height * 3 // 4)), Image.Resampling.LANCZOS)
+
+
+def reencode_image(data: bytes, max_pixels: int) -> bytes:
+    """A JPEG, PNG or WebP re-encoded as a small WebP with no metadata."""
+    return _encode_small(_clean(_open_image(data, max_pixels)))
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+
+def _name_for(payload: bytes, suffix: str) -> str:
+    return f"{hashlib.sha256(payload).hexdigest()[:HASH_LENGTH]}.{suffix}"
+
+
+def prepare(data: bytes, limits: Limits) -> tuple[str, bytes]:
+    """(stored name, bytes to store) for an upload, or MediaError saying why it is refused."""
+    if not data:
+        raise MediaError("empty")
+    kind = sniff(data)
+    if kind == "svg":
+        raise MediaError("svg")
+    if kind == "image":
+        if len(data) > limits.image_max_bytes:
+            raise MediaError("too_large", limit=limits.image_max_bytes)
+        payload = reencode_image(data, limits.image_max_pixels)
+        return _name_for(payload, "webp"), payload
+    if kind in AUDIO_SUFFIXES:
+        if len(data) > limits.audio_max_bytes:
+            raise MediaError("too_large", limit=limits.audio_max_bytes)
+        return _name_for(data, kind), data
+    raise MediaError("unknown_type")
+
+
+def write(upload_dir: Path, name: str, payload: bytes) -> StoredMedia:
+    """Store bytes under their name (atomically; a file already there is the same bytes)."""
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    target = upload_dir / name
+    if not target.is_file():
+        fd, temp = tempfile.mkstemp(dir=upload_dir, prefix=".part-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(payload)
+            os.chmod(temp, 0o644)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    return StoredMedia(name, len(payload))
+
+
+def store(data: bytes, upload_dir: Path, limits: Limits) -> StoredMedia:
+    """Check, clean and store one upload."""
+    name, payload = prepare(data, limits)
+    return write(upload_dir, name, payload)
+
+
+def verify_stored(name: str, data: bytes, limits: Limits) -> None:
+    """A file that claims to be a stored upload (e.g. from an exported ZIP) really is one:
+    its name is its hash, and its bytes are what the upload page would have kept."""
+    if not NAME.match(name):
+        raise MediaError("bad_name")
+    suffix = name.rsplit(".", 1)[1]
+    if _name_for(data, suffix) != name:
+        raise MediaError("hash_mismatch")
+    if suffix == "webp":
+        if len(data) > IMAGE_TARGET_BYTES or sniff(data) != "image":
+            raise MediaError("unknown_type")
+        image = _open_image(data, limits.image_max_pixels, formats=("WEBP",))
+        if image.width > IMAGE_MAX_WIDTH or image.height > IMAGE_MAX_HEIGHT:
+            raise MediaError("too_many_pixels", limit=IMAGE_MAX_WIDTH * IMAGE_MAX_HEIGHT)
+        return
+    if sniff(data) != suffix:
+        raise MediaError("unknown_type")
+    if len(data) > limits.audio_max_bytes:
+        raise MediaError("too_large", limit=limits.audio_max_bytes)
+
+
+def uploads(upload_dir: Path) -> list[StoredMedia]:
+    """Every stored upload, newest first."""
+    if not upload_dir.is_dir():
+        return []
+    found = []
+    for entry in os.scandir(upload_dir):
+        if NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+            stat = entry.stat(follow_symlinks=False)
+            found.append((stat.st_mtime, StoredMedia(entry.name, stat.st_size)))
+    return [item for _, item in sorted(found, key=lambda pair: (-pair[0], pair[1].name))]
+
+
+# --- paths in content files -------------------------------------------------------------------
+
+
+def upload_name(path: str) -> str | None:
+    """ "<hash>.webp" for a well-formed "uploads/<hash>.webp", else None."""
+    if not path.startswith(PREFIX):
+        return None
+    name = path.removeprefix(PREFIX)
+    return name if NAME.match(name) else None
+
+
+def configured_upload_dir() -> Path | None:
+    """This installation's upload folder, when running inside the app (CLI or web)."""
+    if not has_app_context():
+        return None
+    return Path(current_app.config["MEDIA_UPLOAD_DIR"])
+
+
+def upload_dirs(content_dir: Path) -> list[Path]:
+    """Where an "uploads/…" path of a content folder may be: its own uploads/ folder (an
+    unpacked export), then this installation's upload folder."""
+    dirs = [content_dir / "uploads"]
+    configured = configured_upload_dir()
+    if configured is not None:
+        dirs.append(configured)
+    return dirs
+
+
+def find_upload(path: str, content_dir: Path) -> Path | None:
+    """The file behind an "uploads/…" path of a content folder, if it exists."""
+    name = upload_name(path)
+    if name is None:
+        return None
+    for folder in upload_dirs(content_dir):
+        if (folder / name).is_file():
+            return folder / name
+    return None
