@@ -17,6 +17,20 @@ def file_size(path: Path | str) -> int | None:
     return _size(str(path))
 
 
+def inside(folder: Path | str, name: str) -> Path | None:
+    """`folder / name`, or None when `name` is empty or would lead outside `folder`."""
+    if not name or name.startswith("/") or "\\" in name or ".." in Path(name).parts:
+        return None
+    return Path(folder) / name
+
+
+def media_size(media_dir: Path | str, path: str) -> int | None:
+    """Bytes of `path` ("media/x.png" or "x.png") inside `media_dir`; None if it is not there
+    or names something outside it."""
+    found = inside(media_dir, path.removeprefix("media/"))
+    return file_size(found) if found is not None else None
+
+
 @lru_cache(maxsize=4096)
 def _size(path: str) -> int | None:
     try:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from i18n import current_language
 from models import Lesson
 from services.markdown import media_url
-from services.media_files import file_size, human_size
+from services.media_files import file_size, human_size, inside
 
 LISTEN = {"vi": _l("Nghe tiếng Việt"), "tay": _l("Nghe tiếng Tày"), "nun": _l("Nghe tiếng Nùng")}
 # BCP 47 codes of the recorded languages (Tày: tyz, Nùng: nut), for hreflang.
@@ -38,11 +38,8 @@ def media_file(path: str) -> Path | None:
     "uploads/<hash>.webp" in the upload folder; None for anything else."""
     for prefix, setting in FOLDERS.items():
         if path.startswith(prefix) and current_app.config.get(setting):
-            name = path.removeprefix(prefix)
-            if not name or name.startswith("/") or "\\" in name or ".." in Path(name).parts:
-                return None
             folder = Path(current_app.config[setting])
-            return (folder / "media" if prefix == "media/" else folder) / name
+            return inside(folder / "media" if prefix == "media/" else folder, path[len(prefix) :])
     return None
 
 

@@ -1,0 +1,179 @@
+"""axe-core, injected into every learner page in real Chromium at 360 px (inside Zalo's in-app
+browser, as villagers open them): no serious or critical violation anywhere.
+
+axe-core comes from the axe-playwright-python package (requirements-dev.txt), which bundles
+axe.min.js: nothing is fetched at test time."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+
+import database
+from extensions import db
+from models import Certificate, Lesson, Survey
+
+pytestmark = pytest.mark.e2e
+
+AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+# Every rule axe runs by default, plus the WCAG 2.2 target-size rule (off by default).
+AXE_OPTIONS = {"rules": {"target-size": {"enabled": True}}, "resultTypes": ["violations"]}
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical axe violations on the page as it is now."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "where": [node["target"] for node in v["nodes"]][:5],
+            "html": [node["html"][:160] for node in v["nodes"]][:3],
+        }
+        for v in result["violations"]
+        if v["impact"] in FAILING_IMPACTS
+    ]
+
+
+class Audit:
+    """Runs axe on each page visited and keeps what it finds, by page name."""
+
+    def __init__(self, page):
+        self.page = page
+        self.found: dict[str, list[dict]] = {}
+        self.checked: list[str] = []
+
+    def check(self, name: str, expect_status: int | None = None, response=None) -> None:
+        if response is not None and expect_status is not None:
+            assert response.status == expect_status, (name, response.status)
+        self.checked.append(name)
+        violations = axe_violations(self.page)
+        if violations:
+            self.found[name] = violations
+
+    def assert_clean(self) -> None:
+        assert not self.found, json.dumps(self.found, ensure_ascii=False, indent=1)
+
+
+def _identify(page, name="Lục Thị Mai"):
+    page.fill("#display_name", name)
+    page.check("input[name=role][value=villager]")
+    page.check("input[name=age_band][value='30-44']")
+    page.click("button[type=submit]")
+
+
+def _pass_quiz(page):
+    page.check("input[name=q_otp][value=a]")
+    page.check("input[name=q_dau_hieu][value=a]")
+    page.check("input[name=q_dau_hieu][value=b]")
+    page.check("input[name=q_cap_nhat][value=true]")
+    page.check("input[name=q_ung_dung][value=a]")
+    page.click("button[type=submit]")
+
+
+def _record_lesson(app):
+    with app.app_context():
+        lesson = Lesson.query.filter_by(slug="an-toan").one()
+        lesson.audio = {lang: f"media/an-toan-{lang}.ogg" for lang in ("vi", "tay", "nun")}
+        database.commit()
+
+
+def test_every_learner_page_passes_axe(app, live_server, phone, make_poster, surveys):
+    _record_lesson(app)
+    page = phone
+    audit = Audit(page)
+
+    response = page.goto(f"{live_server}/p/KHONGCO1")
+    audit.check("unknown poster", 404, response)
+    response = page.goto(f"{live_server}/khong-co-trang-nay")
+    audit.check("404", 404, response)
+
+    page.goto(f"{live_server}/p/{make_poster()}")
+    audit.check("identify")
+    page.click("button[type=submit]")  # nothing filled in: the errors are shown
+    assert page.locator(".err").count() >= 2
+    audit.check("identify with errors")
+    _identify(page)
+
+    assert page.locator("a[data-audio]").count() == 3
+    audit.check("lesson with audio")
+    page.click("text=Bật tiết kiệm dữ liệu")
+    assert page.locator("a.ph").count() == 1
+    audit.check("lesson in data-saver mode")
+    page.click("text=Tắt tiết kiệm dữ liệu")
+
+    page.click("text=Làm bài kiểm tra")
+    audit.check("quiz")
+    page.click("button[type=submit]")  # no answer chosen
+    assert page.locator("[role=alert]").count() == 1
+    audit.check("quiz with errors")
+    _pass_quiz(page)
+    assert page.locator(".inapp-hint").count() == 1  # the phone is Zalo's in-app browser
+    audit.check("result with certificate and in-app hint")
+
+    page.goto(f"{live_server}/quizzes/an-toan")
+    assert page.locator("input[name=submission_token]").count() == 0  # quiz done, no form
+    audit.check("quiz done")
+
+    for _attempt in range(2):
+        page.goto(f"{live_server}/quizzes/gioi-han?lan={_attempt + 1}")
+        for question in ("q1", "q2", "q3", "q4"):
+            page.check(f"input[name=q_{question}][value=false]")
+        page.click("button[type=submit]")
+        assert "Chưa đạt" in page.content()
+    audit.check("result, failed")
+    page.goto(f"{live_server}/quizzes/gioi-han")
+    assert "hết số lượt" in page.content()
+    audit.check("no attempts left")
+
+    page.goto(f"{live_server}/")
+    audit.check("home")
+
+    page.goto(f"{live_server}/surveys/y-kien")
+    audit.check("survey form")
+    page.locator("button[type=submit]").click()
+    audit.check("survey form with errors")
+    page.check("input[name=s_da_nghe][value=roi]")
+    page.check("input[name=s_hieu][value='4']")
+    page.locator("button[type=submit]").click()
+    assert "Cảm ơn bạn" in page.content()
+    audit.check("survey done")
+
+    with app.app_context():
+        survey = Survey.query.filter_by(slug="an-danh").one()
+        survey.closes_on = dt.date(2020, 1, 1)
+        database.commit()
+        code = db.session.query(Certificate.verification_code).scalar()
+    page.goto(f"{live_server}/surveys/an-danh")
+    assert "đã đóng" in page.content()
+    audit.check("survey closed")
+
+    page.goto(f"{live_server}/v/{code}")
+    assert "Giấy chứng nhận hợp lệ" in page.content()
+    audit.check("verification page")
+    response = page.goto(f"{live_server}/v/ABCD-EFGH-2345")
+    audit.check("verification page, unknown code", 404, response)
+
+    assert len(audit.checked) == 19
+    audit.assert_clean()
+
+
+def test_axe_does_find_a_violation(live_server, phone, app, content):
+    """The check can fail: a button without a name and low-contrast text are reported."""
+    page = phone
+    page.goto(f"{live_server}/khong-co-trang-nay")
+    page.evaluate(
+        """() => {
+        const main = document.querySelector('main');
+        main.insertAdjacentHTML('beforeend',
+            '<button class="btn"></button><p style="color:#ddd;background:#fff">mờ</p>');
+    }"""
+    )
+    rules = {v["rule"] for v in axe_violations(page)}
+    assert {"button-name", "color-contrast"} <= rules
