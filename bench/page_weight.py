@@ -239,6 +239,18 @@ def _fill_quiz_form(form: dict) -> dict:
     return data
 
 
+def _fill_survey_form(form: dict) -> dict:
+    """A survey answered with the first choice of every choice question; the optional number
+    and text questions are left empty."""
+    data: dict[str, str | list[str]] = {}
+    for name, kind, value, _checked in form["fields"]:
+        if kind == "hidden":
+            data[name] = value
+        elif kind in ("radio", "checkbox") and name not in data:
+            data[name] = [value] if kind == "checkbox" else value
+    return data
+
+
 def _form_with(parser: PageParser, field_name: str) -> dict:
     for form in parser.forms:
         if any(name == field_name for name, *_rest in form["fields"]):
@@ -382,12 +394,29 @@ def measure_pages(
         raise RuntimeError(f"quiz submit led to {chain[-1].url} ({chain[-1].status})")
     pages.append(_page(session, base_url, "result", chain))
 
-    pages.append(_page(session, base_url, "home", fetch_following(session, "GET", f"{base_url}/")))
+    home = fetch_following(session, "GET", f"{base_url}/")
+    pages.append(_page(session, base_url, "home", home))
     chain = fetch_following(session, "GET", quiz_url.split("?")[0])
     if 'name="submission_token"' in chain[-1].text:
         raise RuntimeError("the quiz page after an attempt still shows the form, not quiz-done")
     pages.append(_page(session, base_url, "quiz done", chain))
+    pages += _survey_pages(session, base_url, home[-1])
     return pages
+
+
+def _survey_pages(session, base_url: str, home: Transfer) -> list[PageWeight]:
+    """The first survey on the home page: its form, then the thank-you page after sending it."""
+    survey_links = [h for h in parse(home.text).links if "/surveys/" in h]
+    if not survey_links:
+        return []
+    chain = fetch_following(session, "GET", urljoin(home.url, survey_links[0]))
+    form_page = _page(session, base_url, "survey", chain)
+    form = _form_with(parse(chain[-1].text), "submission_token")
+    action = urljoin(chain[-1].url, form["action"] or chain[-1].url)
+    chain = fetch_following(session, "POST", action, _fill_survey_form(form))
+    if "da_gui=1" not in chain[-1].url:
+        raise RuntimeError(f"survey submit led to {chain[-1].url} ({chain[-1].status})")
+    return [form_page, _page(session, base_url, "survey done", chain)]
 
 
 def measure_all_lessons(base_url: str, session) -> list[PageWeight]:
