@@ -18,6 +18,7 @@ from blueprints.recognition import bp as recognition_bp
 from blueprints.reports import bp as reports_bp
 from blueprints.science import bp as science_bp
 from blueprints.staff import bp as staff_bp
+from blueprints.survey_results import bp as survey_results_bp
 from blueprints.units import bp as units_bp
 from commands import register_commands
 from config import Config
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(recognition_bp)
     app.register_blueprint(science_bp)
     app.register_blueprint(units_bp)
+    app.register_blueprint(survey_results_bp)
     app.register_blueprint(content_files_bp)
     register_error_handlers(app)
     register_unit_of_work(app)

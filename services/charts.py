@@ -79,3 +79,72 @@ def funnel(steps: list[tuple[str, int]], width: int = 640) -> Markup:
     return progress_bars(
         [(f"{label} ({count})", count / first, None) for label, count in steps], width
     )
+
+
+def _short(label: str, limit: int = 90) -> str:
+    label = str(label)
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def answer_bars(rows: list[tuple[str, int, float]], width: int = 640) -> Markup:
+    """Horizontal bars for answers: (label, count, share 0..1) per row. Each label sits on its
+    own line above its bar (long answers are cut, whole in the tooltip)."""
+    bar_w, row_h = width - 120, 40
+    height = row_h * len(rows) + 6
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" {FONT} font-size="13">'
+    ]
+    for i, (label, count, share) in enumerate(rows):
+        y = 4 + i * row_h
+        length = max(0.0, min(1.0, share)) * bar_w
+        parts.append(
+            f"<g><title>{escape(label)}: {count} ({_pct(share)})</title>"
+            f'<text x="0" y="{y + 12}">{escape(_short(label))}</text>'
+            f'<rect x="0" y="{y + 17}" width="{bar_w}" height="16" fill="#e8ecef"/>'
+            f'<rect x="0" y="{y + 17}" width="{length:.1f}" height="16" fill="{BAR}"/>'
+            f'<text x="{bar_w + 8}" y="{y + 30}">{count} ({_pct(share)})</text></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every label escaped above)
+
+
+SCALE = ("#b81d24", "#e8898d", "#c9c9c1", "#7fb0d3", "#0b5a8a")
+DARK = {"#b81d24", "#0b5a8a"}  # white text on these
+FILL_WHITE = ' fill="#fff"'
+
+
+def stacked_bar(segments: list[tuple[str, int]], width: int = 640) -> Markup:
+    """One bar split by share, e.g. a Likert scale from disagree to agree: (label, count) per
+    segment, with its share written in it when wide enough and a legend below."""
+    total = sum(count for _label, count in segments)
+    legend_h = 20
+    height = 40 + legend_h * len(segments)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" {FONT} font-size="13">',
+        f'<rect x="0" y="4" width="{width}" height="24" fill="#e8ecef"/>',
+    ]
+    x = 0.0
+    for i, (label, count) in enumerate(segments):
+        colour = SCALE[i % len(SCALE)]
+        share = count / total if total else 0.0
+        w = share * width
+        if w > 0:
+            parts.append(
+                f'<rect x="{x:.1f}" y="4" width="{w:.1f}" height="24" fill="{colour}">'
+                f"<title>{escape(label)}: {count} ({_pct(share)})</title></rect>"
+            )
+            if w >= 34:
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="21" text-anchor="middle"'
+                    f"{FILL_WHITE if colour in DARK else ''}>{_pct(share)}</text>"
+                )
+        y = 40 + i * legend_h
+        parts.append(
+            f'<rect x="0" y="{y}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="18" y="{y + 11}">{escape(_short(label))}: {count} ({_pct(share)})</text>'
+        )
+        x += w
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every label escaped above)

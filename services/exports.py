@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -27,6 +28,14 @@ def _cell(value):
     if isinstance(value, float):
         return round(value, 1)
     return neutralise(value)
+
+
+def _xlsx_cell(value):
+    """As `_cell`, without the control characters an XLSX file cannot hold (removed first, so
+    that a text hidden behind one is still neutralised)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return _cell(value)
 
 
 @dataclass
@@ -54,13 +63,13 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     header_fill = PatternFill("solid", fgColor="0B5A8A")
     for sheet in sheets:
         ws = workbook.create_sheet(title=sheet.title[:31])
-        ws.append([neutralise(h) for h in sheet.headers])
+        ws.append([_xlsx_cell(str(h)) for h in sheet.headers])
         for cell in ws[1]:
             cell.font = header_font
             cell.fill = header_fill
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         for row in sheet.rows:
-            ws.append([_cell(v) for v in row])
+            ws.append([_xlsx_cell(v) for v in row])
         ws.freeze_panes = "A2"
         for index, header in enumerate(sheet.headers, start=1):
             values = [str(header)] + [str(r[index - 1] or "") for r in sheet.rows[:500]]

@@ -300,6 +300,22 @@ MATRIX: dict[str, list[Case]] = {
     "content_files.import_files": [
         Case("POST", "/staff/content-files/import", {**ADMIN_ONLY_200, "admin": 400}),
     ],
+    "survey_results.index": [Case("GET", "/staff/surveys/", EVERY_STAFF_200)],
+    # Results over everything the user may see, or one unit of it (?unit=); unknown survey: 404.
+    "survey_results.results": [
+        Case("GET", "/staff/surveys/y-kien", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/an-danh?from=2026-01-01&to=2026-06-05", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/khong-co", NOT_FOUND),
+        *scoped("/staff/surveys/y-kien?unit={id}"),
+    ],
+    "survey_results.export": [
+        Case("GET", "/staff/surveys/y-kien/export.csv", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/an-danh/export.xlsx", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/khong-co/export.csv", NOT_FOUND),
+        Case("GET", "/staff/surveys/y-kien/export.pdf", NOT_FOUND),
+        *scoped("/staff/surveys/y-kien/export.csv?unit={id}"),
+        *scoped("/staff/surveys/an-danh/export.xlsx?unit={id}"),
+    ],
     "activities.status": [
         Case("GET", "/staff/activities/status", ADMIN_ONLY_200),
         Case("GET", "/staff/activities/status?period=2026-H1", ADMIN_ONLY_200),
@@ -346,8 +362,9 @@ def test_the_matrix_paths_reach_their_endpoint(app):
 
 
 @pytest.fixture
-def world(app, staff, participant_in_db):
-    """Ids for the matrix: the staff world plus one participant in each unit that matters."""
+def world(app, staff, participant_in_db, surveys):
+    """Ids for the matrix: the staff world plus one participant in each unit that matters,
+    and the fixture surveys."""
     person_a, _ = participant_in_db("Lò Thị An", role="student", unit="class", age="16-29")
     person_v, visitor_token = participant_in_db("Hoàng Văn Vinh")
     with app.app_context():

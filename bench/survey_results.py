@@ -1,0 +1,260 @@
+"""Survey results page and CSV/XLSX exports on 50,000 responses per bundled survey (issue 6).
+
+Builds a commune (20 villages, a school with 10 classes), N participants and N responses to
+each bundled survey (the named reach survey and the anonymous digital-services one), with
+answers drawn at random within each question's rules, inserted in bulk (executemany). Then
+times, through Flask's test client as a logged-in admin: the results page, the CSV and the
+XLSX export, for the whole commune and for one village and one month; against a same-run
+baseline: the bare GROUP BY (question, choice) and the bare SELECT of every answer row over
+the same responses. Prints medians, SQL statements per request and ratios.
+
+Run: .venv/bin/python bench/survey_results.py [--responses N] [--runs 5]
+     [--database-url postgresql+psycopg://…]   (a throw-away database: its schema is dropped)
+"""
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
+
+import database  # noqa: E402
+from app import create_app  # noqa: E402
+from extensions import db  # noqa: E402
+from models import Participant, Survey, SurveyAnswer, SurveyResponse  # noqa: E402
+from services import content_loader, staff  # noqa: E402
+from services.survey_schema import OTHER  # noqa: E402
+from services.units import create_unit  # noqa: E402
+
+SURVEYS = ("khao-sat-nghi-quyet-57", "dich-vu-so-dang-dung")
+FIRST_DAY, DAYS = dt.date(2026, 1, 1), 181
+OTHER_TEXTS = ("Đài phát thanh tỉnh", "Con cháu trong nhà", "Cán bộ xã đến nhà", "Chợ phiên")
+FREE_TEXTS = (
+    "Nên mở thêm lớp hướng dẫn buổi tối",
+    "Loa thôn nói nhỏ, khó nghe",
+    "Cần người hướng dẫn cài VNeID",
+    "Mạng yếu ở cuối thôn",
+    "Muốn học bán hàng trên mạng",
+)
+
+
+def _answer(question: dict, rng: random.Random) -> list[dict]:
+    """Rows for one question, within its rules; optional questions are skipped sometimes."""
+    qid, kind = question["id"], question["type"]
+    if not question.get("required", True) and rng.random() < 0.3:
+        return []
+    if kind == "likert":
+        point = rng.choices("12345", weights=(1, 2, 3, 5, 3))[0]
+        return [{"question_id": qid, "choice_id": point}]
+    if kind in ("single", "multiple"):
+        ids = [c["id"] for c in question["choices"]]
+        weights = [len(ids) - i for i in range(len(ids))]
+        if kind == "single":
+            chosen = rng.choices(ids, weights=weights)
+        else:
+            chosen = sorted(set(rng.choices(ids, weights=weights, k=rng.randint(1, 3))))
+        rows = [{"question_id": qid, "choice_id": c} for c in chosen]
+        if question.get("other") and rng.random() < 0.06:
+            rows.append(
+                {"question_id": qid, "choice_id": OTHER, "text_value": rng.choice(OTHER_TEXTS)}
+            )
+        return rows
+    if kind == "number":
+        value = min(question.get("max", 1000), int(rng.expovariate(1 / 12)))
+        return [{"question_id": qid, "number_value": float(value)}]
+    if rng.random() < 0.75:  # most people leave the free text empty
+        return []
+    return [{"question_id": qid, "text_value": f"{rng.choice(FREE_TEXTS)} ({rng.randint(1, 99)})"}]
+
+
+def build(responses: int, seed: int = 11) -> tuple[int, int]:
+    """Units, participants and `responses` responses to each bundled survey, in bulk.
+    Returns (a village id, answer rows inserted)."""
+    rng = random.Random(seed)
+    commune = create_unit("commune", "Xã mẫu", target_population=0)
+    villages = [create_unit("village", f"Thôn {i + 1}", commune) for i in range(20)]
+    school = create_unit("school", "Trường THCS", commune)
+    classes = [create_unit("class", f"Lớp {i + 6}A", school) for i in range(10)]
+    content_loader.load(ROOT / "quizzes")
+    database.commit()
+    units = [u.id for u in villages + classes]
+    people = []
+    for n in range(responses):
+        people.append(
+            {
+                "id": n + 1,
+                "token_hash": f"{n:064d}",
+                "display_name": f"Người {n}",
+                "role": "villager",
+                "unit_id": rng.choice(units),
+                "age_band": "30-44",
+            }
+        )
+    for chunk in range(0, responses, 20000):
+        db.session.execute(insert(Participant), people[chunk : chunk + 20000])
+    response_id, answer_rows = 0, 0
+    for slug in SURVEYS:
+        survey = Survey.query.filter_by(slug=slug).one()
+        version = survey.current_version
+        batch_r, batch_a = [], []
+        for n in range(responses):
+            response_id += 1
+            person = people[n]
+            day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+            when = None
+            if not survey.anonymous:
+                when = dt.datetime.combine(day, dt.time(1)) + dt.timedelta(
+                    seconds=rng.randrange(12 * 3600)
+                )
+            batch_r.append(
+                {
+                    "id": response_id,
+                    "survey_id": survey.id,
+                    "survey_version_id": version.id,
+                    "participant_id": None if survey.anonymous else person["id"],
+                    "respondent_key": f"{n:064x}" if survey.anonymous else f"p{person['id']}",
+                    "unit_id": person["unit_id"],
+                    "submission_token": f"t{response_id:020d}",
+                    "revision": 1,
+                    "submitted_on": day,
+                    "submitted_at": when,
+                    "updated_at": when,
+                }
+            )
+            for question in version.questions:
+                for row in _answer(question, rng):
+                    batch_a.append({"response_id": response_id, **row})
+            if len(batch_r) == 5000:
+                answer_rows += _flush(batch_r, batch_a)
+                batch_r, batch_a = [], []
+        if batch_r:
+            answer_rows += _flush(batch_r, batch_a)
+    database.commit()
+    db.session.execute(text("ANALYZE"))
+    database.commit()
+    return villages[0].id, answer_rows
+
+
+def _flush(batch_r: list[dict], batch_a: list[dict]) -> int:
+    db.session.execute(insert(SurveyResponse), batch_r)
+    for key in ("choice_id", "number_value", "text_value"):  # one shape for executemany
+        for row in batch_a:
+            row.setdefault(key, None)
+    db.session.execute(insert(SurveyAnswer), batch_a)
+    return len(batch_a)
+
+
+# The least a tally needs: every answer of the survey counted per question and choice.
+BARE_GROUP_BY = text(
+    "SELECT a.question_id, a.choice_id, count(*) FROM survey_answers a "
+    "JOIN survey_responses r ON a.response_id = r.id WHERE r.survey_id = :survey "
+    "GROUP BY a.question_id, a.choice_id"
+)
+# The least an export needs: every answer row of the survey, fetched.
+BARE_ROWS = text(
+    "SELECT a.response_id, a.question_id, a.choice_id, a.number_value, a.text_value "
+    "FROM survey_answers a JOIN survey_responses r ON a.response_id = r.id "
+    "WHERE r.survey_id = :survey"
+)
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def timed_get(client, url: str, runs: int, counter: list) -> tuple[float, int, int]:
+    client.get(url)  # warm-up, untimed
+    times, statements, size = [], 0, 0
+    for _ in range(runs):
+        counter[0] = 0
+        began = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - began)
+        assert response.status_code == 200, (url, response.status_code)
+        statements, size = counter[0], len(response.data)
+    return _median_ms(times), statements, size
+
+
+def timed_sql(app, query, survey_id: int, runs: int) -> float:
+    times = []
+    with app.app_context():
+        for _ in range(runs + 1):
+            began = time.perf_counter()
+            db.session.execute(query, {"survey": survey_id}).fetchall()
+            times.append(time.perf_counter() - began)
+            db.session.rollback()
+    return _median_ms(times[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=50_000)
+    parser.add_argument("--database-url")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.sqlite"
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
+        )
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            upgrade(directory=str(ROOT / "migrations"))
+            began = time.perf_counter()
+            village, answers = build(args.responses)
+            dialect = db.engine.dialect.name
+            print(
+                f"generated {args.responses:,} responses to each of {len(SURVEYS)} surveys "
+                f"({answers:,} answer rows) on {dialect} in {time.perf_counter() - began:.0f} s"
+            )
+            staff.create_staff("bench.admin", "Bench", "bench-password-123", "admin")
+            database.commit()
+            ids = {s.slug: s.id for s in Survey.query.all()}
+            counter = [0]
+            event.listen(
+                db.engine,
+                "before_cursor_execute",
+                lambda *a: counter.__setitem__(0, counter[0] + 1),
+            )
+        client = app.test_client()
+        client.post(
+            "/staff/login", data={"username": "bench.admin", "password": "bench-password-123"}
+        )
+        print(f"{'case':58} {'median ms':>10} {'SQL':>4} {'bytes':>9} {'ratio':>7}")
+        for slug in SURVEYS:
+            group_by = timed_sql(app, BARE_GROUP_BY, ids[slug], args.runs)
+            bare_rows = timed_sql(app, BARE_ROWS, ids[slug], args.runs)
+            print(f"{slug} — baseline: bare GROUP BY {group_by:.0f} ms, rows {bare_rows:.0f} ms")
+            cases = (
+                ("results page", "", group_by),
+                ("CSV export", "/export.csv", bare_rows),
+                ("XLSX export", "/export.xlsx", bare_rows),
+            )
+            for scope, query in (
+                ("all", ""),
+                ("village, March", f"?unit={village}&from=2026-03-01&to=2026-03-31"),
+            ):
+                for label, suffix, baseline in cases:
+                    target = f"/staff/surveys/{slug}{suffix}{query}"
+                    median, statements, size = timed_get(client, target, args.runs, counter)
+                    ratio = f"{median / baseline:7.1f}" if scope == "all" else f"{'':7}"
+                    print(
+                        f"  {label + ', ' + scope:56} {median:10.0f} {statements:4d} "
+                        f"{size:9,d} {ratio}"
+                    )
+        print("ratio: the request's median ÷ the bare query's median (all responses)")
+
+
+if __name__ == "__main__":
+    main()

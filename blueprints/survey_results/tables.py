@@ -1,0 +1,31 @@
+"""A survey's responses as one table for the CSV and XLSX downloads."""
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from models import Survey
+from services.exports import Sheet
+from services.survey_results import ExportTable
+from services.vietnamese import local_datetime
+
+
+def responses_sheet(survey: Survey, table: ExportTable) -> Sheet:
+    """Named surveys: unit, respondent, time, answers. Anonymous surveys: unit and answers
+    only, rows already sorted by unit and answers (never by time)."""
+    questions = [f"{number}. {q.text}" for number, q in enumerate(table.questions, start=1)]
+    if survey.anonymous:
+        headers = [_("Đơn vị"), *questions]
+        rows = [[row.unit, *row.values] for row in table.rows]
+    else:
+        tz = current_app.config["TIMEZONE"]
+        headers = [_("Đơn vị"), _("Người trả lời"), _("Thời gian trả lời"), *questions]
+        rows = [
+            [
+                row.unit,
+                row.respondent,
+                local_datetime(row.answered_at, tz) if row.answered_at else None,
+                *row.values,
+            ]
+            for row in table.rows
+        ]
+    return Sheet(_("Khảo sát"), headers, rows)
