@@ -34,6 +34,16 @@ def media_url(src: str, media_url_prefix: str = "/media/") -> str:
     return _rewrite_media(src, media_url_prefix)
 
 
+LOCAL_MEDIA = ("media/", "uploads/")
+
+
+def _alt_text(image: Token) -> Token:
+    """An image from elsewhere shown as its description: lesson images come from this site
+    only (every learner's phone would fetch it: data cost, and a tracker for whoever hosts it)."""
+    alt = "".join(child.content for child in image.children or ())
+    return Token("text", "", 0, content=alt)
+
+
 def _placeholder(image: Token, href: str, label: str) -> list[Token]:
     """A link to the image instead of the image (data-saver mode); its alt text as title."""
     link = Token("link_open", "a", 1, attrs={"href": href, "class": "ph"})
@@ -49,7 +59,8 @@ def render(
     media_url_prefix: str = "/media/",
     image_label: Callable[[str], str] | None = None,
 ) -> str:
-    """Render lesson Markdown; images point into the media folder and load lazily.
+    """Render lesson Markdown; images point into the media folder and load lazily (an image
+    from anywhere else is shown as its description).
 
     With `image_label` (data-saver mode), each image becomes a link to it whose text is
     `image_label(src)` (e.g. "Ảnh 42 KB — bấm để xem") followed by the image's alt text.
@@ -60,6 +71,9 @@ def render(
         for child in token.children or ():
             if child.type == "image":
                 original = child.attrGet("src") or ""
+                if not original.startswith(LOCAL_MEDIA) or ".." in original.split("/"):
+                    children.append(_alt_text(child))
+                    continue
                 child.attrSet("src", _rewrite_media(original, media_url_prefix))
                 child.attrSet("loading", "lazy")
                 child.attrSet("decoding", "async")
