@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -48,6 +48,11 @@ class SurveyClosed(Exception):
     """The survey does not accept answers today (not yet open, or closed)."""
 
 
+class StaleForm(Exception):
+    """The response changed after this form was made (another tab, or an old form sent again):
+    applying it would silently undo the newer answers."""
+
+
 @dataclass(frozen=True)
 class ResponseSubmission:
     survey: Survey
@@ -58,6 +63,8 @@ class ResponseSubmission:
     poster_id: int | None
     token: str
     answers: dict[str, Given] = field(default_factory=dict)
+    # The response's revision when the form was made (0: there was no response yet).
+    base_revision: int = 0
 
 
 def respondent_key(survey: Survey, participant: Participant | None, device_token: str) -> str:
@@ -165,9 +172,12 @@ def given_from_response(response: SurveyResponse) -> dict[str, Given]:
 def submit_response(sub: ResponseSubmission, today: dt.date) -> tuple[SurveyResponse, bool]:
     """Record or replace the respondent's response. Returns (response, changed).
 
-    The same form sent twice (same token) changes nothing. Two first submits racing each
-    other end as one response: the unique (survey, respondent) constraint settles it and the
-    loser becomes an edit. Raises SurveyClosed and InvalidSurveyAnswer.
+    The same form sent twice (same token), or the same answers sent again, change nothing. A
+    form made before the response last changed (an old form sent again after an edit, a second
+    tab) raises StaleForm rather than undo the newer answers. Racing submits end as one
+    response: the unique (survey, respondent) constraint settles two first answers, and an
+    edit applies only if the revision it read is still the stored one. Raises SurveyClosed and
+    InvalidSurveyAnswer too.
     """
     if not sub.survey.is_open(today):
         raise SurveyClosed()
@@ -175,24 +185,34 @@ def submit_response(sub: ResponseSubmission, today: dt.date) -> tuple[SurveyResp
     for _ in range(3):
         existing = _locked_response(sub)
         if existing is not None:
-            if existing.submission_token == sub.token:
+            if existing.submission_token == sub.token or _same_answers(existing, sub, rows):
                 return existing, False
-            _apply(existing, sub, rows, today)
-            return existing, True
+            if sub.base_revision < existing.revision:
+                raise StaleForm()
+            if _update(existing, sub, rows, today):
+                return existing, True
+            continue  # another request changed it since it was read: look again
+        now = None if sub.survey.anonymous else utcnow()
         response = SurveyResponse(
             survey_id=sub.survey.id,
+            survey_version_id=sub.version.id,
             respondent_key=sub.respondent_key,
             participant_id=None if sub.survey.anonymous else sub.participant.id,
             unit_id=sub.unit_id,
             poster_id=sub.poster_id,
-            revision=0,
+            submission_token=sub.token,
+            revision=1,
+            submitted_on=today,
+            submitted_at=now,
+            updated_at=now,
         )
         try:
             with db.session.begin_nested():
                 db.session.add(response)
-                _apply(response, sub, rows, today)
+                db.session.flush()
         except IntegrityError:
-            continue  # another request created it first: edit that one instead
+            continue  # another request created it first: see what it holds
+        _replace_answers(response, rows)
         _count_reach(sub)
         return response, True
     raise participation.SubmitConflict()
@@ -210,16 +230,42 @@ def _locked_response(sub: ResponseSubmission) -> SurveyResponse | None:
     ).one_or_none()
 
 
-def _apply(response: SurveyResponse, sub: ResponseSubmission, rows: list[dict], today) -> None:
-    now = None if sub.survey.anonymous else utcnow()
-    response.survey_version_id = sub.version.id
-    response.submission_token = sub.token
-    response.revision += 1
-    response.submitted_on = today
-    if response.id is None:
-        response.submitted_at = now
-    response.updated_at = now
-    db.session.flush()
+ROW_KEYS = ("question_id", "choice_id", "number_value", "text_value")
+
+
+def _same_answers(response: SurveyResponse, sub: ResponseSubmission, rows: list[dict]) -> bool:
+    """Whether the response already holds exactly these answers to this version (the edit
+    form sent again unchanged, e.g. after the back button: not a new revision)."""
+    if response.survey_version_id != sub.version.id:
+        return False
+    stored = sorted((tuple(getattr(a, k) for k in ROW_KEYS) for a in response.answers), key=repr)
+    given = sorted((tuple(row.get(k) for k in ROW_KEYS) for row in rows), key=repr)
+    return stored == given
+
+
+def _update(response: SurveyResponse, sub: ResponseSubmission, rows: list[dict], today) -> bool:
+    """Apply an edit if the response is still at the revision read (compare and set: SQLite
+    reads outside the write transaction). False if another request changed it first."""
+    changed = db.session.execute(
+        update(SurveyResponse)
+        .where(SurveyResponse.id == response.id, SurveyResponse.revision == response.revision)
+        .values(
+            survey_version_id=sub.version.id,
+            submission_token=sub.token,
+            revision=SurveyResponse.revision + 1,
+            submitted_on=today,
+            updated_at=None if sub.survey.anonymous else utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        return False
+    _replace_answers(response, rows)
+    db.session.expire(response)
+    return True
+
+
+def _replace_answers(response: SurveyResponse, rows: list[dict]) -> None:
     db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
     if rows:
         db.session.execute(
@@ -236,5 +282,5 @@ def _count_reach(sub: ResponseSubmission) -> None:
 
 def open_surveys(today: dt.date) -> list[Survey]:
     """Surveys accepting answers today, in content order."""
-    surveys = Survey.query.order_by(Survey.position).all()
+    surveys = Survey.query.filter_by(status="published").order_by(Survey.position).all()
     return [s for s in surveys if s.is_open(today)]

@@ -10,3 +10,13 @@ def clean_line(value: str | None) -> str:
     value = unicodedata.normalize("NFC", value)
     value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
     return " ".join(value.split())
+
+
+def clean_text(value: str | None) -> str:
+    """NFC-normalised, trimmed multi-line text: line breaks kept (CR LF, as browsers send a text
+    area, becomes LF), tabs become spaces, no other control characters."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\t", " ")
+    return "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch)[0] != "C").strip()

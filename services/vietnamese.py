@@ -1,6 +1,7 @@
 """Vietnamese formatting: dates in administrative style, masked names for minors."""
 
 import datetime as dt
+import math
 import re
 from zoneinfo import ZoneInfo
 
@@ -48,7 +49,10 @@ def parse_number(text: str) -> float | None:
         value = value.replace(".", "").replace(",", ".", 1)
     elif THOUSANDS.match(value):
         value = value.replace(".", "")
-    return float(value) if PLAIN_NUMBER.match(value) else None
+    if not PLAIN_NUMBER.match(value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None  # 400 nines are not a number anyone means
 
 
 def vn_number(value: float, decimals: int = 1) -> str:

@@ -77,18 +77,24 @@ def poster(code: str):
     if found is None:
         return render_template("learn/unknown_code.html", kind="poster", code=code[:20]), 404
     participant = visitor.load_participant()
+    # An anonymous survey's poster names nobody: its scan is not tied to the person, now or
+    # when they identify later, and what they open next is not attributed to it.
+    anonymous = found.survey is not None and found.survey.anonymous
     if not _is_link_preview():
-        scan = participation.record_scan(found, participant)
+        scan = participation.record_scan(found, None if anonymous else participant)
         db.session.flush()
-        session[visitor.POSTER_KEY] = found.id
-        session[visitor.SCAN_KEY] = scan.id
+        if anonymous:
+            session[visitor.SURVEY_POSTER_KEY] = found.id
+        else:
+            session[visitor.POSTER_KEY] = found.id
+            session[visitor.SCAN_KEY] = scan.id
     if found.lesson is not None:
         target = url_for("learn.lesson", slug=found.lesson.slug)
     elif found.quiz is not None:
         target = url_for("learn.quiz", slug=found.quiz.slug)
     else:
         target = url_for("learn.survey", slug=found.survey.slug)
-        if found.survey.anonymous:  # answered without a name: no identity form
+        if anonymous:  # answered without a name: no identity form
             return redirect(target)
     if participant is None and not _is_link_preview():
         # One round trip less on a slow line: a first-time visitor identifies first anyway.

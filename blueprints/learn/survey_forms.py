@@ -10,7 +10,7 @@ from services.localize import localized_question
 from services.survey_labels import LIKERT_LABELS
 from services.survey_schema import OTHER
 from services.surveys import OTHER_TEXT_LENGTH, Given, question_max_length
-from services.text import clean_line
+from services.text import clean_line, clean_text
 from services.vietnamese import parse_number, vn_number
 
 OTHER_LABEL = _l("Khác (ghi rõ)")
@@ -21,7 +21,9 @@ def field_name(question_id: str) -> str:
 
 
 def other_name(question_id: str) -> str:
-    return f"{field_name(question_id)}_other"
+    """The text of a question's "other" choice: a prefix of its own, so that no question id
+    (say "nguon-other" beside "nguon") can name the same field."""
+    return f"o_{question_id.replace('-', '_')}"
 
 
 def likert_labels(texts: dict) -> list:
@@ -134,7 +136,9 @@ def survey_form_class(definition: dict, lang: str) -> type[FlaskForm]:
             field = StringField(texts["text"], validators=[*validators, _number_rule(question)])
         else:
             field = TextAreaField(
-                texts["text"], validators=[*validators, _length(question_max_length(question))]
+                texts["text"],
+                validators=[*validators, _length(question_max_length(question))],
+                filters=[clean_text],
             )
         setattr(SurveyForm, name, field)
     return SurveyForm
@@ -148,6 +152,7 @@ def given_from_form(form, questions: list[dict]) -> dict[str, Given]:
         data = form[field_name(qid)].data
         if kind in ("likert", "single", "multiple"):
             chosen = data if isinstance(data, list) else ([data] if data else [])
+            chosen = list(dict.fromkeys(chosen))  # a tampered form may repeat a choice
             other = form[other_name(qid)].data or "" if question.get("other") else ""
             answers[qid] = Given(choices=tuple(chosen), other=other if OTHER in chosen else "")
         elif kind == "number":

@@ -1,8 +1,9 @@
 """Learner survey pages: answer once, see and change the answers until the survey closes."""
 
+import re
 import secrets
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.learn import bp, visitor
@@ -16,12 +17,15 @@ from blueprints.learn.survey_forms import (
 )
 from extensions import csrf, db
 from i18n import current_language
-from models import Survey, SurveyVersion
+from models import Poster, Survey, SurveyVersion
 from models.base import utcnow
 from services import catalog, participation, surveys
 from services.localize import localized_question
 from services.survey_schema import OTHER
 from services.vietnamese import local_date, vn_number
+
+DIGITS = re.compile(r"[0-9]{1,9}")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _today():
@@ -39,10 +43,19 @@ def _respondent(survey: Survey, participant):
     return surveys.respondent_key(survey, None, token), None
 
 
+def _poster_id(survey: Survey) -> int | None:
+    """The poster that led here. An anonymous survey counts only its own poster, which the
+    poster link keeps apart from the one named visits are attributed to."""
+    if not survey.anonymous:
+        return visitor.via_poster()
+    poster = db.session.get(Poster, visitor.via_survey_poster() or 0)
+    return poster.id if poster is not None and poster.survey_id == survey.id else None
+
+
 def _unit_id(survey: Survey, participant) -> int | None:
     """Named surveys: the participant's unit. Anonymous: the poster's placement first."""
     if survey.anonymous:
-        placement = catalog.poster_placement(visitor.via_poster())
+        placement = catalog.poster_placement(_poster_id(survey))
         if placement is not None:
             return placement.id
     return participant.unit_id if participant is not None else None
@@ -73,7 +86,8 @@ def _answers_shown(version: SurveyVersion, given: dict, lang: str) -> list[tuple
     return shown
 
 
-def _form_page(survey, version, form, status=200, notice=None, editing=False):
+def _form_page(survey, version, form, revision: int, status=200, notice=None, editing=False):
+    """The survey form; `revision` is the response's revision it starts from (0: none yet)."""
     fields = []
     for number, question in enumerate(version.questions, start=1):
         other = form[other_name(question["id"])] if question.get("other") else None
@@ -87,6 +101,7 @@ def _form_page(survey, version, form, status=200, notice=None, editing=False):
             fields=fields,
             notice=notice,
             editing=editing,
+            revision=revision,
         ),
         status,
     )
@@ -114,7 +129,7 @@ def survey(slug: str):
 
 
 def _show(item: Survey, participant, response, lang: str):
-    if participant is not None:
+    if participant is not None and not item.anonymous:  # an anonymous survey names nobody
         participation.record_visit(participant, item, visitor.via_poster())
     is_open = item.is_open(_today())
     if response is not None and (request.args.get("sua") != "1" or not is_open):
@@ -133,48 +148,93 @@ def _show(item: Survey, participant, response, lang: str):
     if response is not None:
         data.update(form_data_from_given(surveys.given_from_response(response), version.questions))
     form = survey_form_class_for(version, lang)(data=data)
-    return _form_page(item, version, form, editing=response is not None)
+    revision = response.revision if response is not None else 0
+    return _form_page(item, version, form, revision, editing=response is not None)
 
 
-def _posted_version(item: Survey) -> SurveyVersion:
+def _posted_version(item: Survey) -> SurveyVersion | None:
+    """The version the respondent saw (hidden field), if it belongs to this survey."""
     raw = request.form.get("version", "")
-    version = db.session.get(SurveyVersion, int(raw)) if raw.isdigit() and len(raw) < 10 else None
-    if version is None or version.survey_id != item.id:
-        abort(400, description=_("Phiếu khảo sát đã thay đổi. Vui lòng mở lại phiếu."))
-    return version
+    version = db.session.get(SurveyVersion, int(raw)) if DIGITS.fullmatch(raw) else None
+    return version if version is not None and version.survey_id == item.id else None
+
+
+def _posted_revision() -> int:
+    raw = request.form.get("revision", "")
+    return int(raw) if DIGITS.fullmatch(raw) else 0
+
+
+def _closed(item: Survey):
+    return render_template("learn/survey_closed.html", survey=item, today=_today()), 409
+
+
+def _sent(item: Survey):
+    return redirect(url_for("learn.survey", slug=item.slug, da_gui=1), code=303)
 
 
 def _submit(item: Survey, participant, key: str, response, lang: str):
+    posted = request.form.get("submission_token", "")
+    if response is not None and response.submission_token == posted:
+        return _sent(item)  # the same form again (a double tap, a retry): nothing changes
+    if not item.is_open(_today()):
+        return _closed(item)
     version = _posted_version(item)
+    revision = _posted_revision()
+    if version is None:
+        # A form of another survey or a tampered one: show the current questions with what
+        # was sent, so that one more tap sends it.
+        version = item.current_version
+        form = survey_form_class_for(version, lang)()
+        _keep_token(form)
+        notice = _("Phiếu khảo sát đã thay đổi. Vui lòng xem lại câu trả lời rồi bấm “Gửi”.")
+        return _form_page(item, version, form, revision, status=400, notice=notice)
     form = survey_form_class_for(version, lang)()
-    if response is not None and response.submission_token == form.submission_token.data:
-        return redirect(url_for("learn.survey", slug=item.slug, da_gui=1), code=303)
     if not form.validate():
         notice = (
             _("Phiên làm bài đã hết hạn. Câu trả lời của bạn vẫn còn: hãy bấm “Gửi” lần nữa.")
             if form.csrf_token.errors
             else _("Phiếu chưa gửi được. Vui lòng xem các câu được đánh dấu bên dưới.")
         )
-        return _form_page(item, version, form, status=400, notice=notice)
+        _keep_token(form)
+        return _form_page(item, version, form, revision, status=400, notice=notice)
+    poster_id = _poster_id(item)
     submission = surveys.ResponseSubmission(
         survey=item,
         version=version,
         respondent_key=key,
         participant=None if item.anonymous else participant,
         unit_id=_unit_id(item, participant),
-        poster_id=visitor.via_poster(),
+        poster_id=poster_id,
         token=form.submission_token.data,
         answers=given_from_form(form, version.questions),
+        base_revision=revision,
     )
     try:
         surveys.submit_response(submission, _today())
     except surveys.SurveyClosed:
-        return render_template("learn/survey_closed.html", survey=item, today=_today()), 409
+        return _closed(item)
+    except surveys.StaleForm:
+        # Sent from a page made before the answers last changed: ask before replacing them.
+        current = surveys.find_response(item, key)
+        form.submission_token.data = surveys.new_submission_token()
+        notice = _(
+            "Phiếu này đã được gửi từ một trang khác sau khi bạn mở trang này. Những gì bạn "
+            "vừa chọn vẫn còn ở dưới: nếu muốn thay câu trả lời đã gửi, hãy bấm “Gửi” lần nữa."
+        )
+        revision = current.revision if current is not None else 0
+        return _form_page(item, version, form, revision, status=409, notice=notice, editing=True)
     except surveys.InvalidSurveyAnswer:
-        abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng mở lại phiếu."))
+        notice = _("Câu trả lời không hợp lệ. Vui lòng xem lại rồi bấm “Gửi” lần nữa.")
+        return _form_page(item, version, form, revision, status=400, notice=notice)
     except participation.SubmitConflict:
         notice = _(
             "Nhiều phiếu đang được gửi cùng lúc. Câu trả lời vẫn còn: hãy bấm “Gửi” lần nữa."
         )
-        return _form_page(item, version, form, status=409, notice=notice)
-    return redirect(url_for("learn.survey", slug=item.slug, da_gui=1), code=303)
+        return _form_page(item, version, form, revision, status=409, notice=notice)
+    return _sent(item)
+
+
+def _keep_token(form) -> None:
+    """Keep the form's own idempotency token; give a missing or tampered one a fresh token."""
+    if not TOKEN.fullmatch(form.submission_token.data or ""):
+        form.submission_token.data = surveys.new_submission_token()

@@ -11,6 +11,9 @@ from services import identity
 POSTER_KEY = "via_poster"
 CLASS_KEY = "join_class"
 SCAN_KEY = "scan"
+# The poster of an anonymous survey, kept apart from POSTER_KEY: nothing the person does later
+# (a lesson, a quiz) is attributed to that poster, which would tie them to its answers.
+SURVEY_POSTER_KEY = "via_survey_poster"
 # A random secret per device, only for anonymous surveys: it lets the device find and edit its
 # own anonymous answers while the database keeps no link to any participant.
 DEVICE_COOKIE = "lt_device"
@@ -64,11 +67,18 @@ def forget_participant(response) -> None:
     session.pop(POSTER_KEY, None)
     session.pop(CLASS_KEY, None)
     session.pop(SCAN_KEY, None)
+    session.pop(SURVEY_POSTER_KEY, None)
 
 
 def via_poster() -> int | None:
     """The poster this browser last arrived through, for attribution."""
     value = session.get(POSTER_KEY)
+    return value if isinstance(value, int) else None
+
+
+def via_survey_poster() -> int | None:
+    """The anonymous survey poster this browser last arrived through."""
+    value = session.get(SURVEY_POSTER_KEY)
     return value if isinstance(value, int) else None
 
 
