@@ -8,7 +8,9 @@
     var img = document.createElement("img");
     img.src = link.href;
     img.alt = link.title || "";
+    img.tabIndex = -1; // keep the reader's place: focus moves to the image that replaced the link
     link.parentNode.replaceChild(img, link);
+    img.focus();
   }
 
   function play(link) {
