@@ -185,3 +185,20 @@ def test_small_target_check_can_fail(live_server, phone, content):
     )
     (found,) = small_targets(page)
     assert found["height"] < MIN_TAP and found["html"].startswith('<a class="btn"')
+
+
+def test_text_follows_the_phones_font_size_and_still_fits(app, live_server, phone, make_poster):
+    """A phone set to large text raises the root font size (meta text-scale): every size on the
+    page is in rem, so the text grows with it and the page still fits 360 px."""
+    _record_lesson(app)
+    page = phone
+    page.goto(f"{live_server}/p/{make_poster()}")
+    _identify(page)
+    for path in ("/lessons/an-toan", "/quizzes/an-toan", "/"):
+        page.goto(f"{live_server}{path}")
+        normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        large = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert large == pytest.approx(2 * normal), path
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        assert small_targets(page) == [], path
