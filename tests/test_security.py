@@ -326,7 +326,8 @@ def _assert_no_live_markup(article: str) -> None:
 
 
 OWN_SCRIPT = re.compile(
-    r'<script src="/static/js/[\w.-]+\.js(?:\?[\w=.-]*)?" defer(?: data-[\w-]+="[^"<>]*")*></script>'
+    r'<script src="/static/js/[\w.-]+\.js(?:\?[\w=.-]*)?" defer'
+    r'(?: data-[\w-]+="[^"<>]*")*></script>'
 )
 
 
