@@ -43,7 +43,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
 
-    COMPRESS_MIMETYPES = ["text/html", "text/css", "image/svg+xml", "application/json"]
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "image/svg+xml",
+        "application/json",
+        "text/javascript",
+        "application/manifest+json",
+    ]
     COMPRESS_MIN_SIZE = 256
     COMPRESS_ALGORITHM = ["gzip"]
     COMPRESS_ALGORITHM_STREAMING = ["gzip"]  # static files are streamed

@@ -6,6 +6,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -118,6 +119,9 @@ class Submission:
     answers: dict[str, list[str]]
     token: str
     poster_id: int | None
+    # When the learner answered, for answers sent late from a phone without signal (already
+    # bounded by the caller: not before the form was fetched, not in the future).
+    answered_at: datetime | None = None
 
 
 def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
@@ -154,6 +158,7 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
             question_count=result.question_count,
             score_percent=result.percent,
             passed=result.passed,
+            answered_at=sub.answered_at,
         )
         try:
             with db.session.begin_nested():

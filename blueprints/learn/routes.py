@@ -28,6 +28,7 @@ from services import (
     certificates,
     documents,
     identity,
+    offline,
     participation,
     roster,
     scoring,
@@ -268,7 +269,8 @@ def quiz(slug: str):
             current_app.config["SECRET_KEY"], participant, item, number
         )
         form = quiz_form_class_for(version, lang)(submission_token=token)
-        participation.record_visit(participant, item, visitor.via_poster())
+        if request.headers.get(offline.SAVE_HEADER) != "1":  # saved for later, not opened yet
+            participation.record_visit(participant, item, visitor.via_poster())
         return _quiz_page(item, version, form, participant)
 
     version = _posted_version(item)
@@ -284,17 +286,8 @@ def quiz(slug: str):
             else _("Bài làm chưa nộp được. Vui lòng xem các câu được đánh dấu bên dưới.")
         )
         return _quiz_page(item, version, form, participant, status=400, notice=notice)
-    answers = {q["id"]: list(_as_list(form[field_name(q["id"])].data)) for q in version.questions}
     try:
-        attempt, _created = participation.submit_attempt(
-            participation.Submission(
-                participant=participant,
-                version=version,
-                answers=answers,
-                token=form.submission_token.data,
-                poster_id=visitor.via_poster(),
-            )
-        )
+        attempt = record_quiz(item, version, form, participant)
     except participation.NoAttemptsLeft:
         return render_template("learn/no_attempts.html", quiz=item), 409
     except participation.SubmitConflict:
@@ -306,9 +299,32 @@ def quiz(slug: str):
         abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
     if attempt.participant_id != participant.id:
         abort(409, description=_("Bài làm này đã được nộp từ một thiết bị khác."))
-    config = current_app.config
-    certificates.issue_for_attempt(attempt, config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"])
     return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
+
+
+def record_quiz(quiz: Quiz, version: QuizVersion, form, participant, answered_at=None) -> Attempt:
+    """Score and record a validated quiz form once per token, and issue the certificate of a
+    pass; `answered_at` for answers sent late (blueprints/learn/offline.py).
+
+    Raises participation.NoAttemptsLeft, participation.SubmitConflict, scoring.InvalidAnswer.
+    """
+    answers = {q["id"]: list(_as_list(form[field_name(q["id"])].data)) for q in version.questions}
+    attempt, _created = participation.submit_attempt(
+        participation.Submission(
+            participant=participant,
+            version=version,
+            answers=answers,
+            token=form.submission_token.data,
+            poster_id=visitor.via_poster(),
+            answered_at=answered_at,
+        )
+    )
+    if attempt.participant_id == participant.id:
+        config = current_app.config
+        certificates.issue_for_attempt(
+            attempt, config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"]
+        )
+    return attempt
 
 
 def _as_list(value) -> list:
