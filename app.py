@@ -7,6 +7,7 @@ from blueprints.activities import bp as activities_bp
 from blueprints.admin import bp as admin_bp
 from blueprints.auth import bp as auth_bp
 from blueprints.auth.session import register_login
+from blueprints.authoring import bp as authoring_bp
 from blueprints.certificates import bp as certificates_bp
 from blueprints.content_files import bp as content_files_bp
 from blueprints.errors import register_error_handlers
@@ -58,8 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(recognition_bp)
     app.register_blueprint(science_bp)
     app.register_blueprint(units_bp)
-    app.register_blueprint(survey_results_bp)
+    app.register_blueprint(authoring_bp)
     app.register_blueprint(content_files_bp)
+    app.register_blueprint(survey_results_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

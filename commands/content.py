@@ -40,10 +40,17 @@ def check_command(path):
 
 @content_cli.command("load")
 @click.option("--dir", "path", help="Folder of topic files (default: quizzes/).")
-def load_command(path):
-    """Load the curriculum idempotently; old quiz versions stay for the attempts that used them."""
+@click.option(
+    "--overwrite-edited",
+    is_flag=True,
+    help="Also replace items the office changed in the browser (kept as they are by default).",
+)
+def load_command(path, overwrite_edited):
+    """Load the curriculum idempotently; old quiz versions stay for the attempts that used them.
+
+    Items changed in the browser are left alone unless --overwrite-edited is given."""
     try:
-        result = content_loader.load(_content_dir(path))
+        result = content_loader.load(_content_dir(path), overwrite_edited=overwrite_edited)
     except content_loader.ContentError as exc:
         database.rollback()
         for error in exc.errors:
@@ -56,3 +63,8 @@ def load_command(path):
         f"{len(result.unchanged)} unchanged; new quiz versions: "
         f"{', '.join(result.new_quiz_versions) or 'none'}."
     )
+    if result.skipped:
+        click.echo(
+            f"Kept as edited in the browser ({len(result.skipped)}): {', '.join(result.skipped)}."
+            " Use --overwrite-edited to replace them with the files."
+        )

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Attempt, Lesson, Participant, Poster, Unit
-from services import codes, markdown
+from services import codes, markdown, visibility
 from services.localize import localized, localized_question
 from services.scoring import correct_choices
 
@@ -16,10 +16,14 @@ SELECTABLE_KINDS = ("village", "agency", "enterprise", "school", "commune")
 _html_cache: dict[tuple[int, str, str, bool], str] = {}
 
 
-def lessons() -> list[Lesson]:
-    """Every lesson in curriculum order."""
+def lessons(participant: Participant | None = None) -> list[Lesson]:
+    """The published lessons this learner may see (their classes' teachers' topics included),
+    in curriculum order."""
     return (
-        Lesson.query.options(selectinload(Lesson.quiz)).order_by(Lesson.position, Lesson.id).all()
+        Lesson.query.options(selectinload(Lesson.quiz))
+        .filter(visibility.visible_lessons_clause(participant))
+        .order_by(Lesson.position, Lesson.id)
+        .all()
     )
 
 

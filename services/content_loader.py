@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from extensions import db
-from models import Lesson, Quiz, QuizVersion
+from models import Lesson, Quiz, QuizVersion, StaffUser, Survey
 from models.base import utcnow
 from services import survey_content
 from services.content_schema import validate_topic
@@ -33,6 +33,8 @@ class LoadResult:
     updated: list[str] = field(default_factory=list)
     new_quiz_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Items changed in the browser that the files did not overwrite (see load()).
+    skipped: list[str] = field(default_factory=list)
 
 
 class ContentError(Exception):
@@ -43,14 +45,14 @@ class ContentError(Exception):
         self.errors = errors
 
 
-def _nfc(value):
-    """Normalise every string in a parsed YAML tree to Unicode NFC."""
+def nfc(value):
+    """Normalise every string in a parsed YAML tree (or a posted form) to Unicode NFC."""
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, list):
-        return [_nfc(v) for v in value]
+        return [nfc(v) for v in value]
     if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
+        return {nfc(k): nfc(v) for k, v in value.items()}
     return value
 
 
@@ -98,8 +100,8 @@ def check(content_dir: Path) -> CheckResult:
             problem = getattr(exc, "problem", None) or str(exc)
             result.errors.append(f"{name}: bad YAML: {where}{problem}")
             continue
-        data = _nfc(data)
-        errors = _validate(data, name, media_dir)
+        data = nfc(data)
+        errors = validate(data, name, media_dir)
         if not errors and data["id"] in owners:
             errors.append(f"{name}: id: {data['id']!r} is already used by {owners[data['id']]}")
         if errors:
@@ -112,7 +114,8 @@ def check(content_dir: Path) -> CheckResult:
     return result
 
 
-def _validate(data, name: str, media_dir: Path) -> list[str]:
+def validate(data, name: str, media_dir: Path) -> list[str]:
+    """The schema's errors for one parsed file (a topic or a survey); empty when valid."""
     if isinstance(data, dict) and data.get("kind") == "survey":
         return validate_survey(data, name)
     return validate_topic(data, name, media_dir)
@@ -163,22 +166,54 @@ def _audio(lesson: dict) -> dict:
     return {"vi": audio} if isinstance(audio, str) else dict(audio)
 
 
-def load(content_dir: Path) -> LoadResult:
-    """Load every topic; refuses everything if any file has an error (raises ContentError)."""
+def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
+    """Load every topic and survey; refuses everything if any file has an error (ContentError).
+
+    The files are the bundled curriculum; the office may change items in the browser. Such an
+    item (edited_at set) is left exactly as it is and listed in `result.skipped`, unless
+    `overwrite_edited`: then the file wins and the item is the bundled one again (published,
+    commune-wide, no longer marked as edited). Drafts in progress are never touched.
+    """
     checked = check(content_dir)
     if checked.errors:
         raise ContentError(checked.errors)
     result = LoadResult()
     for position, topic in enumerate(checked.topics, start=1):
-        if topic.data["kind"] == "survey":
-            survey_content.load_survey(topic.data, position, result)
+        data = topic.data
+        edited = _edited_item(data)
+        if edited is not None and not overwrite_edited:
+            result.skipped.append(data["id"])
+            continue
+        if data["kind"] == "survey":
+            item = survey_content.load_survey(data, position, result)
         else:
-            _load_topic(topic.data, position, result)
+            item = apply_topic(data, position, result)
+        if edited is not None:
+            _back_to_the_file(item)
     db.session.flush()
     return result
 
 
-def _load_topic(data: dict, position: int, result: LoadResult) -> None:
+def _edited_item(data: dict) -> Lesson | Survey | None:
+    """The live item this file would change, if it was changed in the browser."""
+    model = Survey if data["kind"] == "survey" else Lesson
+    item = model.query.filter_by(slug=data["id"]).one_or_none()
+    return item if item is not None and item.edited_at is not None else None
+
+
+def _back_to_the_file(item: Lesson | Survey) -> None:
+    item.edited_at = None
+    item.status = "published"
+    if isinstance(item, Lesson):
+        item.owner_id = None
+        item.commune_wide = True
+
+
+def apply_topic(
+    data: dict, position: int, result: LoadResult, created_by: StaffUser | None = None
+) -> Lesson:
+    """Create or update one valid topic's lesson and quiz; a changed quiz gets a new version
+    (by `created_by` when published in the browser). Returns the lesson."""
     slug = data["id"]
     fields = _lesson_fields(data, position)
     lesson_hash = digest(fields)
@@ -206,7 +241,7 @@ def _load_topic(data: dict, position: int, result: LoadResult) -> None:
     definition = _quiz_definition(data)
     definition_hash = digest(definition)
     if quiz.versions and quiz.current_version.content_hash == definition_hash:
-        return
+        return lesson
     number = quiz.current_version.number + 1 if quiz.versions else 1
     version = QuizVersion(
         quiz=quiz,
@@ -215,7 +250,9 @@ def _load_topic(data: dict, position: int, result: LoadResult) -> None:
         pass_mark=definition["pass_mark"],
         max_attempts=definition["max_attempts"],
         definition=definition,
+        created_by=created_by,
     )
     db.session.add(version)
     if number > 1:
         result.new_quiz_versions.append(f"{slug} v{number}")
+    return lesson

@@ -13,8 +13,7 @@ TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
 QUESTION_TYPES = ("single", "multiple", "true_false")
 TRANSLATION_LANGUAGES = ("en", "tay", "nun")
 AUDIO_LANGUAGES = ("vi", "tay", "nun")
-AUDIO_HINT = "language (vi, tay, nun) to path"
-MIN_QUESTIONS, MAX_QUESTIONS = 4, 8
+MIN_QUESTIONS, MAX_QUESTIONS = 2, 8  # a teacher's class check may be two questions
 MIN_CHOICES, MAX_CHOICES = 2, 6
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".mp3", ".m4a", ".ogg"}
 
@@ -31,6 +30,24 @@ QUESTION_TRANSLATION_KEYS = {"text", "choices", "explanation"}
 MEDIA_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 
 
+class SchemaError(str):
+    """One error as text, 'file: field: message', that keeps its parts: the field (`where`),
+    the English message template and its values, so that the browser editor can show it next
+    to its field and in Vietnamese (services/schema_messages.py) from this one source."""
+
+    where: str
+    template: str
+    params: dict
+
+    def __new__(cls, path: str, where: str, template: str, params: dict):
+        message = template.format(**params) if params else template
+        error = super().__new__(
+            cls, f"{path}: {where}: {message}" if where else f"{path}: {message}"
+        )
+        error.where, error.template, error.params = where, template, params
+        return error
+
+
 @dataclass
 class Report:
     """Errors found in one file, each as 'file: field: message'."""
@@ -38,10 +55,9 @@ class Report:
     path: str
     errors: list[str] = field(default_factory=list)
 
-    def add(self, where: str, message: str) -> None:
-        self.errors.append(
-            f"{self.path}: {where}: {message}" if where else f"{self.path}: {message}"
-        )
+    def add(self, where: str, template: str, **params) -> None:
+        """An error at `where`; `template` is English with {named} values (see SchemaError)."""
+        self.errors.append(SchemaError(self.path, where, template, params))
 
 
 def _text(report: Report, data: dict, key: str, where: str, max_len: int, required=True):
@@ -54,7 +70,7 @@ def _text(report: Report, data: dict, key: str, where: str, max_len: int, requir
         report.add(f"{where}{key}", "must be non-empty text")
         return None
     if len(value) > max_len:
-        report.add(f"{where}{key}", f"is longer than {max_len} characters")
+        report.add(f"{where}{key}", "is longer than {n} characters", n=max_len)
     return value
 
 
@@ -69,7 +85,9 @@ def _int(report: Report, data: dict, key: str, where: str, low: int, high: int):
         report.add(f"{where}{key}", "is required")
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        report.add(f"{where}{key}", f"must be a whole number from {low} to {high}")
+        report.add(
+            f"{where}{key}", "must be a whole number from {low} to {high}", low=low, high=high
+        )
         return None
     return value
 
@@ -81,19 +99,26 @@ def _roles(report: Report, data: dict, key: str, where: str, required: bool) -> 
             report.add(f"{where}{key}", "is required")
         return
     if not isinstance(value, list) or not value:
-        report.add(f"{where}{key}", f"must be a non-empty list of roles ({', '.join(ROLES)})")
+        report.add(
+            f"{where}{key}", "must be a non-empty list of roles ({roles})", roles=", ".join(ROLES)
+        )
         return
     for i, role in enumerate(value):
         if role not in ROLES:
-            report.add(f"{where}{key}[{i}]", f"{role!r} is not a role ({', '.join(ROLES)})")
+            report.add(
+                f"{where}{key}[{i}]",
+                "{value!r} is not a role ({roles})",
+                value=role,
+                roles=", ".join(ROLES),
+            )
 
 
 def _upload(report: Report, value: str, where: str, media_dir: Path) -> None:
     """An uploaded file: "uploads/<hash>.<ext>" as the upload page gave it, and present."""
     if media.upload_name(value) is None:
-        report.add(where, f"{value!r} is not a file name given by the upload page")
+        report.add(where, "{value!r} is not a file name given by the upload page", value=value)
     elif media.find_upload(value, media_dir.parent) is None:
-        report.add(where, f"{value!r} does not exist in the uploaded files")
+        report.add(where, "{value!r} does not exist in the uploaded files", value=value)
 
 
 def _media(report: Report, value: str, where: str, media_dir: Path) -> None:
@@ -101,13 +126,13 @@ def _media(report: Report, value: str, where: str, media_dir: Path) -> None:
         _upload(report, value, where, media_dir)
         return
     if not value.startswith("media/") or ".." in Path(value).parts or "\\" in value:
-        report.add(where, f"{value!r} must be a path inside media/")
+        report.add(where, "{value!r} must be a path inside media/", value=value)
         return
     if Path(value).suffix.lower() not in MEDIA_SUFFIXES:
-        report.add(where, f"{value!r} is not an allowed media type")
+        report.add(where, "{value!r} is not an allowed media type", value=value)
         return
     if not (media_dir / value.removeprefix("media/")).is_file():
-        report.add(where, f"{value!r} does not exist in quizzes/media")
+        report.add(where, "{value!r} does not exist in quizzes/media", value=value)
 
 
 def _audio(report: Report, audio, media_dir: Path) -> None:
@@ -118,12 +143,17 @@ def _audio(report: Report, audio, media_dir: Path) -> None:
         _media(report, audio, "lesson.audio", media_dir)
         return
     if not isinstance(audio, dict) or not audio:
-        report.add("lesson.audio", f"must be a path inside media/ or a mapping of {AUDIO_HINT}")
+        report.add(
+            "lesson.audio",
+            "must be a path inside media/ or a mapping of language (vi, tay, nun) to path",
+        )
         return
     for lang, path in audio.items():
         where = f"lesson.audio.{lang}"
         if lang not in AUDIO_LANGUAGES:
-            report.add(where, f"unknown language (use {', '.join(AUDIO_LANGUAGES)})")
+            report.add(
+                where, "unknown language (use {languages})", languages=", ".join(AUDIO_LANGUAGES)
+            )
         elif not isinstance(path, str):
             report.add(where, "must be a path inside media/")
         else:
@@ -139,14 +169,14 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
     if not isinstance(qid, str) or not SLUG.match(qid):
         report.add(f"{where}.id", "must be a slug (a-z, 0-9, -)")
     elif qid in seen_ids:
-        report.add(f"{where}.id", f"duplicate question id {qid!r}")
+        report.add(f"{where}.id", "duplicate question id {value!r}", value=qid)
     else:
         seen_ids.add(qid)
     _text(report, q, "text", f"{where}.", 500)
     _text(report, q, "explanation", f"{where}.", 1000)
     qtype = q.get("type")
     if qtype not in QUESTION_TYPES:
-        report.add(f"{where}.type", f"must be one of {', '.join(QUESTION_TYPES)}")
+        report.add(f"{where}.type", "must be one of {options}", options=", ".join(QUESTION_TYPES))
         return
     answer = q.get("answer")
     if qtype == "true_false":
@@ -157,7 +187,12 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
         return
     choices = q.get("choices")
     if not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-        report.add(f"{where}.choices", f"must be a list of {MIN_CHOICES}–{MAX_CHOICES} choices")
+        report.add(
+            f"{where}.choices",
+            "must be a list of {low}–{high} choices",
+            low=MIN_CHOICES,
+            high=MAX_CHOICES,
+        )
         return
     ids = []
     for j, choice in enumerate(choices):
@@ -170,7 +205,7 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
         if not isinstance(cid, str) or not SLUG.match(cid):
             report.add(f"{cwhere}.id", "must be a slug (a-z, 0-9, -)")
         elif cid in ids:
-            report.add(f"{cwhere}.id", f"duplicate choice id {cid!r}")
+            report.add(f"{cwhere}.id", "duplicate choice id {value!r}", value=cid)
         else:
             ids.append(cid)
         _text(report, choice, "text", f"{cwhere}.", 300)
@@ -179,14 +214,24 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
         if isinstance(answer, list):
             report.add(f"{where}.answer", "a single-choice answer is one choice id, not a list")
         elif answer not in ids:
-            report.add(f"{where}.answer", f"{answer!r} is not one of the choices ({listed})")
+            report.add(
+                f"{where}.answer",
+                "{value!r} is not one of the choices ({choices})",
+                value=answer,
+                choices=listed,
+            )
     else:
         if not isinstance(answer, list) or not answer:
             report.add(f"{where}.answer", "a multiple-choice answer is a non-empty list")
             return
         for k, a in enumerate(answer):
             if a not in ids:
-                report.add(f"{where}.answer[{k}]", f"{a!r} is not one of the choices ({listed})")
+                report.add(
+                    f"{where}.answer[{k}]",
+                    "{value!r} is not one of the choices ({choices})",
+                    value=a,
+                    choices=listed,
+                )
         if len(set(map(str, answer))) != len(answer):
             report.add(f"{where}.answer", "lists a choice twice")
 
@@ -204,7 +249,12 @@ def _quiz(report: Report, quiz) -> list[dict]:
         report.add("quiz.questions", "is required and must be a list")
         return []
     if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS:
-        report.add("quiz.questions", f"must have {MIN_QUESTIONS}–{MAX_QUESTIONS} questions")
+        report.add(
+            "quiz.questions",
+            "must have {low}–{high} questions",
+            low=MIN_QUESTIONS,
+            high=MAX_QUESTIONS,
+        )
     seen: set = set()
     for i, q in enumerate(questions):
         _question(report, q, f"quiz.questions[{i}]", seen)
@@ -219,7 +269,11 @@ def _translations(report: Report, translations, questions: list[dict]) -> None:
     for lang, texts in translations.items():
         where = f"translations.{lang}"
         if lang not in TRANSLATION_LANGUAGES:
-            report.add(where, f"unknown language (use {', '.join(TRANSLATION_LANGUAGES)})")
+            report.add(
+                where,
+                "unknown language (use {languages})",
+                languages=", ".join(TRANSLATION_LANGUAGES),
+            )
             continue
         if not isinstance(texts, dict):
             report.add(where, "must be a mapping")

@@ -32,8 +32,10 @@ def _fields(data: dict, position: int) -> dict:
     }
 
 
-def load_survey(data: dict, position: int, result) -> None:
-    """Create or update one survey; `result` (a LoadResult) records what happened."""
+def load_survey(data: dict, position: int, result, created_by=None) -> Survey:
+    """Create or update one valid survey; `result` (a LoadResult) records what happened. A
+    changed set of questions becomes a new version (by `created_by`, a StaffUser, when
+    published in the browser). Returns the survey."""
     slug = data["id"]
     survey = Survey.query.filter_by(slug=slug).one_or_none()
     fields = _fields(data, position)
@@ -50,12 +52,17 @@ def load_survey(data: dict, position: int, result) -> None:
     definition = _definition(data)
     definition_hash = digest(definition)
     if survey.versions and survey.current_version.content_hash == definition_hash:
-        return
+        return survey
     number = survey.current_version.number + 1 if survey.versions else 1
     db.session.add(
         SurveyVersion(
-            survey=survey, number=number, content_hash=definition_hash, definition=definition
+            survey=survey,
+            number=number,
+            content_hash=definition_hash,
+            definition=definition,
+            created_by=created_by,
         )
     )
     if number > 1:
         result.new_quiz_versions.append(f"{slug} v{number}")
+    return survey

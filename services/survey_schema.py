@@ -49,7 +49,12 @@ def _bool(report: Report, data: dict, key: str, where: str) -> None:
 def _choices(report: Report, q: dict, where: str) -> None:
     choices = q.get("choices")
     if not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-        report.add(f"{where}.choices", f"must be a list of {MIN_CHOICES}–{MAX_CHOICES} choices")
+        report.add(
+            f"{where}.choices",
+            "must be a list of {low}–{high} choices",
+            low=MIN_CHOICES,
+            high=MAX_CHOICES,
+        )
         return
     ids: set = set()
     for j, choice in enumerate(choices):
@@ -64,7 +69,7 @@ def _choices(report: Report, q: dict, where: str) -> None:
         elif cid == OTHER:
             report.add(f"{cwhere}.id", "'other' is reserved: write `other: true` instead")
         elif cid in ids:
-            report.add(f"{cwhere}.id", f"duplicate choice id {cid!r}")
+            report.add(f"{cwhere}.id", "duplicate choice id {value!r}", value=cid)
         else:
             ids.add(cid)
         _text(report, choice, "text", f"{cwhere}.", 300)
@@ -74,7 +79,7 @@ def _labels(report: Report, labels, where: str) -> None:
     if labels is None:
         return
     if not isinstance(labels, list) or len(labels) != LIKERT_POINTS:
-        report.add(where, f"must be a list of exactly {LIKERT_POINTS} labels")
+        report.add(where, "must be a list of exactly {n} labels", n=LIKERT_POINTS)
         return
     for k, label in enumerate(labels):
         if not isinstance(label, str) or not label.strip() or len(label) > 80:
@@ -90,7 +95,7 @@ def _number_rules(report: Report, q: dict, where: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             report.add(f"{where}.{key}", "must be a number")
         elif abs(value) > NUMBER_LIMIT:
-            report.add(f"{where}.{key}", f"must be between -{NUMBER_LIMIT} and {NUMBER_LIMIT}")
+            report.add(f"{where}.{key}", "must be between -{n} and {n}", n=NUMBER_LIMIT)
     low, high = q.get("min"), q.get("max")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
         report.add(f"{where}.max", "must not be smaller than min")
@@ -104,19 +109,23 @@ def _question(report: Report, q, where: str, seen: set) -> None:
     if not isinstance(qid, str) or not SLUG.match(qid):
         report.add(f"{where}.id", "must be a slug (a-z, 0-9, -)")
     elif qid in seen:
-        report.add(f"{where}.id", f"duplicate question id {qid!r}")
+        report.add(f"{where}.id", "duplicate question id {value!r}", value=qid)
     else:
         seen.add(qid)
     _text(report, q, "text", f"{where}.", 500)
     _bool(report, q, "required", f"{where}.")
     qtype = q.get("type")
     if qtype not in SURVEY_QUESTION_TYPES:
-        report.add(f"{where}.type", f"must be one of {', '.join(SURVEY_QUESTION_TYPES)}")
+        report.add(
+            f"{where}.type", "must be one of {options}", options=", ".join(SURVEY_QUESTION_TYPES)
+        )
         _unknown_keys(report, q, QUESTION_KEYS, f"{where}.")
         return
     for key in sorted(set(q) - COMMON_KEYS - KEYS_FOR_TYPE[qtype], key=str):
-        known = key in QUESTION_KEYS
-        report.add(f"{where}.{key}", f"not used by a {qtype} question" if known else "unknown key")
+        if key in QUESTION_KEYS:
+            report.add(f"{where}.{key}", "not used by a {kind} question", kind=qtype)
+        else:
+            report.add(f"{where}.{key}", "unknown key")
     if qtype in ("single", "multiple"):
         _choices(report, q, where)
         _bool(report, q, "other", f"{where}.")
@@ -136,7 +145,11 @@ def _translations(report: Report, translations, questions: list[dict]) -> None:
     for lang, texts in translations.items():
         where = f"translations.{lang}"
         if lang not in TRANSLATION_LANGUAGES:
-            report.add(where, f"unknown language (use {', '.join(TRANSLATION_LANGUAGES)})")
+            report.add(
+                where,
+                "unknown language (use {languages})",
+                languages=", ".join(TRANSLATION_LANGUAGES),
+            )
             continue
         if not isinstance(texts, dict):
             report.add(where, "must be a mapping")
@@ -200,7 +213,10 @@ def validate_survey(data: dict, path: str) -> list[str]:
         questions = []
     elif not MIN_SURVEY_QUESTIONS <= len(questions) <= MAX_SURVEY_QUESTIONS:
         report.add(
-            "questions", f"must have {MIN_SURVEY_QUESTIONS}–{MAX_SURVEY_QUESTIONS} questions"
+            "questions",
+            "must have {low}–{high} questions",
+            low=MIN_SURVEY_QUESTIONS,
+            high=MAX_SURVEY_QUESTIONS,
         )
     seen: set = set()
     for i, q in enumerate(questions):

@@ -20,3 +20,11 @@ def clean_text(value: str | None) -> str:
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     value = value.replace("\t", " ")
     return "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch)[0] != "C").strip()
+
+
+def slugify(value: str | None, max_length: int = 60) -> str:
+    """ASCII slug of a Vietnamese title: 'Điện thoại an toàn' → 'dien-thoai-an-toan'."""
+    value = unicodedata.normalize("NFD", (value or "").replace("đ", "d").replace("Đ", "D"))
+    ascii_only = "".join(ch for ch in value if not unicodedata.combining(ch)).lower()
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in ascii_only).split()
+    return "-".join(words)[:max_length].strip("-")

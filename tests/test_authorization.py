@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import csrf_token
+from conftest import FIXTURE_CONTENT, csrf_token
 
 import database
 from extensions import db
 from models import Attempt, AuditEvent, Participant, StaffUser, Unit
+from services import authoring
 from services import staff as staff_service
 from services.identity import NewIdentity, create_participant
 
@@ -72,6 +73,28 @@ def people(path: str, method: str = "GET", status: object = 200) -> list[Case]:
         Case(method, path.format(id="{person_b}"), swap(SEES_CLASS_B)),
         Case(method, path.format(id="{person_v}"), swap(SEES_VILLAGE)),
         Case(method, path.format(id=MISSING_ID), NOT_FOUND),
+    ]
+
+
+AUTHORS_200 = outsiders(teacher_a=200, teacher_b=200, officer=403, admin=200)
+
+
+def authored(path: str, method: str = "GET", ok: object = 200, **overrides) -> list[Case]:
+    """The same authoring route on teacher A's topic, the commune's topic, a survey and a
+    missing id (`{item}` in the path); `ok` is the answer for those who may edit the item."""
+
+    def make(expect):
+        return {**{k: (ok if v == 200 else v) for k, v in expect.items()}, **overrides}
+
+    return [
+        Case(method, path.format(item="topic/{topic_a}"), make(SEES_CLASS_A | {"officer": 403})),
+        Case(method, path.format(item="topic/{topic_c}"), make(ADMIN_ONLY_200)),
+        Case(method, path.format(item="survey/y-kien"), make(ADMIN_ONLY_200)),
+        Case(
+            method,
+            path.format(item="topic/khong-co"),
+            outsiders(teacher_a=404, teacher_b=404, officer=403, admin=404) | overrides,
+        ),
     ]
 
 
@@ -280,6 +303,22 @@ MATRIX: dict[str, list[Case]] = {
             outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
         ),
     ],
+    "survey_results.index": [Case("GET", "/staff/surveys/", EVERY_STAFF_200)],
+    # Results over everything the user may see, or one unit of it (?unit=); unknown survey: 404.
+    "survey_results.results": [
+        Case("GET", "/staff/surveys/y-kien", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/an-danh?from=2026-01-01&to=2026-06-05", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/khong-co", NOT_FOUND),
+        *scoped("/staff/surveys/y-kien?unit={id}"),
+    ],
+    "survey_results.export": [
+        Case("GET", "/staff/surveys/y-kien/export.csv", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/an-danh/export.xlsx", EVERY_STAFF_200),
+        Case("GET", "/staff/surveys/khong-co/export.csv", NOT_FOUND),
+        Case("GET", "/staff/surveys/y-kien/export.pdf", NOT_FOUND),
+        *scoped("/staff/surveys/y-kien/export.csv?unit={id}"),
+        *scoped("/staff/surveys/an-danh/export.xlsx?unit={id}"),
+    ],
     # Uploads: admins and teachers (a teacher writes quizzes for their classes); a bare POST
     # has no file (400).
     "content_files.library": [
@@ -300,26 +339,39 @@ MATRIX: dict[str, list[Case]] = {
     "content_files.import_files": [
         Case("POST", "/staff/content-files/import", {**ADMIN_ONLY_200, "admin": 400}),
     ],
-    "survey_results.index": [Case("GET", "/staff/surveys/", EVERY_STAFF_200)],
-    # Results over everything the user may see, or one unit of it (?unit=); unknown survey: 404.
-    "survey_results.results": [
-        Case("GET", "/staff/surveys/y-kien", EVERY_STAFF_200),
-        Case("GET", "/staff/surveys/an-danh?from=2026-01-01&to=2026-06-05", EVERY_STAFF_200),
-        Case("GET", "/staff/surveys/khong-co", NOT_FOUND),
-        *scoped("/staff/surveys/y-kien?unit={id}"),
-    ],
-    "survey_results.export": [
-        Case("GET", "/staff/surveys/y-kien/export.csv", EVERY_STAFF_200),
-        Case("GET", "/staff/surveys/an-danh/export.xlsx", EVERY_STAFF_200),
-        Case("GET", "/staff/surveys/khong-co/export.csv", NOT_FOUND),
-        Case("GET", "/staff/surveys/y-kien/export.pdf", NOT_FOUND),
-        *scoped("/staff/surveys/y-kien/export.csv?unit={id}"),
-        *scoped("/staff/surveys/an-danh/export.xlsx?unit={id}"),
-    ],
     "activities.status": [
         Case("GET", "/staff/activities/status", ADMIN_ONLY_200),
         Case("GET", "/staff/activities/status?period=2026-H1", ADMIN_ONLY_200),
     ],
+    # Authoring: admins everything; a teacher only their own topics (not the commune's, not
+    # surveys). Bare POSTs lack the editor's action, the page's state or the form's fields:
+    # they answer 400 and change nothing.
+    "authoring.index": [Case("GET", "/staff/content/", AUTHORS_200)],
+    "authoring.new": [
+        Case("GET", "/staff/content/topic/new", AUTHORS_200),
+        Case("GET", "/staff/content/survey/new", ADMIN_ONLY_200),
+        Case(
+            "POST",
+            "/staff/content/topic/new",
+            outsiders(teacher_a=400, teacher_b=400, officer=403, admin=400),
+        ),
+        Case("POST", "/staff/content/survey/new", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
+    "authoring.item": authored("/staff/content/{item}"),
+    "authoring.edit": authored("/staff/content/{item}/edit")
+    + authored("/staff/content/{item}/edit", "POST", ok=400),
+    "authoring.translations": authored("/staff/content/{item}/translations/en")
+    + authored("/staff/content/{item}/translations/nun", "POST", ok=400),
+    "authoring.preview": authored("/staff/content/{item}/preview"),
+    "authoring.history": authored("/staff/content/{item}/history"),
+    "authoring.poster": authored("/staff/content/{item}/poster")
+    + authored("/staff/content/{item}/poster", "POST", ok=400),
+    "authoring.publish": authored("/staff/content/{item}/publish", "POST", ok=400),
+    "authoring.withdraw": authored("/staff/content/{item}/withdraw", "POST", ok=400),
+    "authoring.discard": authored("/staff/content/{item}/discard", "POST", ok=400),
+    "authoring.promote": authored(
+        "/staff/content/{item}/promote", "POST", ok=400, teacher_a=403, teacher_b=403
+    ),
 }
 
 
@@ -352,7 +404,7 @@ def test_the_matrix_paths_reach_their_endpoint(app):
     """Each case's URL really is served by the endpoint it is filed under."""
     ids = dict.fromkeys(
         ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user"), 1
-    )
+    ) | {"topic_a": "bai-lop-7a", "topic_c": "bai-cua-xa"}
     adapter = app.url_map.bind("localhost")
     for endpoint, cases in MATRIX.items():
         for case in cases:
@@ -373,6 +425,9 @@ def world(app, staff, participant_in_db, surveys):
         )
         database.commit()
         person_b = person_b.id
+        topic_a = _published_topic("bai-lop-7a", db.session.get(StaffUser, staff.teacher_a))
+        topic_c = _published_topic("bai-cua-xa", db.session.get(StaffUser, staff.admin))
+        database.commit()
     return {
         "ids": {
             "class_a": staff.class_a,
@@ -382,9 +437,36 @@ def world(app, staff, participant_in_db, surveys):
             "person_b": person_b,
             "person_v": person_v,
             "user": staff.teacher_b,
+            "topic_a": topic_a,
+            "topic_c": topic_c,
         },
         "visitor_token": visitor_token,
     }
+
+
+def _published_topic(slug: str, owner: StaffUser) -> str:
+    """A two-question topic written in the browser by `owner` and published."""
+    question = {"type": "true_false", "text": "Đúng không?", "answer": True, "explanation": "Vì."}
+    data = {
+        "kind": "topic",
+        "id": slug,
+        "title": f"Bài {slug}",
+        "summary": "Bài thử.",
+        "topic": "Thử",
+        "audience": ["student"],
+        "minutes": 3,
+        "facts_checked": "2026-11-20",
+        "sources": ["Giáo viên"],
+        "lesson": {"body": "Nội dung."},
+        "quiz": {
+            "pass_mark": 50,
+            "max_attempts": 0,
+            "questions": [{"id": "cau-1", **question}, {"id": "cau-2", **question}],
+        },
+    }
+    item = authoring.create("topic", data, owner)
+    authoring.publish(item, owner, FIXTURE_CONTENT)
+    return slug
 
 
 def _client_for(app, actor: str, world, login):

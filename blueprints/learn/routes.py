@@ -33,6 +33,7 @@ from services import (
     roster,
     scoring,
     surveys,
+    visibility,
 )
 from services.vietnamese import local_date
 
@@ -59,7 +60,7 @@ def _is_link_preview() -> bool:
 def home():
     """The list of topics, with the learner's progress when we know them."""
     participant = visitor.load_participant()
-    lessons = catalog.lessons()
+    lessons = catalog.lessons(participant)
     progress = catalog.progress(participant) if participant else {}
     today = local_date(utcnow(), current_app.config["TIMEZONE"])
     return render_template(
@@ -126,7 +127,9 @@ def _target_item(path: str | None):
     except HTTPException:  # a path that is not a lesson or quiz names no item
         return None
     model = {"learn.lesson": Lesson, "learn.quiz": Quiz, "learn.survey": Survey}.get(endpoint)
-    return model.query.filter_by(slug=args.get("slug")).first() if model else None
+    item = model.query.filter_by(slug=args.get("slug")).first() if model else None
+    shown = item is not None and visibility.may_see(item, None, visitor.via_poster())
+    return item if shown else None
 
 
 def _identity_form() -> IdentityForm:

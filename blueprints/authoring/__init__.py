@@ -1,0 +1,7 @@
+"""Staff authoring of lessons, quizzes and surveys in the browser (/staff/content/)."""
+
+from flask import Blueprint
+
+bp = Blueprint("authoring", __name__, url_prefix="/staff/content")
+
+from blueprints.authoring import routes  # noqa: E402,F401
