@@ -5,13 +5,14 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask_babel import force_locale
+from flask.cli import with_appcontext
 
 import database
 from services import content_export, content_import, content_loader, media
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--overwrite-edited",
@@ -32,7 +33,7 @@ def import_command(file: Path, overwrite_edited: bool):
         )
     except content_import.ContentImportError as exc:
         database.rollback()
-        with force_locale("en"):
+        with current_app.test_request_context(headers={"Accept-Language": "en"}):
             click.echo(f"{file.name}: {exc.message}", err=True)
         click.echo("Nothing was imported.", err=True)
         sys.exit(1)
@@ -49,9 +50,15 @@ def import_command(file: Path, overwrite_edited: bool):
         f"{len(loaded.updated)} updated, {len(loaded.unchanged)} unchanged; new versions: "
         f"{', '.join(loaded.new_quiz_versions) or 'none'}."
     )
+    if loaded.skipped:
+        click.echo(
+            f"Kept as edited in the browser: {', '.join(loaded.skipped)} "
+            "(--overwrite-edited replaces them with the files)."
+        )
 
 
 @click.command("export")
+@with_appcontext
 @click.argument("slug", required=False)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_command(slug: str | None, out: Path):

@@ -79,8 +79,7 @@ def _safe_name(name: str) -> str | None:
         or (len(name) > 1 and name[1] == ":")
     ):
         return None
-    parts = PurePosixPath(name).parts
-    if any(part in ("..", ".", "") for part in parts) or name.count("//"):
+    if any(part in ("..", ".", "") for part in name.split("/")):
         return None
     return name
 

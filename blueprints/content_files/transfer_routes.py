@@ -100,6 +100,7 @@ def import_files():
         created=loaded.created,
         updated=loaded.updated,
         new_versions=loaded.new_quiz_versions,
+        kept_edited=loaded.skipped,
         overwrite_edited=overwrite,
     )
     flash(
@@ -114,4 +115,11 @@ def import_files():
     )
     if loaded.new_quiz_versions:
         flash(_("Phiên bản mới: %(list)s.", list=", ".join(loaded.new_quiz_versions)))
+    if loaded.skipped:
+        flash(
+            _(
+                "Giữ nguyên vì đã sửa trên trình duyệt: %(list)s. Chọn “ghi đè” để thay bằng tệp.",
+                list=", ".join(loaded.skipped),
+            )
+        )
     return redirect(url_for("content_files.transfer"), code=303)
