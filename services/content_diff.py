@@ -14,6 +14,11 @@ SURVEY_QUESTION_FIELDS = (
 )  # fmt: skip
 
 
+def _audio(audio) -> dict:
+    """A lesson's audio as a mapping: a plain path is the Vietnamese recording."""
+    return {"vi": audio} if isinstance(audio, str) else dict(audio or {})
+
+
 def _questions(data: dict) -> list[dict]:
     if data.get("kind") == "survey":
         return list(data.get("questions") or [])
@@ -55,7 +60,7 @@ def changes(before: dict | None, after: dict) -> list[list]:
         old_lesson, new_lesson = before.get("lesson") or {}, after.get("lesson") or {}
         if old_lesson.get("body") != new_lesson.get("body"):
             found.append(["lesson_body", {}])
-        if old_lesson.get("audio") != new_lesson.get("audio"):
+        if _audio(old_lesson.get("audio")) != _audio(new_lesson.get("audio")):
             found.append(["audio", {}])
         old_quiz, new_quiz = before.get("quiz") or {}, after.get("quiz") or {}
         found += [[key, {}] for key in QUIZ_FIELDS if old_quiz.get(key) != new_quiz.get(key)]

@@ -412,6 +412,12 @@ def test_a_draft_is_invisible_to_learners_and_previewed_by_staff(
     assert "Bài chưa xong" not in villager.get("/").get_data(as_text=True)
     assert villager.get(f"/lessons/{slug}").status_code == 404
     assert villager.get(f"/quizzes/{slug}").status_code == 404
+    assert villager.get(f"/offline/topics/{slug}.json").status_code == 404
+    # The identity form does not name it either.
+    stranger = app.test_client()
+    assert "Bài chưa xong" not in stranger.get(f"/identify?next=/lessons/{slug}").get_data(
+        as_text=True
+    )
     assert "Bài chưa xong" in admin.get(f"{BASE}/topic/{slug}/preview").get_data(as_text=True)
 
 
@@ -461,6 +467,9 @@ def test_a_teachers_topic_is_seen_only_through_their_classes(
     assert "Kiểm tra 15 phút lớp 7A" not in villager.get("/").get_data(as_text=True)
     assert villager.get(f"/lessons/{slug}").status_code == 404
     assert villager.get(f"/quizzes/{slug}").status_code == 404
+    assert villager.get(f"/offline/topics/{slug}.json").status_code == 404
+    stranger = app.test_client().get(f"/identify?next=/quizzes/{slug}").get_data(as_text=True)
+    assert "Kiểm tra 15 phút lớp 7A" not in stranger
     other = app.test_client()
     other.get(f"/c/{staff.class_b_code}")
     identify(other, name="Vi Văn Bảo", role="student", age="16-29", unit=None)
@@ -689,3 +698,30 @@ def test_teachers_own_topics_are_listed_for_them_only(app, staff, staff_client):
     assert "Bài riêng của cô Hoa" not in staff_client("teacher_b").get(f"{BASE}/").get_data(
         as_text=True
     )
+
+
+def test_publishing_unchanged_bundled_items_through_the_editor_changes_nothing(
+    app, content, surveys, staff, staff_client
+):
+    """The editor reads and writes a file's item exactly: no new version, no change recorded."""
+    admin = staff_client("admin")
+    with app.app_context():
+        before = {
+            "an-toan": Lesson.query.filter_by(slug="an-toan").one().content_hash,
+            "y-kien": [
+                v.content_hash for v in Survey.query.filter_by(slug="y-kien").one().versions
+            ],
+        }
+    for kind, slug in (("topic", "an-toan"), ("topic", "gioi-han"), ("survey", "y-kien")):
+        url = f"{BASE}/{kind}/{slug}/translations/en"
+        form = read_form(admin.get(url).get_data(as_text=True), url)
+        assert admin.post(url, data=form).status_code == 303
+        response = press(admin, kind, slug, editor(admin, kind, slug), "publish")
+        assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        assert Lesson.query.filter_by(slug="an-toan").one().content_hash == before["an-toan"]
+        assert [len(q.versions) for q in Quiz.query.order_by(Quiz.slug)] == [1, 1]
+        survey = Survey.query.filter_by(slug="y-kien").one()
+        assert [v.content_hash for v in survey.versions] == before["y-kien"]
+        events = AuditEvent.query.filter_by(action="content_published").all()
+        assert [e.detail["changes"] for e in events] == [[], [], []]

@@ -44,6 +44,13 @@ def _number(form: Mapping, name: str):
     return raw
 
 
+def _text(form: Mapping, name: str, before) -> str:
+    """A text area's text, cleaned; the item's own text when only the trimming differs (a
+    file's block text ends with a line break the browser does not keep)."""
+    text = clean_text(form.get(name))
+    return before if isinstance(before, str) and before.strip() == text else text
+
+
 def _checked(form: Mapping, name: str) -> bool:
     return form.get(name) in ("1", "on", "true")
 
@@ -81,6 +88,9 @@ class IdKeeper:
         self.seen.add(qid)
         return qid
 
+    def base_question(self, question_id: str) -> dict:
+        return self.base_questions.get(question_id) or {}
+
     def choice_ids(self, question_id: str) -> set[str]:
         base = self.base_questions.get(question_id) or {}
         current = {c.get("id") for c in base.get("choices") or [] if isinstance(c, dict)}
@@ -97,7 +107,8 @@ def _quiz_question(form: Mapping, p: str, keeper: IdKeeper) -> dict:
     qtype = form.get(f"{p}.type")
     qtype = qtype if qtype in QUESTION_TYPES else "single"
     question = {"id": keeper.question_id(_line(form, f"{p}.id")), "type": qtype}
-    question["text"] = clean_text(form.get(f"{p}.text"))
+    before = keeper.base_question(question["id"])
+    question["text"] = _text(form, f"{p}.text", before.get("text"))
     if qtype == "true_false":
         answer = form.get(f"{p}.tf")
         if answer in ("true", "false"):
@@ -108,26 +119,34 @@ def _quiz_question(form: Mapping, p: str, keeper: IdKeeper) -> dict:
         ticked = set(form.getlist(f"{p}.correct"))
         correct = [cid for cid in ids if cid in ticked]
         if qtype == "multiple":
-            question["answer"] = correct
+            answer = before.get("answer")
+            same = isinstance(answer, list) and sorted(map(str, answer)) == sorted(correct)
+            question["answer"] = list(answer) if same else correct  # keep the file's order
         elif len(correct) == 1:
             question["answer"] = correct[0]
         elif correct:
             question["answer"] = correct  # the schema says: one answer only
-    question["explanation"] = clean_text(form.get(f"{p}.explanation"))
+    question["explanation"] = _text(form, f"{p}.explanation", before.get("explanation"))
     return question
+
+
+def _flag(question: dict, key: str, value: bool, default: bool, before: dict) -> None:
+    """A yes/no rule, written when it differs from the default or the item already wrote it
+    (so that an unchanged question stays identical and makes no new version)."""
+    if value != default or key in before:
+        question[key] = value
 
 
 def _survey_question(form: Mapping, p: str, keeper: IdKeeper) -> dict:
     qtype = form.get(f"{p}.type")
     qtype = qtype if qtype in SURVEY_QUESTION_TYPES else "single"
     question = {"id": keeper.question_id(_line(form, f"{p}.id")), "type": qtype}
-    question["text"] = clean_text(form.get(f"{p}.text"))
-    if not _checked(form, f"{p}.required"):
-        question["required"] = False
+    before = keeper.base_question(question["id"])
+    question["text"] = _text(form, f"{p}.text", before.get("text"))
+    _flag(question, "required", _checked(form, f"{p}.required"), True, before)
     if qtype in CHOICE_TYPES:
         question["choices"] = _choices(form, p, keeper.choice_ids(question["id"]))
-        if _checked(form, f"{p}.other"):
-            question["other"] = True
+        _flag(question, "other", _checked(form, f"{p}.other"), False, before)
     elif qtype == "likert":
         labels = [clean_line(x) for x in clean_text(form.get(f"{p}.labels")).split("\n")]
         if any(labels):
@@ -137,8 +156,7 @@ def _survey_question(form: Mapping, p: str, keeper: IdKeeper) -> dict:
             value = _number(form, f"{p}.{key}")
             if value is not None:
                 question[key] = value
-        if _checked(form, f"{p}.integer"):
-            question["integer"] = True
+        _flag(question, "integer", _checked(form, f"{p}.integer"), False, before)
     else:
         value = _number(form, f"{p}.max_length")
         if value is not None:
@@ -198,7 +216,9 @@ def parse(item: authoring.Item, form: Mapping, base: dict) -> dict:
         data["sources"] = [
             clean_line(s) for s in clean_text(form.get("sources")).split("\n") if clean_line(s)
         ]
-        data["lesson"] = {"body": clean_text(form.get("lesson.body"))}
+        data["lesson"] = {
+            "body": _text(form, "lesson.body", (base.get("lesson") or {}).get("body"))
+        }
         audio = {
             lang: _line(form, f"lesson.audio.{lang}")
             for lang in AUDIO_LANGUAGES
@@ -282,20 +302,23 @@ def _choice_types_have_choices(questions: list[dict]) -> None:
             question["choices"] = [{"id": "a", "text": ""}, {"id": "b", "text": ""}]
 
 
-def parse_translation(item: authoring.Item, form: Mapping, data: dict) -> dict:
+def parse_translation(item: authoring.Item, form: Mapping, data: dict, lang: str) -> dict:
     """One language's texts from the translation form; empty fields are left out."""
+    before = (data.get("translations") or {}).get(lang) or {}
     texts: dict = {}
     for key in ("title", "summary"):
         if _line(form, key):
             texts[key] = _line(form, key)
-    if item.kind == "topic" and clean_text(form.get("lesson.body")):
-        texts["lesson"] = {"body": clean_text(form.get("lesson.body"))}
+    body = _text(form, "lesson.body", (before.get("lesson") or {}).get("body"))
+    if item.kind == "topic" and body:
+        texts["lesson"] = {"body": body}
     qtexts = {}
     for question in questions_of(dict(data)):
         qid, p = question.get("id"), f"questions.{question.get('id')}"
+        old = (before.get("questions") or {}).get(qid) or {}
         qt: dict = {}
         for key in ("text", "explanation", "other"):
-            value = clean_text(form.get(f"{p}.{key}"))
+            value = _text(form, f"{p}.{key}", old.get(key))
             if value:
                 qt[key] = value
         labels = [clean_line(x) for x in clean_text(form.get(f"{p}.labels")).split("\n")]

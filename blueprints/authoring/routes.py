@@ -274,7 +274,7 @@ def translations(kind: str, slug: str, lang: str):
         _checked_form()
         if request.form.get("lang") != lang:
             abort(400, description=_("Biểu mẫu không đầy đủ. Vui lòng tải lại trang."))
-        texts = editor.parse_translation(found, request.form, data)
+        texts = editor.parse_translation(found, request.form, data, lang)
         data = editor.with_translation(data, lang, texts)
         authoring.save(found, data, current_user)
     prefix = f"translations.{lang}."

@@ -7,7 +7,14 @@ from blueprints.learn import bp, visitor
 from models import Lesson, Quiz, Survey
 from services import visibility
 
-ITEMS = {"learn.lesson": Lesson, "learn.quiz": Quiz, "learn.survey": Survey}
+# Late answers (/offline/quizzes/…, /offline/surveys/…) are not here: they were given while the
+# learner could see the item, and their signed stamp names it.
+ITEMS = {
+    "learn.lesson": Lesson,
+    "learn.quiz": Quiz,
+    "learn.survey": Survey,
+    "learn.topic_pack": Lesson,  # what "save for offline" would download
+}
 
 
 @bp.before_request
