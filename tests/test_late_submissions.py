@@ -21,7 +21,16 @@ from PIL import Image
 import database
 from blueprints.learn.survey_forms import field_name as survey_field
 from extensions import db
-from models import Attempt, Certificate, Participant, Quiz, Survey, SurveyResponse, Visit
+from models import (
+    Attempt,
+    Certificate,
+    Participant,
+    Poster,
+    Quiz,
+    Survey,
+    SurveyResponse,
+    Visit,
+)
 from models.base import utcnow
 from services import content_loader, offline
 from services.vietnamese import local_date
@@ -440,6 +449,30 @@ def test_a_late_anonymous_survey_answer(app, client, surveys):
     [response] = responses(app, "an-danh")
     assert response.participant_id is None and response.revision == 1
     assert response.answer_values == {"thanh-toan": "chua"}
+
+
+def test_a_late_anonymous_answer_counts_only_its_own_surveys_poster(
+    app, client, surveys, make_poster
+):
+    """A lesson poster scanned earlier must not be credited with an anonymous survey answer
+    sent later; the survey's own poster is."""
+    lesson_poster = make_poster()
+    client.get(f"/p/{lesson_poster}")
+    html = survey_page(client, "an-danh")
+    assert late_survey(client, html, {"thanh-toan": "roi"}, slug="an-danh").status_code == 200
+    survey_poster = make_poster("an-danh", target="survey")
+    client.get(f"/p/{survey_poster}")
+    other = app.test_client()
+    other.get(f"/p/{survey_poster}")
+    html = survey_page(other, "an-danh")
+    assert late_survey(other, html, {"thanh-toan": "chua"}, slug="an-danh").status_code == 200
+    with app.app_context():
+        posters = {
+            r.answers[0].choice_id: r.poster_id
+            for r in SurveyResponse.query.order_by(SurveyResponse.id)
+        }
+        expected = Poster.query.filter_by(code=survey_poster).one().id
+    assert posters == {"roi": None, "chua": expected}
 
 
 def test_survey_stamps_are_checked_like_quiz_stamps(app, respondent, content):

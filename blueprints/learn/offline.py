@@ -34,7 +34,7 @@ from blueprints.learn import bp, lesson_media, visitor
 from blueprints.learn.forms import quiz_form_class_for
 from blueprints.learn.routes import record_quiz
 from blueprints.learn.survey_forms import given_from_form, survey_form_class_for
-from blueprints.learn.surveys import _respondent, _unit_id
+from blueprints.learn.surveys import poster_id_for, respondent_for, unit_id_for
 from extensions import csrf, db
 from i18n import current_language
 from models import Lesson, Participant, Quiz, QuizVersion, Survey, SurveyVersion
@@ -286,14 +286,14 @@ def _send_survey(slug: str):
     owner, fetched = _stamp(offline.SURVEY, survey, version, token)
     participant, new_device = None, None
     if survey.anonymous:
-        key, new_device = _respondent(survey, None)
-        unit_id = _unit_id(survey, visitor.load_participant())
+        key, new_device = respondent_for(survey, None)
+        unit_id = unit_id_for(survey, visitor.load_participant())
     else:
         participant = db.session.get(Participant, owner) if isinstance(owner, int) else None
         if participant is None:
             raise Refused(400, _("Không tìm thấy người trả lời phiếu này."))
         key = surveys.respondent_key(survey, participant, "")
-        unit_id = _unit_id(survey, participant)
+        unit_id = unit_id_for(survey, participant)
     if not form.validate():
         raise Refused(400, _("Phiếu chưa đủ câu trả lời. Vui lòng mở lại phiếu."))
     when = _answered_at(fetched)
@@ -304,7 +304,7 @@ def _send_survey(slug: str):
         respondent_key=key,
         participant=participant,
         unit_id=unit_id,
-        poster_id=visitor.via_poster(),
+        poster_id=poster_id_for(survey),
         token=token,
         answers=given_from_form(form, version.questions),
         base_revision=int(raw_revision) if ID_DIGITS.fullmatch(raw_revision) else 0,

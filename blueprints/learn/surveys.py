@@ -32,7 +32,7 @@ def _today():
     return local_date(utcnow(), current_app.config["TIMEZONE"])
 
 
-def _respondent(survey: Survey, participant):
+def respondent_for(survey: Survey, participant):
     """(respondent key or None, new device token to set or None)."""
     if not survey.anonymous:
         return surveys.respondent_key(survey, participant, ""), None
@@ -43,7 +43,7 @@ def _respondent(survey: Survey, participant):
     return surveys.respondent_key(survey, None, token), None
 
 
-def _poster_id(survey: Survey) -> int | None:
+def poster_id_for(survey: Survey) -> int | None:
     """The poster that led here. An anonymous survey counts only its own poster, which the
     poster link keeps apart from the one named visits are attributed to."""
     if not survey.anonymous:
@@ -52,10 +52,10 @@ def _poster_id(survey: Survey) -> int | None:
     return poster.id if poster is not None and poster.survey_id == survey.id else None
 
 
-def _unit_id(survey: Survey, participant) -> int | None:
+def unit_id_for(survey: Survey, participant) -> int | None:
     """Named surveys: the participant's unit. Anonymous: the poster's placement first."""
     if survey.anonymous:
-        placement = catalog.poster_placement(_poster_id(survey))
+        placement = catalog.poster_placement(poster_id_for(survey))
         if placement is not None:
             return placement.id
     return participant.unit_id if participant is not None else None
@@ -114,7 +114,7 @@ def survey(slug: str):
     participant = visitor.load_participant()
     if participant is None and not item.anonymous:
         return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
-    key, new_device = _respondent(item, participant)
+    key, new_device = respondent_for(item, participant)
     response = surveys.find_response(item, key) if new_device is None else None
     lang = current_language()
     if request.method == "POST":
@@ -197,13 +197,13 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
         )
         _keep_token(form)
         return _form_page(item, version, form, revision, status=400, notice=notice)
-    poster_id = _poster_id(item)
+    poster_id = poster_id_for(item)
     submission = surveys.ResponseSubmission(
         survey=item,
         version=version,
         respondent_key=key,
         participant=None if item.anonymous else participant,
-        unit_id=_unit_id(item, participant),
+        unit_id=unit_id_for(item, participant),
         poster_id=poster_id,
         token=form.submission_token.data,
         answers=given_from_form(form, version.questions),
