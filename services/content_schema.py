@@ -261,12 +261,27 @@ def _quiz(report: Report, quiz) -> list[dict]:
     return [q for q in questions if isinstance(q, dict)]
 
 
-def _translations(report: Report, translations, questions: list[dict]) -> None:
-    if not isinstance(translations, dict):
+def translations(
+    report: Report,
+    value,
+    questions: list[dict],
+    *,
+    item: str,
+    allowed: set,
+    item_texts,
+    question_texts,
+) -> None:
+    """Walk a translations block of a topic or a survey (`item`: "quiz" or "survey").
+
+    `item_texts(report, texts, where)` checks the item's own texts of one language and
+    `question_texts(report, qt, qwhere)` one question's; unknown questions and choices are
+    reported here the same way for both kinds.
+    """
+    if not isinstance(value, dict):
         report.add("translations", "must be a mapping of language code to texts")
         return
     by_id = {q.get("id"): q for q in questions}
-    for lang, texts in translations.items():
+    for lang, texts in value.items():
         where = f"translations.{lang}"
         if lang not in TRANSLATION_LANGUAGES:
             report.add(
@@ -278,16 +293,10 @@ def _translations(report: Report, translations, questions: list[dict]) -> None:
         if not isinstance(texts, dict):
             report.add(where, "must be a mapping")
             continue
-        _unknown_keys(report, texts, TRANSLATION_KEYS, f"{where}.")
+        _unknown_keys(report, texts, allowed, f"{where}.")
         for key in ("title", "summary"):
             _text(report, texts, key, f"{where}.", 300, required=False)
-        lesson = texts.get("lesson")
-        if lesson is not None:
-            if not isinstance(lesson, dict):
-                report.add(f"{where}.lesson", "must be a mapping with body")
-            else:
-                _unknown_keys(report, lesson, {"body"}, f"{where}.lesson.")
-                _text(report, lesson, "body", f"{where}.lesson.", 20000)
+        item_texts(report, texts, where)
         qtexts = texts.get("questions") or {}
         if not isinstance(qtexts, dict):
             report.add(f"{where}.questions", "must be a mapping of question id to texts")
@@ -295,20 +304,42 @@ def _translations(report: Report, translations, questions: list[dict]) -> None:
         for qid, qt in qtexts.items():
             qwhere = f"{where}.questions.{qid}"
             if qid not in by_id:
-                report.add(qwhere, "names a question the quiz does not have")
+                if item == "quiz":
+                    report.add(qwhere, "names a question the quiz does not have")
+                else:
+                    report.add(qwhere, "names a question the survey does not have")
                 continue
             if not isinstance(qt, dict):
                 report.add(qwhere, "must be a mapping")
                 continue
-            _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
+            question_texts(report, qt, qwhere)
             choice_ids = {
                 c.get("id") for c in by_id[qid].get("choices") or [] if isinstance(c, dict)
             }
-            for cid in (qt.get("choices") or {}) if isinstance(qt.get("choices"), dict) else ():
+            ctexts = qt.get("choices")
+            if ctexts is not None and not isinstance(ctexts, dict):
+                report.add(f"{qwhere}.choices", "must be a mapping of choice id to text")
+                continue
+            for cid in ctexts or {}:
                 if cid not in choice_ids:
                     report.add(
                         f"{qwhere}.choices.{cid}", "names a choice the question does not have"
                     )
+
+
+def _lesson_translation(report: Report, texts: dict, where: str) -> None:
+    lesson = texts.get("lesson")
+    if lesson is None:
+        return
+    if not isinstance(lesson, dict):
+        report.add(f"{where}.lesson", "must be a mapping with body")
+    else:
+        _unknown_keys(report, lesson, {"body"}, f"{where}.lesson.")
+        _text(report, lesson, "body", f"{where}.lesson.", 20000)
+
+
+def _quiz_question_translation(report: Report, qt: dict, qwhere: str) -> None:
+    _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
 
 
 def validate_topic(data, path: str, media_dir: Path) -> list[str]:
@@ -348,5 +379,13 @@ def validate_topic(data, path: str, media_dir: Path) -> list[str]:
         _audio(report, lesson.get("audio"), media_dir)
     questions = _quiz(report, data.get("quiz"))
     if "translations" in data:
-        _translations(report, data["translations"], questions)
+        translations(
+            report,
+            data["translations"],
+            questions,
+            item="quiz",
+            allowed=TRANSLATION_KEYS,
+            item_texts=_lesson_translation,
+            question_texts=_quiz_question_translation,
+        )
     return report.errors

@@ -5,12 +5,12 @@ import datetime as dt
 from services.content_schema import (
     SLUG,
     TOPIC_ID,
-    TRANSLATION_LANGUAGES,
     Report,
     _int,
     _roles,
     _text,
     _unknown_keys,
+    translations,
 )
 
 SURVEY_QUESTION_TYPES = ("likert", "single", "multiple", "number", "text")
@@ -137,54 +137,11 @@ def _question(report: Report, q, where: str, seen: set) -> None:
         _int(report, q, "max_length", f"{where}.", 1, TEXT_MAX_LENGTH)
 
 
-def _translations(report: Report, translations, questions: list[dict]) -> None:
-    if not isinstance(translations, dict):
-        report.add("translations", "must be a mapping of language code to texts")
-        return
-    by_id = {q.get("id"): q for q in questions}
-    for lang, texts in translations.items():
-        where = f"translations.{lang}"
-        if lang not in TRANSLATION_LANGUAGES:
-            report.add(
-                where,
-                "unknown language (use {languages})",
-                languages=", ".join(TRANSLATION_LANGUAGES),
-            )
-            continue
-        if not isinstance(texts, dict):
-            report.add(where, "must be a mapping")
-            continue
-        _unknown_keys(report, texts, TRANSLATION_KEYS, f"{where}.")
-        for key in ("title", "summary"):
-            _text(report, texts, key, f"{where}.", 300, required=False)
-        qtexts = texts.get("questions") or {}
-        if not isinstance(qtexts, dict):
-            report.add(f"{where}.questions", "must be a mapping of question id to texts")
-            continue
-        for qid, qt in qtexts.items():
-            qwhere = f"{where}.questions.{qid}"
-            if qid not in by_id:
-                report.add(qwhere, "names a question the survey does not have")
-                continue
-            if not isinstance(qt, dict):
-                report.add(qwhere, "must be a mapping")
-                continue
-            _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
-            _text(report, qt, "text", f"{qwhere}.", 500, required=False)
-            _text(report, qt, "other", f"{qwhere}.", 80, required=False)
-            _labels(report, qt.get("labels"), f"{qwhere}.labels")
-            choice_ids = {
-                c.get("id") for c in by_id[qid].get("choices") or [] if isinstance(c, dict)
-            }
-            ctexts = qt.get("choices")
-            if ctexts is not None and not isinstance(ctexts, dict):
-                report.add(f"{qwhere}.choices", "must be a mapping of choice id to text")
-                continue
-            for cid in ctexts or {}:
-                if cid not in choice_ids:
-                    report.add(
-                        f"{qwhere}.choices.{cid}", "names a choice the question does not have"
-                    )
+def _question_translation(report: Report, qt: dict, qwhere: str) -> None:
+    _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
+    _text(report, qt, "text", f"{qwhere}.", 500, required=False)
+    _text(report, qt, "other", f"{qwhere}.", 80, required=False)
+    _labels(report, qt.get("labels"), f"{qwhere}.labels")
 
 
 def validate_survey(data: dict, path: str) -> list[str]:
@@ -222,5 +179,13 @@ def validate_survey(data: dict, path: str) -> list[str]:
     for i, q in enumerate(questions):
         _question(report, q, f"questions[{i}]", seen)
     if "translations" in data:
-        _translations(report, data["translations"], [q for q in questions if isinstance(q, dict)])
+        translations(
+            report,
+            data["translations"],
+            [q for q in questions if isinstance(q, dict)],
+            item="survey",
+            allowed=TRANSLATION_KEYS,
+            item_texts=lambda *_args: None,
+            question_texts=_question_translation,
+        )
     return report.errors
