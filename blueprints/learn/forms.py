@@ -125,38 +125,48 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _required_answer(number: int):
+def required_answer(number: int):
+    """Validator: question `number` has an answer (blank text counts as none)."""
     message = _l("Bạn chưa trả lời câu %(n)d.", n=number)
 
     def check(form, field):
-        if not field.data:
+        if not field.data or (isinstance(field.data, str) and not field.data.strip()):
             raise ValidationError(message)
 
     return check
 
 
-_form_classes: dict[tuple[int, str, str], type[FlaskForm]] = {}
+class AnswerForm(FlaskForm):
+    """Base of quiz and survey forms: the idempotency token of this rendering of the form."""
+
+    submission_token = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+
+_form_classes: dict[tuple, type[FlaskForm]] = {}
+
+
+def form_class_for(version, lang: str, build) -> type[FlaskForm]:
+    """The form class of a quiz or survey version, built once per process by
+    `build(definition, lang)` (published versions never change)."""
+    key = (type(version).__name__, version.id, version.content_hash, lang)
+    if key not in _form_classes:
+        _form_classes[key] = build(version.definition, lang)
+    return _form_classes[key]
 
 
 def quiz_form_class_for(version, lang: str) -> type[FlaskForm]:
-    """The form class of a quiz version, built once per process (versions never change)."""
-    key = (version.id, version.content_hash, lang)
-    if key not in _form_classes:
-        _form_classes[key] = quiz_form_class(version.definition, lang)
-    return _form_classes[key]
+    return form_class_for(version, lang, quiz_form_class)
 
 
 def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
     """A form class with one field per question of a quiz version (no answer key inside)."""
 
-    class QuizForm(FlaskForm):
-        submission_token = HiddenField(
-            validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
-        )
+    class QuizForm(AnswerForm):
+        pass
 
     for number, question in enumerate(definition["questions"], start=1):
         texts = localized_question(definition, question, lang)
-        validators = [_required_answer(number), _choice_in_list]
+        validators = [required_answer(number), _choice_in_list]
         if question["type"] == "true_false":
             labels = {"true": _l("Đúng"), "false": _l("Sai")}
             choices = [(value, labels[value]) for value in TRUE_FALSE_CHOICES]

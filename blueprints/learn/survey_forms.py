@@ -2,10 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Regexp, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import ValidationError
 
-from blueprints.learn.forms import MultiCheckboxField, SingleChoiceField, _choice_in_list
+from blueprints.learn.forms import (
+    AnswerForm,
+    MultiCheckboxField,
+    SingleChoiceField,
+    _choice_in_list,
+    form_class_for,
+    required_answer,
+)
 from services.localize import localized_question
 from services.survey_labels import LIKERT_LABELS
 from services.survey_schema import OTHER
@@ -28,16 +35,6 @@ def other_name(question_id: str) -> str:
 
 def likert_labels(texts: dict) -> list:
     return list(texts.get("labels") or LIKERT_LABELS)
-
-
-def _required(number: int):
-    message = _l("Bạn chưa trả lời câu %(n)d.", n=number)
-
-    def check(form, field):
-        if not field.data or (isinstance(field.data, str) and not field.data.strip()):
-            raise ValidationError(message)
-
-    return check
 
 
 def _number_rule(question: dict):
@@ -83,26 +80,17 @@ def _other_needed(question_id: str):
     return check
 
 
-_form_classes: dict[tuple[int, str, str], type[FlaskForm]] = {}
-
-
 def survey_form_class_for(version, lang: str) -> type[FlaskForm]:
-    """The form class of a survey version, built once per process (versions never change)."""
-    key = (version.id, version.content_hash, lang)
-    if key not in _form_classes:
-        _form_classes[key] = survey_form_class(version.definition, lang)
-    return _form_classes[key]
+    return form_class_for(version, lang, survey_form_class)
 
 
 def survey_form_class(definition: dict, lang: str) -> type[FlaskForm]:
-    class SurveyForm(FlaskForm):
-        submission_token = HiddenField(
-            validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
-        )
+    class SurveyForm(AnswerForm):
+        pass
 
     for number, question in enumerate(definition["questions"], start=1):
         texts = localized_question(definition, question, lang)
-        validators = [_required(number)] if question.get("required", True) else []
+        validators = [required_answer(number)] if question.get("required", True) else []
         kind, name = question["type"], field_name(question["id"])
         if kind == "likert":
             choices = [(str(i), label) for i, label in enumerate(likert_labels(texts), start=1)]
