@@ -1170,3 +1170,34 @@ def test_bundled_survey_pages_fit_the_page_weight_budget(app, client, places, id
     for slug in ("khao-sat-nghi-quyet-57", "dich-vu-so-dang-dung"):
         raw = client.get(f"/surveys/{slug}").get_data()
         assert len(gzip.compress(raw, 6)) < 14 * 1024, slug
+
+
+def test_anonymous_survey_pages_leave_the_participants_last_seen_alone(
+    app, client, surveys, identify, make_poster
+):
+    """The last-seen time would otherwise match the anonymous scan's time and name the person."""
+    code = make_poster("an-danh", target="survey")
+    identify(client)
+    [pid] = participant_ids(app)
+    three_days_ago = utcnow() - dt.timedelta(days=3)
+    with app.app_context():
+        db.session.execute(
+            db.update(Participant).where(Participant.id == pid).values(last_seen_at=three_days_ago)
+        )
+        database.commit()
+    client.get(f"/p/{code}")
+    assert_sent(send(client, ANON, "an-danh"), "an-danh")
+    client.get("/surveys/an-danh")
+    with app.app_context():
+        assert db.session.get(Participant, pid).last_seen_at == three_days_ago
+    client.get("/lessons/an-toan")  # a named page still records that they were here
+    with app.app_context():
+        assert db.session.get(Participant, pid).last_seen_at > three_days_ago
+
+
+def test_anonymous_survey_without_poster_keeps_no_unit_even_for_a_known_person(
+    app, client, surveys, identify
+):
+    identify(client)
+    assert_sent(send(client, ANON, "an-danh"), "an-danh")
+    assert only_response(app, "an-danh").unit_id is None

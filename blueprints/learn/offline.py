@@ -287,7 +287,7 @@ def _send_survey(slug: str):
     participant, new_device = None, None
     if survey.anonymous:
         key, new_device = respondent_for(survey, None)
-        unit_id = unit_id_for(survey, visitor.load_participant())
+        unit_id = unit_id_for(survey, None)
     else:
         participant = db.session.get(Participant, owner) if isinstance(owner, int) else None
         if participant is None:

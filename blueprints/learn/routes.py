@@ -78,10 +78,11 @@ def poster(code: str):
     found = participation.find_poster(code)
     if found is None:
         return render_template("learn/unknown_code.html", kind="poster", code=code[:20]), 404
-    participant = visitor.load_participant()
     # An anonymous survey's poster names nobody: its scan is not tied to the person, now or
-    # when they identify later, and what they open next is not attributed to it.
+    # when they identify later (not even by their last-seen time), and what they open next is
+    # not attributed to it.
     anonymous = found.survey is not None and found.survey.anonymous
+    participant = visitor.load_participant(touch=not anonymous)
     if not _is_link_preview():
         scan = participation.record_scan(found, None if anonymous else participant)
         db.session.flush()

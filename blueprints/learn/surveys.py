@@ -53,11 +53,11 @@ def poster_id_for(survey: Survey) -> int | None:
 
 
 def unit_id_for(survey: Survey, participant) -> int | None:
-    """Named surveys: the participant's unit. Anonymous: the poster's placement first."""
+    """Named surveys: the participant's unit. Anonymous: only the placement of the survey's own
+    poster (none without one), never anything about the person."""
     if survey.anonymous:
         placement = catalog.poster_placement(poster_id_for(survey))
-        if placement is not None:
-            return placement.id
+        return placement.id if placement is not None else None
     return participant.unit_id if participant is not None else None
 
 
@@ -111,7 +111,7 @@ def _form_page(survey, version, form, revision: int, status=200, notice=None, ed
 @csrf.exempt  # the survey form checks its own CSRF token so an expired one keeps the answers
 def survey(slug: str):
     item = Survey.query.filter_by(slug=slug).first_or_404()
-    participant = visitor.load_participant()
+    participant = visitor.load_participant(touch=not item.anonymous)
     if participant is None and not item.anonymous:
         return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
     key, new_device = respondent_for(item, participant)

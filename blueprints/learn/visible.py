@@ -25,6 +25,6 @@ def _only_what_the_learner_may_see():
         return
     item = model.query.filter_by(slug=slug).first()
     if item is not None and not visibility.may_see(
-        item, visitor.load_participant(), visitor.via_poster()
+        item, visitor.load_participant(touch=False), visitor.via_poster()
     ):
         abort(404)

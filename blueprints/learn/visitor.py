@@ -19,13 +19,19 @@ SURVEY_POSTER_KEY = "via_survey_poster"
 DEVICE_COOKIE = "lt_device"
 
 
-def load_participant() -> Participant | None:
-    """The participant recognised by the cookie, cached for the request."""
+def load_participant(touch: bool = True) -> Participant | None:
+    """The participant recognised by the cookie, cached for the request.
+
+    `touch` records that they were seen now; pages of anonymous surveys pass False, so that
+    the participant's last-seen time cannot be matched with an anonymous scan or answer.
+    """
     if "participant" not in g:
         cookie = current_app.config["PARTICIPANT_COOKIE"]
         g.participant = identity.find_participant(request.cookies.get(cookie))
-        if g.participant is not None:
-            identity.touch(g.participant)
+        g.participant_touched = False
+    if touch and g.participant is not None and not g.participant_touched:
+        identity.touch(g.participant)
+        g.participant_touched = True
     return g.participant
 
 
