@@ -61,8 +61,12 @@ class Attempt(db.Model):
     question_count = db.Column(db.Integer, nullable=False)
     score_percent = db.Column(db.Integer, nullable=False)
     passed = db.Column(db.Boolean, nullable=False)
+    # The time the attempt counts at (indicators, reports, certificates and periods all filter
+    # on it): when it was submitted, or for an answer sent late from a phone without signal,
+    # when it was answered (the same as answered_at).
     submitted_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
-    # When the learner answered, if earlier than the submit (answers sent later from offline).
+    # Set only for a late answer (blueprints/learn/offline.py): when the learner answered, by
+    # the phone's corrected clock; it arrived later. None for an answer submitted online.
     answered_at = db.Column(db.DateTime)
 
     participant = db.relationship("Participant")

@@ -40,7 +40,11 @@ def _next_serial(prefix: str, year: int) -> str:
 
 
 def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Certificate | None:
-    """Issue the certificate for a passed attempt, once: passing again returns the first one."""
+    """Issue the certificate for a passed attempt, once: passing again returns the first one.
+
+    A pass answered on a phone without signal and sent later is certified as of when it was
+    answered (the time it counts at), not when it arrived.
+    """
     if not attempt.passed:
         return None
     for _ in range(5):
@@ -49,9 +53,9 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
             return existing
         participant: Participant = attempt.participant
         quiz: Quiz = attempt.quiz
-        now = utcnow()
+        issued = attempt.answered_at if attempt.answered_at is not None else utcnow()
         certificate = Certificate(
-            serial=_next_serial(serial_prefix, local_date(now, timezone).year),
+            serial=_next_serial(serial_prefix, local_date(issued, timezone).year),
             verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
             participant_id=participant.id,
             quiz_id=quiz.id,
@@ -60,7 +64,7 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
             holder_is_minor=participant.is_child,
             achievement=quiz.title,
             score_percent=attempt.score_percent,
-            issued_at=now,
+            issued_at=issued,
         )
         try:
             with db.session.begin_nested():

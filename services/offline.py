@@ -2,7 +2,10 @@
 version of the service worker's cached assets.
 
 A quiz or survey form carries a stamp: the form's identity (kind, item, version, idempotency
-token, owner) signed with the app's secret, with the time it was fetched. An answer kept on a
+token, owner) signed with the app's secret, with the time it was fetched. The owner is the
+participant for a quiz or a named survey, and for an anonymous survey the device's one-way
+respondent key (services/surveys.respondent_key), so that one form makes at most one response
+whatever cookies it is sent with. An answer kept on a
 phone without signal is sent later with that stamp instead of the session's CSRF token (which
 expires after an hour): the stamp is the credential, and it cannot be forged or read by
 another site.
@@ -19,8 +22,9 @@ STAMP_SALT = "lantoa-offline-form"
 # Sent by the service worker when it saves a topic: a fetch, not the learner opening the page.
 SAVE_HEADER = "X-Lantoa-Save"
 QUIZ, SURVEY = "q", "s"
-# Milliseconds since 1970 as a phone sends them (Date.now()): digits only, at most 15.
-EPOCH_MS = re.compile(r"[0-9]{1,15}")
+# Milliseconds since 1970 as a phone sends them (Date.now()): digits only, at most 13 (up to
+# the year 2286; more would overflow the dates the database keeps).
+EPOCH_MS = re.compile(r"[0-9]{1,13}")
 
 
 class StampError(Exception):
@@ -55,6 +59,22 @@ def read_stamp(secret: str, value: str, max_age: timedelta) -> tuple[list, datet
     if not isinstance(fields, list) or len(fields) != 5:
         raise StampError("invalid")
     return fields, signed_at.replace(tzinfo=None)
+
+
+def read_form_stamp(
+    secret: str, value: str, max_age: timedelta, kind: str, item_id: int, version_id: int, token
+) -> tuple[object, datetime]:
+    """(owner, fetch time) of a stamp that must name exactly this form; raises StampError."""
+    fields, fetched = read_stamp(secret, value, max_age)
+    if fields[:4] != [kind, item_id, version_id, token]:
+        raise StampError("invalid")
+    return fields[4], fetched
+
+
+def is_save_fetch(headers) -> bool:
+    """Whether a request is the service worker saving a page for later, not a person opening it
+    (nothing is recorded as opened then)."""
+    return headers.get(SAVE_HEADER) == "1"
 
 
 def parse_epoch_ms(raw: str | None) -> datetime | None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Survey, Visit
+from models.base import utcnow
 from services import codes, scoring
 
 
@@ -120,7 +121,8 @@ class Submission:
     token: str
     poster_id: int | None
     # When the learner answered, for answers sent late from a phone without signal (already
-    # bounded by the caller: not before the form was fetched, not in the future).
+    # bounded by the caller: not before the form was fetched, not in the future). The attempt
+    # then counts at that time (its submitted_at), not when it arrived.
     answered_at: datetime | None = None
 
 
@@ -158,6 +160,7 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
             question_count=result.question_count,
             score_percent=result.percent,
             passed=result.passed,
+            submitted_at=sub.answered_at if sub.answered_at is not None else utcnow(),
             answered_at=sub.answered_at,
         )
         try:

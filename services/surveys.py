@@ -6,6 +6,7 @@ replay), so nothing outside a question's choices, range or length is ever stored
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -65,6 +66,17 @@ class ResponseSubmission:
     answers: dict[str, Given] = field(default_factory=dict)
     # The response's revision when the form was made (0: there was no response yet).
     base_revision: int = 0
+    # When it was answered, for answers sent late from a phone without signal (naive UTC,
+    # already bounded by the caller); None: now. Named surveys keep it as their exact times.
+    answered_at: dt.datetime | None = None
+
+
+# An anonymous respondent key: the hex SHA-256 that respondent_key makes.
+ANONYMOUS_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def is_anonymous_key(value) -> bool:
+    return isinstance(value, str) and ANONYMOUS_KEY.fullmatch(value) is not None
 
 
 def respondent_key(survey: Survey, participant: Participant | None, device_token: str) -> str:
@@ -192,7 +204,7 @@ def submit_response(sub: ResponseSubmission, today: dt.date) -> tuple[SurveyResp
             if _update(existing, sub, rows, today):
                 return existing, True
             continue  # another request changed it since it was read: look again
-        now = None if sub.survey.anonymous else utcnow()
+        when = None if sub.survey.anonymous else _answered_at(sub)
         response = SurveyResponse(
             survey_id=sub.survey.id,
             survey_version_id=sub.version.id,
@@ -203,8 +215,8 @@ def submit_response(sub: ResponseSubmission, today: dt.date) -> tuple[SurveyResp
             submission_token=sub.token,
             revision=1,
             submitted_on=today,
-            submitted_at=now,
-            updated_at=now,
+            submitted_at=when,
+            updated_at=when,
         )
         try:
             with db.session.begin_nested():
@@ -254,7 +266,7 @@ def _update(response: SurveyResponse, sub: ResponseSubmission, rows: list[dict],
             submission_token=sub.token,
             revision=SurveyResponse.revision + 1,
             submitted_on=today,
-            updated_at=None if sub.survey.anonymous else utcnow(),
+            updated_at=None if sub.survey.anonymous else _answered_at(sub),
         )
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -263,6 +275,10 @@ def _update(response: SurveyResponse, sub: ResponseSubmission, rows: list[dict],
     _replace_answers(response, rows)
     db.session.expire(response)
     return True
+
+
+def _answered_at(sub: ResponseSubmission) -> dt.datetime:
+    return sub.answered_at if sub.answered_at is not None else utcnow()
 
 
 def _replace_answers(response: SurveyResponse, rows: list[dict]) -> None:
@@ -275,9 +291,11 @@ def _replace_answers(response: SurveyResponse, rows: list[dict]) -> None:
 
 
 def _count_reach(sub: ResponseSubmission) -> None:
-    """Answering a reach survey counts the respondent as reached, wherever they came from."""
+    """Answering a reach survey counts the respondent as reached, wherever they came from, when
+    they answered."""
     if sub.survey.counts_as_reach and not sub.survey.anonymous and sub.participant is not None:
-        participation.record_visit(sub.participant, sub.survey, sub.poster_id)
+        visit = participation.record_visit(sub.participant, sub.survey, sub.poster_id)
+        visit.visited_at = _answered_at(sub)
 
 
 def open_surveys(today: dt.date) -> list[Survey]:

@@ -1,9 +1,11 @@
 """Answers sent late from a phone that had no signal (issue 8): the quiz and survey forms carry a
 signed stamp of when they were fetched; /offline/quizzes/<slug> and /offline/surveys/<slug>
 accept a late answer once, score it against the version the learner saw, record when it was
-answered (corrected for the phone's clock, never in the future, never before the fetch), and
-refuse tampered, foreign or expired stamps with a Vietnamese message. Also: a topic's pack, the
-service worker, the manifest and the offline page."""
+answered (corrected for the phone's clock, never in the future, never before the fetch) and count
+it at that time (indicators, reports, certificates), and refuse tampered, foreign or expired
+stamps with a Vietnamese message. One stamped anonymous survey form makes at most one response
+whatever cookies it comes with. Also: a topic's pack (saving it records no visit), the service
+worker, the manifest and the offline page."""
 
 import contextlib
 import datetime as dt
@@ -32,7 +34,8 @@ from models import (
     Visit,
 )
 from models.base import utcnow
-from services import content_loader, offline
+from services import content_loader, indicators, offline, periods, reports
+from services.surveys import respondent_key
 from services.vietnamese import local_date
 
 HEADERS = {"X-Lantoa-Offline": "1"}
@@ -189,10 +192,66 @@ def test_a_late_quiz_answer_is_recorded_once_with_when_it_was_answered(app, lear
     [attempt] = attempts(app)
     assert (attempt.score_percent, attempt.passed, attempt.number) == (100, True, 1)
     assert near(attempt.answered_at, answered, 2)
-    assert near(attempt.submitted_at, utcnow())
+    # It counts when it was answered, not when it arrived.
+    assert attempt.submitted_at == attempt.answered_at
     assert learner.get(body["result"]).status_code == 200
     with app.app_context():
-        assert Certificate.query.count() == 1
+        [certificate] = Certificate.query.all()
+        assert certificate.issued_at == attempt.answered_at
+
+
+def test_an_answer_submitted_online_counts_when_it_was_submitted(app, learner):
+    html = quiz_page(learner)
+    assert learner.post("/quizzes/an-toan", data=answer_form(html, ALL_RIGHT)).status_code == 303
+    [attempt] = attempts(app)
+    assert attempt.answered_at is None and near(attempt.submitted_at, utcnow())
+    with app.app_context():
+        assert near(Certificate.query.one().issued_at, utcnow())
+
+
+# Answered on 4 June 2026 at 23:00 in Vietnam (16:00 UTC), inside the 2026-H1 window (6 December
+# to 5 June) and a class report for 1–5 June; the phone only found signal on 6 June, in 2026-H2.
+JUNE_FETCHED = dt.datetime(2026, 6, 3, 2, 0)
+JUNE_ANSWERED = dt.datetime(2026, 6, 4, 16, 0)
+JUNE_SENT = dt.datetime(2026, 6, 6, 3, 0)
+
+
+def test_a_late_pass_counts_in_the_period_it_was_answered_in(
+    app, client, content, participant_in_db, monkeypatch
+):
+    _id, token = participant_in_db("Hoàng Văn Nam", role="student", unit="class")
+    client.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
+    with app.app_context():  # the quiz trains students too
+        Quiz.query.filter_by(slug="an-toan").one().training_for = ["villager", "student"]
+        database.commit()
+    with clock_at(JUNE_FETCHED):
+        html = quiz_page(client)
+    monkeypatch.setattr("blueprints.learn.offline.utcnow", lambda: JUNE_SENT)
+    with clock_at(JUNE_SENT):
+        sent = late_quiz(client, html, answered_at=ms(JUNE_ANSWERED), sent_at=ms(JUNE_SENT))
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    [attempt] = attempts(app)
+    assert (attempt.answered_at, attempt.submitted_at) == (JUNE_ANSWERED, JUNE_ANSWERED)
+    tz = "Asia/Ho_Chi_Minh"
+    with app.app_context():
+        klass = Participant.query.one().unit_id
+        h1, h2 = (periods.half_year(2026, half) for half in (1, 2))
+        assert h1.end == dt.date(2026, 6, 5)
+        trained_h1 = indicators.trained_by_unit(reports.Period(h1.start, h1.end, tz))
+        trained_h2 = indicators.trained_by_unit(reports.Period(h2.start, h2.end, tz))
+        assert (trained_h1, trained_h2) == ({klass: 1}, {})
+
+        def row(start, end):
+            report = reports.unit_report("Lớp 7A", {klass}, reports.Period(start, end, tz))
+            [person] = report.people
+            return person.quizzes_passed, person.certificates, person.last_activity
+
+        early_june = row(dt.date(2026, 6, 1), dt.date(2026, 6, 5))
+        assert early_june == (1, 1, JUNE_ANSWERED)
+        assert row(dt.date(2026, 6, 6), dt.date(2026, 6, 30))[:2] == (0, 0)
+        certificate = Certificate.query.one()
+        assert local_date(certificate.issued_at, tz) == dt.date(2026, 6, 4)
+        assert certificate.serial.split("-")[1] == "2026"
 
 
 def test_a_late_answer_needs_no_cookie_the_stamp_names_the_learner(app, client, learner):
@@ -239,11 +298,19 @@ def test_a_slow_phone_clock_is_corrected(app, learner):
 
 
 @pytest.mark.parametrize("field", ["answered_at", "sent_at"])
-@pytest.mark.parametrize("value", ["abc", "-5", "1e12", "9" * 16])
+@pytest.mark.parametrize("value", ["abc", "-5", "1e12", "9" * 14, "9" * 15, "9" * 16])
 def test_a_malformed_answer_time_is_refused(app, learner, field, value):
+    """Past the year 9999 a time would overflow (a 500): at most 13 digits (the year 2286)."""
     html = quiz_page(learner)
     assert_refused(late_quiz(learner, html, **{field: value}), 400, INVALID)
     assert attempts(app) == []
+
+
+def test_thirteen_digits_are_still_a_time(app, learner):
+    html = quiz_page(learner)
+    response = late_quiz(learner, html, answered_at="9" * 13, sent_at="9" * 13)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert near(attempts(app)[0].answered_at, utcnow())
 
 
 def test_a_tampered_stamp_is_refused(app, learner):
@@ -400,6 +467,13 @@ def test_a_late_survey_answer_is_recorded_once_on_the_day_it_was_answered(app, r
     assert response.revision == 1
     assert response.answer_values == {"da-nghe": "roi", "hieu": "4"}
     assert response.submitted_on == local_date(answered, "Asia/Ho_Chi_Minh")
+    # A named survey keeps exact times: when it was answered, not when it arrived; and it
+    # counts as reaching the person then.
+    assert near(response.submitted_at, answered, 2)
+    assert response.updated_at == response.submitted_at
+    with app.app_context():
+        [reach] = Visit.query.filter_by(kind="survey").order_by(Visit.id.desc()).limit(1).all()
+        assert reach.visited_at == response.submitted_at
 
 
 def test_a_survey_closed_since_still_takes_answers_given_while_open(app, respondent, tmp_path):
@@ -429,6 +503,23 @@ def test_a_survey_closed_since_still_takes_answers_given_while_open(app, respond
     assert len(responses(app)) == 1
 
 
+def test_a_late_survey_edit_keeps_when_it_was_answered(app, respondent):
+    now = utcnow()
+    with clock_at(now - dt.timedelta(hours=12)):
+        first = survey_page(respondent)
+    first_answered = now - dt.timedelta(hours=10)
+    assert late_survey(respondent, first, answered_at=ms(first_answered)).status_code == 200
+    with clock_at(now - dt.timedelta(hours=5)):
+        edit = survey_page(respondent, "y-kien?sua=1")  # the edit form, kept on the phone
+    answered = utcnow() - dt.timedelta(hours=4)
+    late = late_survey(respondent, edit, {"da-nghe": "chua", "hieu": "2"}, answered_at=ms(answered))
+    assert late.status_code == 200, late.get_data(as_text=True)
+    [response] = responses(app)
+    assert response.revision == 2 and response.answer_values == {"da-nghe": "chua", "hieu": "2"}
+    assert near(response.submitted_at, first_answered, 2)
+    assert near(response.updated_at, answered, 2)
+
+
 def test_a_late_survey_answer_never_replaces_answers_changed_since(app, respondent):
     kept_offline = survey_page(respondent)
     online = respondent.post("/surveys/y-kien", data=survey_data(survey_page(respondent)))
@@ -449,6 +540,59 @@ def test_a_late_anonymous_survey_answer(app, client, surveys):
     [response] = responses(app, "an-danh")
     assert response.participant_id is None and response.revision == 1
     assert response.answer_values == {"thanh-toan": "chua"}
+
+
+def test_a_stamped_anonymous_form_makes_one_response_whatever_the_cookies(
+    app, client, surveys, identify
+):
+    """The same form sent three times without the device cookie (a cleared phone, or someone
+    stuffing the survey), then with another device's cookie: one response, which the device
+    that fetched the form still finds."""
+    identify(client)
+    html = survey_page(client, "an-danh")
+    device = client.get_cookie("lt_device").value
+    for _ in range(3):
+        cookieless = app.test_client()
+        sent = late_survey(cookieless, html, {"thanh-toan": "chua"}, slug="an-danh")
+        assert sent.status_code == 200, sent.get_data(as_text=True)
+    other = app.test_client()
+    survey_page(other, "an-danh")  # another device, with its own cookie
+    assert other.get_cookie("lt_device").value != device
+    again = late_survey(other, html, {"thanh-toan": "roi"}, slug="an-danh")
+    assert again.status_code == 200
+    [response] = responses(app, "an-danh")
+    assert response.answer_values == {"thanh-toan": "chua"} and response.revision == 1
+    # Anonymity: the stamp names the device's one-way key (what the response is filed under),
+    # not the participant, and nothing stored links the response to them.
+    fields, _fetched = offline.read_stamp("test-secret", hidden(html, "fetched"), dt.timedelta(1))
+    with app.app_context():
+        survey = Survey.query.filter_by(slug="an-danh").one()
+        assert fields[4] == respondent_key(survey, None, device) == response.respondent_key
+        participant = Participant.query.one()
+    assert fields[4] != participant.id and response.participant_id is None
+    assert "Bạn đã trả lời phiếu này" in survey_page(client, "an-danh")
+
+
+def test_an_anonymous_stamp_without_its_respondent_is_refused(app, client, surveys):
+    html = survey_page(client, "an-danh")
+    fields, _fetched = offline.read_stamp("test-secret", hidden(html, "fetched"), dt.timedelta(1))
+    for owner in (None, 7, "p7", "x" * 64):
+        forged = offline.stamp("test-secret", *fields[:4], owner)
+        sent = late_survey(client, html, {"thanh-toan": "chua"}, slug="an-danh", fetched=forged)
+        assert_refused(sent, 400, INVALID)
+    assert responses(app, "an-danh") == []
+
+
+def test_an_anonymous_form_sent_twice_online_without_the_device_cookie_is_one_response(
+    app, client, surveys
+):
+    html = survey_page(client, "an-danh")
+    data = {**survey_data(html, {"thanh-toan": "chua"})}
+    for _ in range(2):
+        client.delete_cookie("lt_device")
+        sent = client.post("/surveys/an-danh", data=data)
+        assert sent.status_code == 303, sent.get_data(as_text=True)
+    assert len(responses(app, "an-danh")) == 1
 
 
 def test_a_late_anonymous_answer_counts_only_its_own_surveys_poster(
@@ -488,6 +632,15 @@ def test_survey_stamps_are_checked_like_quiz_stamps(app, respondent, content):
     expired = late_survey(respondent, old)
     assert expired.status_code == 400 and "quá 30 ngày" in expired.get_json()["message"]
     assert responses(app) == []
+
+
+def test_saving_a_topic_does_not_count_as_opening_its_surveys(app, respondent):
+    respondent.get("/surveys/y-kien", headers={"X-Lantoa-Save": "1"})
+    with app.app_context():
+        assert Visit.query.filter_by(kind="survey").count() == 0
+    respondent.get("/surveys/y-kien")
+    with app.app_context():
+        assert Visit.query.filter_by(kind="survey").count() == 1
 
 
 # --- a topic's pack ----------------------------------------------------------------------------

@@ -4,21 +4,21 @@ offline page, and answers sent late from a phone that had no signal.
 Late answers come to their own JSON endpoints, not to the forms' addresses: a form kept for
 days on a phone carries a session CSRF token that has long expired, so these endpoints take
 the form's stamp instead (services/offline.py): signed with the app's secret, bound to the
-form's item, version, idempotency token and (for a quiz or a named survey) the participant,
-and at most OFFLINE_SEND_DAYS old. This is still safe against cross-site request forgery:
+form's item, version, idempotency token and respondent (the participant for a quiz or a named
+survey, the device's one-way respondent key for an anonymous survey), and at most
+OFFLINE_SEND_DAYS old. This is still safe against cross-site request forgery:
 - the stamp is a per-form secret that only pages of this site can read: another site can
   neither forge it (it is signed) nor learn it (the same-origin policy), and a stamp fetched
   by an attacker for themselves names the attacker, not the victim;
-- authority comes from the stamp alone, never from an ambient cookie, for quizzes and named
-  surveys (the participant cookie is SameSite=Lax, so it is not sent on a cross-site POST
-  anyway); anonymous surveys key the response on the device cookie, like their form does;
+- authority comes from the stamp alone, never from an ambient cookie (the participant and
+  device cookies are SameSite=Lax, so they are not sent on a cross-site POST anyway): one
+  stamped form makes at most one response or attempt whatever cookies it arrives with;
 - the endpoints require the X-Lantoa-Offline header, which a cross-site form cannot send and
   cross-site script can only send after a CORS preflight that this site never grants.
 """
 
 import html
 import re
-from datetime import timedelta
 from pathlib import Path
 
 from flask import (
@@ -30,11 +30,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from blueprints.learn import bp, lesson_media, visitor
+from blueprints.learn import bp, lesson_media, stamps, visitor
 from blueprints.learn.forms import quiz_form_class_for
 from blueprints.learn.routes import record_quiz
 from blueprints.learn.survey_forms import given_from_form, survey_form_class_for
-from blueprints.learn.surveys import poster_id_for, respondent_for, unit_id_for
+from blueprints.learn.surveys import poster_id_for, unit_id_for
 from extensions import csrf, db
 from i18n import current_language
 from models import Lesson, Participant, Quiz, QuizVersion, Survey, SurveyVersion
@@ -59,18 +59,6 @@ SW_ASSETS = (
     "manifest.webmanifest",
     "icons/icon-192.png",
 )
-
-
-@bp.app_template_global()
-def offline_stamp(item, version, token: str) -> str:
-    """The signed "fetched" field of a quiz or survey form (see services/offline.py)."""
-    if isinstance(item, Quiz):
-        kind, owner = offline.QUIZ, visitor.load_participant().id
-    else:
-        participant = None if item.anonymous else visitor.load_participant()
-        kind, owner = offline.SURVEY, participant.id if participant is not None else None
-    secret = current_app.config["SECRET_KEY"]
-    return offline.stamp(secret, kind, item.id, version.id, token or "", owner)
 
 
 # --- the service worker and the offline page -------------------------------------------------
@@ -195,27 +183,20 @@ def _posted_version(model, item):
 
 
 def _stamp(kind: str, item, version, token: str):
-    """(owner id or None, fetch time) from the form's stamp, which must name this form."""
-    config = current_app.config
+    """(owner, fetch time) from the form's stamp, which must name this form: the participant's
+    id, or an anonymous survey's respondent key."""
     try:
-        fields, fetched = offline.read_stamp(
-            config["SECRET_KEY"],
-            request.form.get("fetched", ""),
-            timedelta(days=config["OFFLINE_SEND_DAYS"]),
-        )
+        return stamps.posted_stamp(kind, item, version, token)
     except offline.StampError as exc:
         if exc.reason == "expired":
             raise Refused(
                 400,
                 _(
                     "Bài làm được lưu quá %(n)d ngày nên không gửi được nữa. Vui lòng làm lại.",
-                    n=config["OFFLINE_SEND_DAYS"],
+                    n=current_app.config["OFFLINE_SEND_DAYS"],
                 ),
             ) from exc
         raise Refused(400, _("Bài làm không hợp lệ. Vui lòng mở lại bài.")) from exc
-    if fields[:4] != [kind, item.id, version.id, token]:
-        raise Refused(400, _("Bài làm không hợp lệ. Vui lòng mở lại bài."))
-    return fields[4], fetched
 
 
 def _answered_at(fetched):
@@ -284,9 +265,13 @@ def _send_survey(slug: str):
     form = survey_form_class_for(version, current_language())(meta={"csrf": False})
     token = form.submission_token.data
     owner, fetched = _stamp(offline.SURVEY, survey, version, token)
-    participant, new_device = None, None
+    participant = None
     if survey.anonymous:
-        key, new_device = respondent_for(survey, None)
+        # The respondent the form was made for, whatever cookies it comes with (none, or
+        # another device's): the same form sent again finds its response.
+        if not surveys.is_anonymous_key(owner):
+            raise Refused(400, _("Bài làm không hợp lệ. Vui lòng mở lại bài."))
+        key = owner
         unit_id = unit_id_for(survey, None)
     else:
         participant = db.session.get(Participant, owner) if isinstance(owner, int) else None
@@ -308,6 +293,7 @@ def _send_survey(slug: str):
         token=token,
         answers=given_from_form(form, version.questions),
         base_revision=int(raw_revision) if ID_DIGITS.fullmatch(raw_revision) else 0,
+        answered_at=when,
     )
     # Open or closed on the day it was answered, and filed under that day.
     try:
@@ -322,7 +308,4 @@ def _send_survey(slug: str):
         ) from exc
     except surveys.InvalidSurveyAnswer as exc:
         raise Refused(400, _("Câu trả lời không hợp lệ. Vui lòng mở lại phiếu.")) from exc
-    response = jsonify(ok=True, result=url_for("learn.survey", slug=survey.slug))
-    if new_device is not None:
-        visitor.remember_device(response, new_device)
-    return response
+    return jsonify(ok=True, result=url_for("learn.survey", slug=survey.slug))

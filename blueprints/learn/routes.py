@@ -273,7 +273,7 @@ def quiz(slug: str):
             current_app.config["SECRET_KEY"], participant, item, number
         )
         form = quiz_form_class_for(version, lang)(submission_token=token)
-        if request.headers.get(offline.SAVE_HEADER) != "1":  # saved for later, not opened yet
+        if not offline.is_save_fetch(request.headers):  # saved for later, not opened yet
             participation.record_visit(participant, item, visitor.via_poster())
         return _quiz_page(item, version, form, participant)
 

@@ -6,7 +6,7 @@ import secrets
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from blueprints.learn import bp, visitor
+from blueprints.learn import bp, stamps, visitor
 from blueprints.learn.survey_forms import (
     field_name,
     form_data_from_given,
@@ -19,7 +19,7 @@ from extensions import csrf, db
 from i18n import current_language
 from models import Poster, Survey, SurveyVersion
 from models.base import utcnow
-from services import catalog, participation, surveys
+from services import catalog, offline, participation, surveys
 from services.localize import localized_question
 from services.survey_schema import OTHER
 from services.vietnamese import local_date, vn_number
@@ -86,8 +86,11 @@ def _answers_shown(version: SurveyVersion, given: dict, lang: str) -> list[tuple
     return shown
 
 
-def _form_page(survey, version, form, revision: int, status=200, notice=None, editing=False):
-    """The survey form; `revision` is the response's revision it starts from (0: none yet)."""
+def _form_page(
+    survey, version, form, key: str, revision: int, status=200, notice=None, editing=False
+):
+    """The survey form for respondent `key`; `revision` is the response's revision it starts
+    from (0: none yet)."""
     fields = []
     for number, question in enumerate(version.questions, start=1):
         other = form[other_name(question["id"])] if question.get("other") else None
@@ -102,6 +105,7 @@ def _form_page(survey, version, form, revision: int, status=200, notice=None, ed
             notice=notice,
             editing=editing,
             revision=revision,
+            respondent=key,
         ),
         status,
     )
@@ -115,12 +119,16 @@ def survey(slug: str):
     if participant is None and not item.anonymous:
         return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
     key, new_device = respondent_for(item, participant)
-    response = surveys.find_response(item, key) if new_device is None else None
+    if request.method == "POST" and item.anonymous:
+        # The respondent the form was made for, not whatever cookie came with it: one form
+        # makes at most one anonymous response (a retry without the device cookie included).
+        key = _stamped_respondent(item) or key
+    response = surveys.find_response(item, key)
     lang = current_language()
     if request.method == "POST":
         page = _submit(item, participant, key, response, lang)
     else:
-        page = _show(item, participant, response, lang)
+        page = _show(item, participant, key, response, lang)
     page = current_app.make_response(page)
     if new_device is not None:
         visitor.remember_device(page, new_device)
@@ -128,8 +136,13 @@ def survey(slug: str):
     return page
 
 
-def _show(item: Survey, participant, response, lang: str):
-    if participant is not None and not item.anonymous:  # an anonymous survey names nobody
+def _show(item: Survey, participant, key: str, response, lang: str):
+    # An anonymous survey names nobody; a page saved for later is not opened yet.
+    if (
+        participant is not None
+        and not item.anonymous
+        and not offline.is_save_fetch(request.headers)
+    ):
         participation.record_visit(participant, item, visitor.via_poster())
     is_open = item.is_open(_today())
     if response is not None and (request.args.get("sua") != "1" or not is_open):
@@ -149,7 +162,7 @@ def _show(item: Survey, participant, response, lang: str):
         data.update(form_data_from_given(surveys.given_from_response(response), version.questions))
     form = survey_form_class_for(version, lang)(data=data)
     revision = response.revision if response is not None else 0
-    return _form_page(item, version, form, revision, editing=response is not None)
+    return _form_page(item, version, form, key, revision, editing=response is not None)
 
 
 def _posted_version(item: Survey) -> SurveyVersion | None:
@@ -157,6 +170,21 @@ def _posted_version(item: Survey) -> SurveyVersion | None:
     raw = request.form.get("version", "")
     version = db.session.get(SurveyVersion, int(raw)) if DIGITS.fullmatch(raw) else None
     return version if version is not None and version.survey_id == item.id else None
+
+
+def _stamped_respondent(item: Survey) -> str | None:
+    """The respondent key in the posted form's stamp, if the stamp is genuine and names this
+    very form (services/offline.py)."""
+    version = _posted_version(item)
+    if version is None:
+        return None
+    try:
+        owner, _fetched = stamps.posted_stamp(
+            offline.SURVEY, item, version, request.form.get("submission_token", "")
+        )
+    except offline.StampError:
+        return None
+    return owner if surveys.is_anonymous_key(owner) else None
 
 
 def _posted_revision() -> int:
@@ -187,7 +215,7 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
         form = survey_form_class_for(version, lang)()
         _keep_token(form)
         notice = _("Phiếu khảo sát đã thay đổi. Vui lòng xem lại câu trả lời rồi bấm “Gửi”.")
-        return _form_page(item, version, form, revision, status=400, notice=notice)
+        return _form_page(item, version, form, key, revision, status=400, notice=notice)
     form = survey_form_class_for(version, lang)()
     if not form.validate():
         notice = (
@@ -196,7 +224,7 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
             else _("Phiếu chưa gửi được. Vui lòng xem các câu được đánh dấu bên dưới.")
         )
         _keep_token(form)
-        return _form_page(item, version, form, revision, status=400, notice=notice)
+        return _form_page(item, version, form, key, revision, status=400, notice=notice)
     poster_id = poster_id_for(item)
     submission = surveys.ResponseSubmission(
         survey=item,
@@ -222,15 +250,17 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
             "vừa chọn vẫn còn ở dưới: nếu muốn thay câu trả lời đã gửi, hãy bấm “Gửi” lần nữa."
         )
         revision = current.revision if current is not None else 0
-        return _form_page(item, version, form, revision, status=409, notice=notice, editing=True)
+        return _form_page(
+            item, version, form, key, revision, status=409, notice=notice, editing=True
+        )
     except surveys.InvalidSurveyAnswer:
         notice = _("Câu trả lời không hợp lệ. Vui lòng xem lại rồi bấm “Gửi” lần nữa.")
-        return _form_page(item, version, form, revision, status=400, notice=notice)
+        return _form_page(item, version, form, key, revision, status=400, notice=notice)
     except participation.SubmitConflict:
         notice = _(
             "Nhiều phiếu đang được gửi cùng lúc. Câu trả lời vẫn còn: hãy bấm “Gửi” lần nữa."
         )
-        return _form_page(item, version, form, revision, status=409, notice=notice)
+        return _form_page(item, version, form, key, revision, status=409, notice=notice)
     return _sent(item)
 
 
