@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 import database
 from services import content_loader
@@ -20,14 +21,16 @@ def _content_dir(path: str | None) -> Path:
 @content_cli.command("check")
 @click.option("--dir", "path", help="Folder of topic files (default: quizzes/).")
 def check_command(path):
-    """Validate every topic file; print errors naming file and field; exit 1 on any error."""
+    """Validate every topic file; print errors naming file and field; exit 1 on any error.
+
+    Valid files are also compared with what this installation has published, as `content
+    load` would compare them (a question's type, a survey's anonymity once answered)."""
     result = content_loader.check(_content_dir(path))
-    for error in result.errors:
+    errors = result.errors or _published_conflicts(result.topics)
+    for error in errors:
         click.echo(error, err=True)
-    if result.errors:
-        click.echo(
-            f"{len(result.errors)} error(s); nothing is valid until they are fixed.", err=True
-        )
+    if errors:
+        click.echo(f"{len(errors)} error(s); nothing is valid until they are fixed.", err=True)
         sys.exit(1)
     topics = [t.data for t in result.topics if t.data["kind"] == "topic"]
     surveys = [t.data for t in result.topics if t.data["kind"] == "survey"]
@@ -36,6 +39,16 @@ def check_command(path):
         f"OK: {len(topics)} topics, {questions} questions; {len(surveys)} surveys, "
         f"{sum(len(s['questions']) for s in surveys)} survey questions."
     )
+
+
+def _published_conflicts(topics: list) -> list[str]:
+    """content_loader.conflicts, or nothing (with a note) when there is no database to read."""
+    try:
+        return content_loader.conflicts(topics)
+    except SQLAlchemyError:
+        database.rollback()
+        click.echo("Note: no database to compare with; only the files were checked.", err=True)
+        return []
 
 
 @content_cli.command("load")

@@ -8,8 +8,8 @@ from flask.cli import AppGroup
 
 import database
 from extensions import db
-from models import Poster, Unit
-from services import documents, funnel, posters
+from models import Lesson, Poster, Quiz, Unit
+from services import documents, funnel, posters, visibility
 from services.participation import find_poster
 from services.qr import qr_png, qr_svg
 
@@ -53,10 +53,25 @@ def create_command(lesson_slug, quiz_slug, survey_slug, unit_id, every_kind):
         units = Unit.query.filter_by(kind=every_kind).order_by(Unit.name).all()
         if not units:
             _fail(f"There is no unit of kind {every_kind}.")
+    _only_where_seen(slug, target, units)
     created = posters.create_for_units(units, target)
     database.commit()
     for poster in created:
         click.echo(f"{poster.code}\t{documents.poster_url(poster)}\t{poster.label}")
+
+
+def _only_where_seen(slug: str, target, units: list[Unit]) -> None:
+    """A teacher's class-only topic is placed only in its owner's classes (elsewhere the
+    scanners would get 404) until an admin promotes it to the whole commune."""
+    lesson = target.lesson if isinstance(target, Quiz) else target
+    allowed = visibility.poster_unit_ids(lesson) if isinstance(lesson, Lesson) else None
+    outside = [unit.name for unit in units if allowed is not None and unit.id not in allowed]
+    if outside:
+        _fail(
+            f"{slug} is a teacher's class-only topic: its posters go only in that teacher's "
+            f"classes, not in {', '.join(outside)}. Promote it to the whole commune first "
+            "(Đưa ra toàn xã, on its page under /staff/content/)."
+        )
 
 
 def _find(codes: tuple[str, ...]) -> list[Poster]:

@@ -24,7 +24,14 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from models import AuditEvent, ContentDraft, Lesson, Quiz, StaffUser, Survey
 from models.base import utcnow
-from services import audit, content_diff, content_export, content_loader, survey_content
+from services import (
+    audit,
+    content_diff,
+    content_export,
+    content_guard,
+    content_loader,
+    survey_content,
+)
 from services.content_schema import TOPIC_ID
 from services.text import slugify
 
@@ -277,9 +284,13 @@ def save(item: Item, data: dict, user: StaffUser) -> ContentDraft:
 
 
 def errors(kind: str, data: dict, content_dir: Path) -> list:
-    """The schema's errors for a draft, exactly as `flask content check` finds them."""
+    """The schema's errors for a draft, exactly as `flask content check` finds them, and the
+    changes published answers cannot survive (services/content_guard.py), as `content load`
+    refuses them."""
     name = f"{kind}:{data.get('id')}"
-    return content_loader.validate(from_json(data), name, content_dir / "media")
+    parsed = from_json(data)
+    found = content_loader.validate(parsed, name, content_dir / "media")
+    return found + content_guard.conflicts(parsed, name)
 
 
 def publish(item: Item, user: StaffUser, content_dir: Path, ip: str | None = None) -> list:

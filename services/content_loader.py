@@ -9,7 +9,7 @@ import yaml
 from extensions import db
 from models import Lesson, Quiz, QuizVersion, StaffUser, Survey
 from models.base import utcnow
-from services import survey_content
+from services import content_guard, survey_content
 from services.content_schema import validate_topic
 from services.digest import digest
 from services.survey_schema import validate_survey
@@ -167,7 +167,8 @@ def _audio(lesson: dict) -> dict:
 
 
 def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
-    """Load every topic and survey; refuses everything if any file has an error (ContentError).
+    """Load every topic and survey; refuses everything if any file has an error or would make
+    a change that published answers cannot survive (ContentError).
 
     The files are the bundled curriculum; the office may change items in the browser. Such an
     item (edited_at set) is left exactly as it is and listed in `result.skipped`, unless
@@ -175,8 +176,9 @@ def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
     commune-wide, no longer marked as edited). Drafts in progress are never touched.
     """
     checked = check(content_dir)
-    if checked.errors:
-        raise ContentError(checked.errors)
+    errors = checked.errors or conflicts(checked.topics, overwrite_edited)
+    if errors:
+        raise ContentError(errors)
     result = LoadResult()
     for position, topic in enumerate(checked.topics, start=1):
         data = topic.data
@@ -192,6 +194,18 @@ def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
             _back_to_the_file(item)
     db.session.flush()
     return result
+
+
+def conflicts(topics: list[ParsedTopic], overwrite_edited: bool = False) -> list[str]:
+    """What loading these valid files would change about published items that their recorded
+    answers cannot survive (services/content_guard.py): a question's type, a survey's
+    anonymity once answered. Items that `load` leaves alone (edited in the browser, unless
+    `overwrite_edited`) are not compared."""
+    errors: list[str] = []
+    for topic in topics:
+        if overwrite_edited or _edited_item(topic.data) is None:
+            errors.extend(content_guard.conflicts(topic.data, topic.path))
+    return errors
 
 
 def _edited_item(data: dict) -> Lesson | Survey | None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Integer, and_, cast, distinct, false, func, or_, select
 
 from extensions import db
-from models import Attempt, Participant, Quiz, Target, Unit, Visit
+from models import Attempt, Lesson, Participant, Quiz, Target, Unit, Visit
+from services import visibility
 from services.reports import Period
 
 # Which unit kinds hold the people a role-specific target is about.
@@ -117,9 +118,16 @@ def flatten(roots: list[UnitFigures]) -> list[UnitFigures]:
 
 
 def training_quizzes() -> dict[str, list[int]]:
-    """For each role, the quizzes that count as training for it."""
+    """For each role, the quizzes that count as training for it: only the commune's own
+    (bundled, or made commune-wide by an admin) and published; a teacher's class-only quiz
+    never counts, whatever its training_for says."""
+    query = (
+        select(Quiz.id, Quiz.training_for)
+        .outerjoin(Lesson, Lesson.id == Quiz.lesson_id)
+        .where(or_(Quiz.lesson_id.is_(None), visibility.commune_topics_clause()))
+    )
     by_role: dict[str, list[int]] = {}
-    for quiz_id, roles in db.session.execute(select(Quiz.id, Quiz.training_for)):
+    for quiz_id, roles in db.session.execute(query):
         for role in roles or []:
             by_role.setdefault(role, []).append(quiz_id)
     return by_role

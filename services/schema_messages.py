@@ -1,11 +1,11 @@
 """The content schema's messages in the staff's language, next to the field they name.
 
-services/content_schema.py and services/survey_schema.py are the one source of the rules and
-of the English message templates that `flask content check` prints. Each error they return is
-a SchemaError carrying its field (`where`), template and values; here each template has its
-Vietnamese form (translated to English in the catalog like every other string), so that the
-browser editor says the same thing in Vietnamese. tests/test_authoring.py checks that every
-template the schema can produce has a form here.
+services/content_schema.py, services/survey_schema.py and services/content_guard.py are the
+one source of the rules and of the English message templates that `flask content check`
+prints. Each error they return is a SchemaError carrying its field (`where`), template and
+values; here each template has its Vietnamese form (translated to English in the catalog like
+every other string), so that the browser editor says the same thing in Vietnamese.
+tests/test_authoring.py checks that every template the schema can produce has a form here.
 """
 
 import re
@@ -89,6 +89,17 @@ VIETNAMESE = {
     "must be between -{n} and {n}": _l("Phải nằm trong khoảng từ -{n} đến {n}."),
     "not used by a {kind} question": _l("Loại câu hỏi này không dùng mục này."),
     "must be a date YYYY-MM-DD": _l("Phải là một ngày (ngày/tháng/năm)."),
+    "cannot change from {old} to {new}: the survey already has {n} response(s), and "
+    "named and anonymous answers must not mix; make a new survey (with a new id) instead": _l(
+        "Phiếu đã có {n} câu trả lời nên không đổi được chế độ ẩn danh: câu trả lời có tên và "
+        "ẩn danh không được lẫn vào nhau. Muốn hỏi theo cách khác, hãy tạo một phiếu khảo sát "
+        "mới (mã mới)."
+    ),
+    "cannot change from {old} to {new}: question {qid!r} was published as {old} "
+    "and its answers are kept by id; add a new question (with a new id) instead": _l(
+        "Câu hỏi này đã được xuất bản với loại khác; đổi loại sẽ trộn lẫn các câu trả lời cũ "
+        "và mới. Hãy giữ loại cũ, hoặc bỏ câu này và thêm một câu hỏi mới."
+    ),
     "'other' is reserved: write `other: true` instead": _l(
         "Mã “other” dành cho lựa chọn “Khác”: hãy đánh dấu ô “Có lựa chọn Khác”."
     ),

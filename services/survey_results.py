@@ -127,10 +127,7 @@ def scope(survey: Survey, unit_ids: set[int] | None, period: Period):
     conditions = [SurveyResponse.survey_id == survey.id]
     if unit_ids is not None:
         conditions.append(SurveyResponse.unit_id.in_(unit_ids) if unit_ids else false())
-    if period.start is not None:
-        conditions.append(SurveyResponse.submitted_on >= period.start)
-    if period.end is not None:
-        conditions.append(SurveyResponse.submitted_on <= period.end)
+    conditions.append(period.covers_day(SurveyResponse.submitted_on))
     return and_(*conditions)
 
 

@@ -44,9 +44,27 @@ def may_see(
     return _poster_unit_id(poster_id) in classes
 
 
+def _shared():
+    """SQL condition on Lesson: the commune's topic (made commune-wide, or bundled)."""
+    return or_(Lesson.commune_wide.is_(True), Lesson.owner_id.is_(None))
+
+
+def commune_topics_clause():
+    """SQL condition on Lesson: published and the whole commune's (what everyone may see)."""
+    return (Lesson.status == "published") & _shared()
+
+
+def poster_unit_ids(lesson: Lesson) -> set[int] | None:
+    """Where a poster for the topic may be placed: while it is a teacher's class-only topic,
+    only its owner's classes (elsewhere scanners would get 404); None: anywhere."""
+    if lesson.commune_wide or lesson.owner_id is None:
+        return None
+    return owner_class_ids(lesson.owner_id)
+
+
 def visible_lessons_clause(participant: Participant | None):
     """SQL condition on Lesson for the learner's list of topics (no poster involved)."""
-    shared = or_(Lesson.commune_wide.is_(True), Lesson.owner_id.is_(None))
+    shared = _shared()
     published = Lesson.status == "published"
     if participant is None or participant.unit_id is None:
         return published & shared

@@ -7,7 +7,8 @@ from werkzeug.datastructures import MultiDict
 
 class _FormReader(HTMLParser):
     """The fields of the first <form> whose action ends with `action`: text, hidden, number and
-    date inputs, ticked boxes, text areas and each select's chosen option (no buttons)."""
+    date inputs, ticked boxes, text areas and each select's chosen option (no buttons, nothing
+    disabled)."""
 
     def __init__(self, action: str):
         super().__init__(convert_charrefs=True)
@@ -26,6 +27,8 @@ class _FormReader(HTMLParser):
             self.inside = True
         if not self.inside:
             return
+        if "disabled" in a:
+            return  # a browser sends no disabled field
         if tag == "input":
             kind = a.get("type", "text")
             if kind in ("checkbox", "radio") and "checked" not in a:

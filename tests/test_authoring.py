@@ -8,14 +8,24 @@ from urllib.parse import urlsplit
 
 import pytest
 from authoring_helpers import read_form
-from conftest import FIXTURE_CONTENT, ROOT, csrf_token
+from conftest import FIXTURE_CONTENT, ROOT, csrf_token, hidden
 from helpers import HALF_RIGHT, answer_form
 from werkzeug.datastructures import MultiDict
 
 import database
 from extensions import db
-from models import Attempt, AuditEvent, ContentDraft, Lesson, Poster, Quiz, Survey, Unit
-from services import authoring, content_loader, reports, schema_messages
+from models import (
+    Attempt,
+    AuditEvent,
+    ContentDraft,
+    Lesson,
+    Poster,
+    Quiz,
+    Survey,
+    SurveyResponse,
+    Unit,
+)
+from services import authoring, content_loader, indicators, reports, schema_messages
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -190,7 +200,7 @@ def test_publishing_refuses_a_draft_with_errors_and_names_them_like_content_chec
 def test_every_schema_message_has_a_vietnamese_form():
     """Every template the schema can produce (found in its source) is in VIETNAMESE."""
     templates = set()
-    for name in ("content_schema.py", "survey_schema.py"):
+    for name in ("content_schema.py", "survey_schema.py", "content_guard.py"):
         tree = ast.parse((ROOT / "services" / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (
@@ -725,3 +735,203 @@ def test_publishing_unchanged_bundled_items_through_the_editor_changes_nothing(
         assert [v.content_hash for v in survey.versions] == before["y-kien"]
         events = AuditEvent.query.filter_by(action="content_published").all()
         assert [e.detail["changes"] for e in events] == [[], [], []]
+
+
+# --- what published answers cannot survive -----------------------------------------------
+
+
+def answer_survey(client, slug: str, answers: dict) -> None:
+    """Send a survey form as a learner's browser would."""
+    html = client.get(f"/surveys/{slug}").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_token(html),
+        "submission_token": hidden(html, "submission_token"),
+        "version": hidden(html, "version"),
+        "revision": hidden(html, "revision"),
+        **answers,
+    }
+    response = client.post(f"/surveys/{slug}", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def field_error(html: str, marker: str) -> str:
+    """The first error message shown after `marker` (a field's label or input) and before the
+    next field."""
+    pattern = (
+        re.escape(marker) + r'(?:(?!<input|<select|<textarea).)*?<p class="err"[^>]*>([^<]*)</p>'
+    )
+    match = re.search(pattern, html, re.DOTALL)
+    assert match, f"no error next to {marker}"
+    return match.group(1)
+
+
+def test_a_survey_with_responses_cannot_switch_anonymity(
+    app, surveys, staff, staff_client, identify
+):
+    villager = learner(app, identify)
+    answer_survey(villager, "y-kien", {"s_da_nghe": "roi", "s_hieu": "4"})
+    admin = staff_client("admin")
+    form = fill(editor(admin, "survey", "y-kien"), {"anonymous": "1"})
+    form.poplist("reach")  # an anonymous survey cannot count reach
+    response = press(admin, "survey", "y-kien", form, "publish")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    message = field_error(html, 'name="anonymous" value="1" checked>')
+    assert message.startswith("Phiếu đã có 1 câu trả lời nên không đổi được chế độ ẩn danh")
+    assert "phiếu khảo sát mới (mã mới)" in message
+    assert "must" not in html and "cannot" not in html
+    with app.app_context():
+        survey = Survey.query.filter_by(slug="y-kien").one()
+        assert not survey.anonymous and len(survey.versions) == 1
+        assert SurveyResponse.query.one().respondent_key.startswith("p")
+        assert ContentDraft.query.filter_by(slug="y-kien").one().data["anonymous"] is True
+
+    # An anonymous survey nobody has answered yet may still become named.
+    form = fill(editor(admin, "survey", "an-danh"), {})
+    form.poplist("anonymous")
+    assert press(admin, "survey", "an-danh", form, "publish").status_code == 303
+    with app.app_context():
+        assert not Survey.query.filter_by(slug="an-danh").one().anonymous
+
+
+def test_a_published_questions_type_cannot_change_in_the_editor(
+    app, content, surveys, staff, staff_client
+):
+    admin = staff_client("admin")
+    # Quiz: the true/false question 'cap-nhat' made a single-choice question.
+    form = editor(admin, "topic", "an-toan")
+    assert form.get("quiz.questions[2].id") == "cap-nhat"
+    form.setlist("quiz.questions[2].type", ["single"])
+    form = editor(
+        admin, "topic", "an-toan", press(admin, "topic", "an-toan", form, "refresh").data.decode()
+    )
+    form = fill(
+        form,
+        {
+            "quiz.questions[2].choices[0].text": "Có",
+            "quiz.questions[2].choices[1].text": "Không",
+            "quiz.questions[2].correct": "a",
+        },
+    )
+    response = press(admin, "topic", "an-toan", form, "publish")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    message = field_error(html, 'for="quiz.questions[2]-type">')
+    assert message.startswith("Câu hỏi này đã được xuất bản với loại khác")
+    assert "thêm một câu hỏi mới" in message
+    # Survey: the Likert question 'hieu' made a single choice.
+    form = editor(admin, "survey", "y-kien")
+    assert form.get("questions[2].id") == "hieu"
+    form.setlist("questions[2].type", ["single"])
+    form.setlist("questions[2].choices[0].id", ["a"])
+    form.setlist("questions[2].choices[0].text", ["Có"])
+    form.setlist("questions[2].choices[1].id", ["b"])
+    form.setlist("questions[2].choices[1].text", ["Không"])
+    response = press(admin, "survey", "y-kien", form, "publish")
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), 'for="questions[2]-type">').startswith(
+        "Câu hỏi này đã được xuất bản với loại khác"
+    )
+    with app.app_context():
+        assert len(Quiz.query.filter_by(slug="an-toan").one().versions) == 1
+        assert len(Survey.query.filter_by(slug="y-kien").one().versions) == 1
+        draft = ContentDraft.query.filter_by(slug="an-toan").one().data
+        errors = authoring.errors("topic", draft, FIXTURE_CONTENT)
+        assert [e.where for e in errors] == ["quiz.questions[2].type"]
+        assert str(errors[0]) == (
+            "topic:an-toan: quiz.questions[2].type: cannot change from true_false to single: "
+            "question 'cap-nhat' was published as true_false and its answers are kept by id; "
+            "add a new question (with a new id) instead"
+        )
+
+    # The way out: the old question removed, a new one (a new id) added with the new type.
+    form = editor(admin, "topic", "an-toan")
+    form = editor(
+        admin,
+        "topic",
+        "an-toan",
+        press(admin, "topic", "an-toan", form, "remove_question:2").data.decode(),
+    )
+    form = add_question(admin, "topic", "an-toan", form, "single")
+    assert form.get("quiz.questions[3].id") == "cau-1"
+    form = fill(
+        form,
+        {
+            "quiz.questions[3].text": "Có nên cập nhật phần mềm?",
+            "quiz.questions[3].choices[0].text": "Có",
+            "quiz.questions[3].choices[1].text": "Không",
+            "quiz.questions[3].correct": "a",
+            "quiz.questions[3].explanation": "Bản cập nhật vá lỗi.",
+        },
+    )
+    response = press(admin, "topic", "an-toan", form, "publish")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        assert Quiz.query.filter_by(slug="an-toan").one().current_version.number == 2
+
+
+def test_a_class_only_topics_posters_go_only_in_its_teachers_classes(app, staff, staff_client):
+    teacher_a = staff_client("teacher_a")
+    slug = write_topic(teacher_a, "Bài riêng lớp 7A")
+    admin = staff_client("admin")
+    url = f"{BASE}/topic/{slug}/poster"
+    html = admin.get(url).get_data(as_text=True)
+    offered = re.findall(r'<option value="(\d+)"', html)
+    assert offered == [str(staff.class_a)]  # not the village, not teacher B's class 8B
+    assert "hãy bấm “Đưa ra toàn xã”" in html
+    form = read_form(html, url)
+    for unit in (staff.village, staff.class_b):
+        form.setlist("unit_id", [str(unit)])
+        response = admin.post(url, data=form)
+        assert response.status_code == 400
+        message = field_error(response.get_data(as_text=True), 'for="unit_id">')
+        assert message.startswith("Bài này mới dành cho các lớp của giáo viên soạn bài")
+    with app.app_context():
+        assert Poster.query.count() == 0
+    form.setlist("unit_id", [str(staff.class_a)])
+    assert admin.post(url, data=form).status_code == 303
+
+    # The command line holds to the same rule.
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["posters", "create", "--lesson", slug, "--unit", str(staff.village)]
+    )
+    assert result.exit_code == 1
+    assert "is a teacher's class-only topic" in result.output and "Promote it" in result.output
+
+    # Promoted, the topic is the commune's: any unit.
+    assert item_button(admin, "topic", slug, "promote").status_code == 303
+    html = admin.get(url).get_data(as_text=True)
+    assert str(staff.village) in re.findall(r'<option value="(\d+)"', html)
+    assert "Đưa ra toàn xã" not in html
+    form = read_form(html, url)
+    form.setlist("unit_id", [str(staff.village)])
+    assert admin.post(url, data=form).status_code == 303
+    with app.app_context():
+        assert sorted(p.unit_id for p in Poster.query) == sorted([staff.class_a, staff.village])
+
+
+def test_only_the_office_says_which_quizzes_count_as_training(app, staff, staff_client):
+    teacher_a = staff_client("teacher_a")
+    slug = write_topic(teacher_a, "Bài tập huấn lớp 7A")
+    page = teacher_a.get(f"{BASE}/topic/{slug}/edit").get_data(as_text=True)
+    assert re.search(r'name="quiz.training_for" value="student" disabled', page)
+    form = editor(teacher_a, "topic", slug, page)
+    form.setlist("quiz.training_for", ["student", "villager"])  # forged
+    assert press(teacher_a, "topic", slug, form, "publish").status_code == 303
+    with app.app_context():
+        assert Quiz.query.filter_by(slug=slug).one().training_for == []
+    # The office may set it, and the teacher's later edits keep what it set.
+    admin = staff_client("admin")
+    form = fill(editor(admin, "topic", slug), {"quiz.training_for": ["student"]})
+    assert press(admin, "topic", slug, form, "publish").status_code == 303
+    form = fill(editor(teacher_a, "topic", slug), {"title": "Bài tập huấn lớp 7A (sửa)"})
+    assert press(teacher_a, "topic", slug, form, "publish").status_code == 303
+    with app.app_context():
+        quiz = Quiz.query.filter_by(slug=slug).one()
+        assert quiz.training_for == ["student"] and quiz.lesson.title.endswith("(sửa)")
+        # Still the teacher's class-only quiz: it does not count for the commune yet.
+        assert quiz.id not in indicators.training_quizzes().get("student", [])
+    assert item_button(admin, "topic", slug, "promote").status_code == 303
+    with app.app_context():
+        assert quiz.id in indicators.training_quizzes()["student"]

@@ -278,3 +278,73 @@ def test_after_fixing_the_broken_file_everything_loads(ctx, folder):
     edit(folder / "02-gioi-han.yaml", "pass_mark: 0", "pass_mark: 50")
     assert load(folder).created == ["an-toan", "gioi-han"]
     assert QuizVersion.query.count() == 2
+
+
+CAP_NHAT = """    - id: cap-nhat
+      type: true_false
+      text: Nên cập nhật phần mềm điện thoại.
+      answer: true
+      explanation: Bản cập nhật vá lỗi bảo mật.
+"""
+CAP_NHAT_AS_SINGLE = """    - id: cap-nhat
+      type: single
+      text: Nên cập nhật phần mềm điện thoại.
+      choices:
+        - {id: a, text: Nên}
+        - {id: b, text: Không nên}
+      answer: a
+      explanation: Bản cập nhật vá lỗi bảo mật.
+"""
+
+
+def test_a_published_questions_type_cannot_change_and_nothing_loads(ctx, folder):
+    load(folder)
+    before = snapshot()
+    path = folder / "01-an-toan.yaml"
+    edit(path, "Không bao giờ đưa", "Đừng bao giờ đưa")  # a valid change, kept out with the rest
+    edit(path, CAP_NHAT, CAP_NHAT_AS_SINGLE)
+    edit(path, "      type: multiple", "      type: single")
+    edit(path, "answer: [a, b]", "answer: a")
+    with pytest.raises(ContentError) as raised:
+        content_loader.load(folder)
+    assert raised.value.errors == [
+        "content/01-an-toan.yaml: quiz.questions[1].type: cannot change from multiple to single: "
+        "question 'dau-hieu' was published as multiple and its answers are kept by id; add a new "
+        "question (with a new id) instead",
+        "content/01-an-toan.yaml: quiz.questions[2].type: cannot change from true_false to "
+        "single: question 'cap-nhat' was published as true_false and its answers are kept by id; "
+        "add a new question (with a new id) instead",
+    ]
+    database.rollback()
+    assert snapshot() == before
+
+
+def test_a_question_dropped_in_a_later_version_cannot_come_back_as_another_type(ctx, folder):
+    load(folder)
+    path = folder / "01-an-toan.yaml"
+    edit(path, CAP_NHAT, "")
+    assert load(folder).new_quiz_versions == ["an-toan v2"]
+    edit(path, "[villager]\n  questions:\n", "[villager]\n  questions:\n" + CAP_NHAT_AS_SINGLE)
+    with pytest.raises(ContentError) as raised:
+        content_loader.load(folder)
+    [error] = raised.value.errors
+    assert error.startswith(
+        "content/01-an-toan.yaml: quiz.questions[0].type: cannot change from true_false to single"
+    )
+    database.rollback()
+    # The way out: a new question, with a new id.
+    edit(path, "    - id: cap-nhat\n", "    - id: cap-nhat-moi\n")
+    assert load(folder).new_quiz_versions == ["an-toan v3"]
+
+
+def test_a_type_change_in_an_item_edited_in_the_browser_is_left_alone(ctx, folder):
+    load(folder)
+    lesson = Lesson.query.filter_by(slug="an-toan").one()
+    lesson.edited_at = lesson.updated_at
+    database.commit()
+    edit(folder / "01-an-toan.yaml", CAP_NHAT, CAP_NHAT_AS_SINGLE)
+    assert load(folder).skipped == ["an-toan"]  # not loaded, so nothing to refuse
+    with pytest.raises(ContentError) as raised:
+        content_loader.load(folder, overwrite_edited=True)
+    [error] = raised.value.errors
+    assert "quiz.questions[2].type: cannot change from true_false to single" in error

@@ -13,6 +13,7 @@ import database
 from extensions import db
 from models import Attempt, Participant, Quiz, Target, Unit, Visit
 from services import indicators, periods, targets
+from services import staff as staff_service
 from services.identity import NewIdentity, create_participant
 from services.indicators import (
     UnitFigures,
@@ -425,6 +426,29 @@ def test_no_training_quiz_means_nobody_is_trained(commune):
     attempt(person("Dân", "villager", commune["village"]), "an-toan", True, dt.datetime(2026, 3, 1))
     database.commit()
     assert trained_by_unit(period(H1_2026)) == {}
+
+
+def test_only_the_communes_published_quizzes_count_as_training(commune):
+    """A teacher's class-only quiz never counts, whatever its training_for says; it counts once
+    an admin makes it commune-wide. A withdrawn quiz does not count either."""
+    na_pan, agency = commune["village"], commune["agency"]
+    march = dt.datetime(2026, 3, 1, 3, 0)
+    attempt(person("Dân", "villager", na_pan), "an-toan", True, march)
+    attempt(person("Cán bộ", "official", agency), "gioi-han", True, march)
+    teacher = staff_service.create_staff(
+        "co.giao", "Cô giáo", "mat-khau-dai-va-kho-doan", "teacher"
+    )
+    lesson = quiz("an-toan").lesson
+    lesson.owner_id, lesson.commune_wide = teacher.id, False  # written by a teacher for a class
+    database.commit()
+    assert indicators.training_quizzes() == {"official": [quiz("gioi-han").id]}
+    assert trained_by_unit(period(H1_2026)) == {agency: 1}
+
+    lesson.commune_wide = True  # promoted by the office
+    quiz("gioi-han").lesson.status = "draft"  # withdrawn
+    database.commit()
+    assert indicators.training_quizzes() == {"villager": [quiz("an-toan").id]}
+    assert trained_by_unit(period(H1_2026)) == {na_pan: 1}
 
 
 # --- SQL: targets ---------------------------------------------------------------------------------

@@ -807,6 +807,75 @@ def test_content_check_command_counts_surveys(app, folder):
     assert "surveys/y-kien.yaml: questions[3].max: must not be smaller than min" in result.output
 
 
+ANONYMITY_ERROR = (
+    "surveys/y-kien.yaml: anonymous: cannot change from false to true: the survey already has "
+    "1 response(s), and named and anonymous answers must not mix; make a new survey (with a new "
+    "id) instead"
+)
+
+
+def test_a_survey_with_responses_cannot_switch_anonymity_and_nothing_loads(
+    app, client, identify, folder
+):
+    with app.app_context():
+        load(folder)
+    edit(folder / "y-kien.yaml", "reach: true\n", "anonymous: true\n")
+    with app.app_context():  # nobody has answered: the switch is allowed (and undone)
+        assert load(folder).updated == ["y-kien"]
+        assert Survey.query.filter_by(slug="y-kien").one().anonymous
+    edit(folder / "y-kien.yaml", "anonymous: true\n", "reach: true\n")
+    with app.app_context():
+        load(folder)
+    identify(client)
+    _send(client, _answer_page(client), {"s_da_nghe": "roi", "s_hieu": "4"})
+
+    edit(folder / "y-kien.yaml", "reach: true\n", "anonymous: true\n")
+    edit(folder / "an-danh.yaml", "Phiếu thử không ghi tên.", "Phiếu thử, không ghi tên.")
+    with app.app_context():
+        before = snapshot()
+        with pytest.raises(ContentError) as raised:
+            content_loader.load(folder)
+        assert raised.value.errors == [ANONYMITY_ERROR]
+        database.rollback()
+        assert snapshot() == before  # not even the other file's valid change
+    runner = app.test_cli_runner()
+    for command in ("check", "load"):
+        result = runner.invoke(args=["content", command, "--dir", str(folder)])
+        assert result.exit_code == 1, result.output
+        assert ANONYMITY_ERROR in result.stderr
+    with app.app_context():
+        assert not Survey.query.filter_by(slug="y-kien").one().anonymous
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "change"),
+    [
+        (
+            "    type: likert\n",
+            "    type: single\n    choices: [{id: co, text: Có}, {id: khong, text: Không}]\n",
+            "questions[2].type",
+            "from likert to single",
+        ),
+        (
+            "    type: number\n    required: false\n    integer: true\n    min: 0\n    max: 100\n",
+            "    type: text\n    required: false\n",
+            "questions[3].type",
+            "from number to text",
+        ),
+    ],
+)
+def test_a_published_survey_questions_type_cannot_change(ctx, folder, old, new, field, change):
+    load(folder)
+    edit(folder / "y-kien.yaml", old, new)
+    with pytest.raises(ContentError) as raised:
+        content_loader.load(folder)
+    [error] = raised.value.errors
+    assert error.startswith(f"surveys/y-kien.yaml: {field}: cannot change {change}: ")
+    assert error.endswith("add a new question (with a new id) instead")
+    database.rollback()
+    assert len(Survey.query.filter_by(slug="y-kien").one().versions) == 1
+
+
 # --- the bundled surveys -----------------------------------------------------------------------
 
 

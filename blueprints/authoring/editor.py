@@ -189,8 +189,12 @@ def _prune_translations(translations: dict | None, questions: list[dict]) -> dic
     return kept
 
 
-def parse(item: authoring.Item, form: Mapping, base: dict) -> dict:
-    """The item as the posted editor form describes it (translations kept from `base`)."""
+def parse(item: authoring.Item, form: Mapping, base: dict, sets_training: bool = False) -> dict:
+    """The item as the posted editor form describes it (translations kept from `base`).
+
+    Which roles passing the quiz trains (`quiz.training_for`, counted by the commune's
+    "trained" indicator) is the office's to say: unless `sets_training`, it is kept from
+    `base` whatever was posted."""
     keeper = IdKeeper(item, base)
     data = {
         "kind": item.kind,
@@ -230,7 +234,10 @@ def parse(item: authoring.Item, form: Mapping, base: dict) -> dict:
             "pass_mark": _number(form, "quiz.pass_mark"),
             "max_attempts": _number(form, "quiz.max_attempts"),
         }
-        training = [role for role in form.getlist("quiz.training_for") if role]
+        if sets_training:
+            training = [role for role in form.getlist("quiz.training_for") if role]
+        else:
+            training = (base.get("quiz") or {}).get("training_for")
         if training:
             quiz["training_for"] = training
         quiz["questions"] = [

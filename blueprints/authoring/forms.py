@@ -34,7 +34,10 @@ class NewItemForm(FlaskForm):
 
 
 class PosterForm(FlaskForm):
-    unit_id = SelectField(_l("Nơi dán"), validators=[InputRequired(_l("Chọn nơi dán."))])
+    # The places offered depend on the item; the view checks the choice with its own message.
+    unit_id = SelectField(
+        _l("Nơi dán"), validators=[InputRequired(_l("Chọn nơi dán."))], validate_choice=False
+    )
     target = RadioField(
         _l("Áp phích dẫn tới"),
         choices=[("lesson", _l("Bài học")), ("quiz", _l("Bài kiểm tra"))],

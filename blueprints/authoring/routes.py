@@ -25,6 +25,7 @@ from services import (
     markdown,
     posters,
     schema_messages,
+    visibility,
 )
 from services.content_schema import TRANSLATION_LANGUAGES
 from services.localize import localized, localized_question
@@ -167,9 +168,15 @@ def _editor_page(item, data, errors=(), status=200, preview_html=None):
             roles=ROLE_LABELS,
             question_types=list(QUESTION_TYPES[item.kind].items()),
             has_library="content_files.library" in current_app.view_functions,
+            sets_training=_sets_training(),
         ),
         status,
     )
+
+
+def _sets_training() -> bool:
+    """Only the office says which quizzes count as training (the commune's indicator)."""
+    return current_user.role == "admin"
 
 
 @bp.route(f"{ITEM}/edit", methods=["GET", "POST"])
@@ -185,7 +192,7 @@ def edit(kind: str, slug: str):
     action = request.form.get("action", "")
     if not editor.valid_action(action):
         abort(400, description=_("Biểu mẫu không đầy đủ. Vui lòng tải lại trang."))
-    data = editor.parse(found, request.form, found.data())
+    data = editor.parse(found, request.form, found.data(), sets_training=_sets_training())
     data = editor.apply(action, data, found, request.form.get("new_type"))
     try:
         authoring.save(found, data, current_user)
@@ -351,10 +358,35 @@ def history(kind: str, slug: str):
     )
 
 
-def _poster_units() -> list[Unit]:
+def _poster_units(item: authoring.Item) -> list[Unit]:
+    """Where this staff member may place a poster for the item: a teacher's class-only topic
+    only in its owner's classes (whoever asks), else anywhere for an admin and in their own
+    classes for a teacher."""
+    allowed = visibility.poster_unit_ids(item.live) if item.kind == "topic" else None
+    if allowed is not None:
+        return Unit.query.filter(Unit.id.in_(allowed)).order_by(Unit.name).all()
     if current_user.role == "admin":
         return Unit.query.order_by(Unit.kind, Unit.name).all()
     return list(current_user.classes)
+
+
+def _class_only_notice(item: authoring.Item) -> str | None:
+    """Why a teacher's class-only topic is placed only in its owner's classes (None: it is
+    the commune's)."""
+    if item.kind != "topic" or item.commune_wide:
+        return None
+    if current_user.role == "admin":
+        return _(
+            "Bài này mới dành cho các lớp của giáo viên soạn bài, nên áp phích chỉ dán ở các "
+            "lớp đó (người quét ở nơi khác sẽ không mở được bài). Muốn dán ở nơi khác, hãy "
+            "bấm “Đưa ra toàn xã” ở trang của bài trước."
+        )
+    return _("Bài này chỉ dành cho các lớp của bạn, nên áp phích chỉ dán ở các lớp đó.")
+
+
+def _poster_page(item: authoring.Item, form: PosterForm, status: int = 200):
+    notice = _class_only_notice(item)
+    return render_template("authoring/poster.html", item=item, form=form, notice=notice), status
 
 
 @bp.route(f"{ITEM}/poster", methods=["GET", "POST"])
@@ -363,18 +395,19 @@ def poster(kind: str, slug: str):
     """Create a poster (a printed QR code) for the item, placed at a unit."""
     found = _editable(kind, slug)
     form = PosterForm()
-    units = _poster_units()
-    form.unit_id.choices = [("", _("— Chọn —"))] + [(str(u.id), u.name) for u in units]
     published = found.live is not None and found.live.is_published
+    units = _poster_units(found) if published else []
+    form.unit_id.choices = [("", _("— Chọn —"))] + [(str(u.id), u.name) for u in units]
     if not published or not form.validate_on_submit():
         if request.method == "POST" and not published:
             flash(_("Hãy xuất bản bài trước khi in áp phích."))
-        status = 400 if request.method == "POST" else 200
-        return render_template("authoring/poster.html", item=found, form=form), status
+        return _poster_page(found, form, 400 if request.method == "POST" else 200)
     unit = next((u for u in units if str(u.id) == form.unit_id.data), None)
     if unit is None:
-        form.unit_id.errors = [_("Chọn nơi dán trong danh sách.")]
-        return render_template("authoring/poster.html", item=found, form=form), 400
+        form.unit_id.errors = [
+            _class_only_notice(found) or _("Chọn nơi dán trong danh sách."),
+        ]
+        return _poster_page(found, form, 400)
     target = found.live
     if kind == "topic" and form.target.data == "quiz" and found.live.quiz is not None:
         target = found.live.quiz
