@@ -58,6 +58,7 @@ def test_tap_targets_are_at_least_44px_at_360px(app, live_server, phone, make_po
     checked, small = {}, {}
 
     def measure(name):
+        page.wait_for_load_state("load")  # a click's navigation may still be under way
         checked[name] = count_targets(page)
         found = small_targets(page)
         if found:
