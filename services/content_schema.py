@@ -244,20 +244,23 @@ def _quiz(report: Report, quiz) -> list[dict]:
     _int(report, quiz, "pass_mark", "quiz.", 1, 100)
     _int(report, quiz, "max_attempts", "quiz.", 0, 100)
     _roles(report, quiz, "training_for", "quiz.", required=False)
-    questions = quiz.get("questions")
+    return question_list(
+        report, quiz.get("questions"), "quiz.questions", (MIN_QUESTIONS, MAX_QUESTIONS), _question
+    )
+
+
+def question_list(report: Report, questions, where: str, limits, check) -> list[dict]:
+    """Check a list of questions (quiz or survey) with `check(report, q, where, seen_ids)`;
+    returns the questions that are mappings."""
     if not isinstance(questions, list):
-        report.add("quiz.questions", "is required and must be a list")
+        report.add(where, "is required and must be a list")
         return []
-    if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS:
-        report.add(
-            "quiz.questions",
-            "must have {low}–{high} questions",
-            low=MIN_QUESTIONS,
-            high=MAX_QUESTIONS,
-        )
+    low, high = limits
+    if not low <= len(questions) <= high:
+        report.add(where, "must have {low}–{high} questions", low=low, high=high)
     seen: set = set()
     for i, q in enumerate(questions):
-        _question(report, q, f"quiz.questions[{i}]", seen)
+        check(report, q, f"{where}[{i}]", seen)
     return [q for q in questions if isinstance(q, dict)]
 
 

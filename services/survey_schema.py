@@ -10,6 +10,7 @@ from services.content_schema import (
     _roles,
     _text,
     _unknown_keys,
+    question_list,
     translations,
 )
 
@@ -164,25 +165,18 @@ def validate_survey(data: dict, path: str) -> list[str]:
     opens, closes = data.get("opens"), data.get("closes")
     if isinstance(opens, dt.date) and isinstance(closes, dt.date) and closes < opens:
         report.add("closes", "is before opens")
-    questions = data.get("questions")
-    if not isinstance(questions, list):
-        report.add("questions", "is required and must be a list")
-        questions = []
-    elif not MIN_SURVEY_QUESTIONS <= len(questions) <= MAX_SURVEY_QUESTIONS:
-        report.add(
-            "questions",
-            "must have {low}–{high} questions",
-            low=MIN_SURVEY_QUESTIONS,
-            high=MAX_SURVEY_QUESTIONS,
-        )
-    seen: set = set()
-    for i, q in enumerate(questions):
-        _question(report, q, f"questions[{i}]", seen)
+    questions = question_list(
+        report,
+        data.get("questions"),
+        "questions",
+        (MIN_SURVEY_QUESTIONS, MAX_SURVEY_QUESTIONS),
+        _question,
+    )
     if "translations" in data:
         translations(
             report,
             data["translations"],
-            [q for q in questions if isinstance(q, dict)],
+            questions,
             item="survey",
             allowed=TRANSLATION_KEYS,
             item_texts=lambda *_args: None,
