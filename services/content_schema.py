@@ -160,6 +160,34 @@ def _audio(report: Report, audio, media_dir: Path) -> None:
             _media(report, path, where, media_dir)
 
 
+def choice_list(report: Report, choices, where: str, limits, reserved=None) -> list[str] | None:
+    """Check a question's choices (a list of id and text); returns their valid ids in order,
+    or None when `choices` is not a list of the right length. `reserved` is an id the file may
+    not use (surveys keep "other" for the "Khác" box)."""
+    low, high = limits
+    if not isinstance(choices, list) or not low <= len(choices) <= high:
+        report.add(f"{where}.choices", "must be a list of {low}–{high} choices", low=low, high=high)
+        return None
+    ids: list[str] = []
+    for j, choice in enumerate(choices):
+        cwhere = f"{where}.choices[{j}]"
+        if not isinstance(choice, dict):
+            report.add(cwhere, "must be a mapping with id and text")
+            continue
+        _unknown_keys(report, choice, CHOICE_KEYS, f"{cwhere}.")
+        cid = choice.get("id")
+        if not isinstance(cid, str) or not SLUG.match(cid):
+            report.add(f"{cwhere}.id", "must be a slug (a-z, 0-9, -)")
+        elif cid == reserved:
+            report.add(f"{cwhere}.id", "'other' is reserved: write `other: true` instead")
+        elif cid in ids:
+            report.add(f"{cwhere}.id", "duplicate choice id {value!r}", value=cid)
+        else:
+            ids.append(cid)
+        _text(report, choice, "text", f"{cwhere}.", 300)
+    return ids
+
+
 def _question(report: Report, q, where: str, seen_ids: set) -> None:
     if not isinstance(q, dict):
         report.add(where, "must be a mapping with id, type, text, answer, explanation")
@@ -185,30 +213,9 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
         if not isinstance(answer, bool):
             report.add(f"{where}.answer", "must be true or false")
         return
-    choices = q.get("choices")
-    if not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-        report.add(
-            f"{where}.choices",
-            "must be a list of {low}–{high} choices",
-            low=MIN_CHOICES,
-            high=MAX_CHOICES,
-        )
+    ids = choice_list(report, q.get("choices"), where, (MIN_CHOICES, MAX_CHOICES))
+    if ids is None:
         return
-    ids = []
-    for j, choice in enumerate(choices):
-        cwhere = f"{where}.choices[{j}]"
-        if not isinstance(choice, dict):
-            report.add(cwhere, "must be a mapping with id and text")
-            continue
-        _unknown_keys(report, choice, CHOICE_KEYS, f"{cwhere}.")
-        cid = choice.get("id")
-        if not isinstance(cid, str) or not SLUG.match(cid):
-            report.add(f"{cwhere}.id", "must be a slug (a-z, 0-9, -)")
-        elif cid in ids:
-            report.add(f"{cwhere}.id", "duplicate choice id {value!r}", value=cid)
-        else:
-            ids.append(cid)
-        _text(report, choice, "text", f"{cwhere}.", 300)
     listed = ", ".join(ids)
     if qtype == "single":
         if isinstance(answer, list):

@@ -10,6 +10,7 @@ from services.content_schema import (
     _roles,
     _text,
     _unknown_keys,
+    choice_list,
     question_list,
     translations,
 )
@@ -45,35 +46,6 @@ QUESTION_TRANSLATION_KEYS = {"text", "choices", "labels", "other"}
 def _bool(report: Report, data: dict, key: str, where: str) -> None:
     if key in data and not isinstance(data[key], bool):
         report.add(f"{where}{key}", "must be true or false")
-
-
-def _choices(report: Report, q: dict, where: str) -> None:
-    choices = q.get("choices")
-    if not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-        report.add(
-            f"{where}.choices",
-            "must be a list of {low}–{high} choices",
-            low=MIN_CHOICES,
-            high=MAX_CHOICES,
-        )
-        return
-    ids: set = set()
-    for j, choice in enumerate(choices):
-        cwhere = f"{where}.choices[{j}]"
-        if not isinstance(choice, dict):
-            report.add(cwhere, "must be a mapping with id and text")
-            continue
-        _unknown_keys(report, choice, {"id", "text"}, f"{cwhere}.")
-        cid = choice.get("id")
-        if not isinstance(cid, str) or not SLUG.match(cid):
-            report.add(f"{cwhere}.id", "must be a slug (a-z, 0-9, -)")
-        elif cid == OTHER:
-            report.add(f"{cwhere}.id", "'other' is reserved: write `other: true` instead")
-        elif cid in ids:
-            report.add(f"{cwhere}.id", "duplicate choice id {value!r}", value=cid)
-        else:
-            ids.add(cid)
-        _text(report, choice, "text", f"{cwhere}.", 300)
 
 
 def _labels(report: Report, labels, where: str) -> None:
@@ -128,7 +100,7 @@ def _question(report: Report, q, where: str, seen: set) -> None:
         else:
             report.add(f"{where}.{key}", "unknown key")
     if qtype in ("single", "multiple"):
-        _choices(report, q, where)
+        choice_list(report, q.get("choices"), where, (MIN_CHOICES, MAX_CHOICES), OTHER)
         _bool(report, q, "other", f"{where}.")
     elif qtype == "likert":
         _labels(report, q.get("labels"), f"{where}.labels")
