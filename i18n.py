@@ -3,8 +3,8 @@
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
-from services.localize import localized
-from services.vietnamese import local_date, table_date
+from services.common.vietnamese import local_date, table_date
+from services.content.localize import localized
 
 LANG_COOKIE = "lang"
 

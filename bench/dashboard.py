@@ -18,16 +18,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert, text  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import event, insert, text
 
-import database  # noqa: E402
-from app import create_app  # noqa: E402
-from extensions import db  # noqa: E402
-from models import Attempt, Participant, Quiz, Visit  # noqa: E402
-from services import content_loader, documents, half_year, periods, staff  # noqa: E402
-from services.targets import seed_plan_targets  # noqa: E402
-from services.units import create_unit  # noqa: E402
+import database
+from app import create_app
+from extensions import db
+from models import Attempt, Participant, Quiz, Visit
+from services import documents
+from services.common import periods
+from services.content import loader as content_loader
+from services.org import staff
+from services.org.units import create_unit
+from services.reporting import half_year
+from services.reporting.targets import seed_plan_targets
 
 ROLES_BY_KIND = {"village": "villager", "class": "student", "agency": "official"}
 

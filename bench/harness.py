@@ -211,7 +211,7 @@ def inprocess_app(database_url: str, **config):
 
     import database
     from app import create_app
-    from services import content_loader
+    from services.content import loader as content_loader
 
     settings = {
         "SQLALCHEMY_DATABASE_URI": database_url,

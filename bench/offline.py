@@ -46,8 +46,8 @@ def transfer(client, url: str, headers=None) -> tuple[int, int, int]:
 def learner(app, client) -> None:
     """Make the test client a known participant (the pack and the pages need one)."""
     import database
-    from services.identity import NewIdentity, create_participant
-    from services.units import create_unit
+    from services.org.units import create_unit
+    from services.participation.identity import NewIdentity, create_participant
 
     with app.app_context():
         village = create_unit("village", "Thôn đo (bench)", target_population=100)

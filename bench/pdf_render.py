@@ -4,14 +4,15 @@ Run:  .venv/bin/python bench/pdf_render.py                  (9 runs per single, 
       .venv/bin/python bench/pdf_render.py -n 15 --batch-runs 7 --check
 
 In one process: an app on a temporary SQLite file (migrations, quizzes/ loaded), a class of
-40 students who each pass a quiz and get a certificate (services.participation and
-services.certificates, as the learner pages do), and 10 village posters. Then, per case,
+40 students who each pass a quiz and get a certificate (services.participation.attempts and
+services.participation.certificates, as the learner pages do), and 10 village
+posters. Then, per case,
 interleaved in the same loop:
 
 - app    services.documents.certificate_pdf(items) / poster_pdf(items, "A4"): builds the HTML
          (QR SVG per page, Jinja template) and renders it with the app's locked-down fetcher;
 - html   documents.certificate_html(items) / poster_html(items, "A4") alone;
-- step   services.pdf.render_pdf(html): the app's WeasyPrint call on the pre-built HTML;
+- step   services.render.pdf.render_pdf(html): the app's WeasyPrint call on the pre-built HTML;
 - plain  weasyprint.HTML(string=html, base_url=<static dir URI>).write_pdf(), default fetcher.
 
 The target (issue 3) is app ÷ plain ≤ 1.2. app ≈ html + step, so the columns show whether a
@@ -67,12 +68,12 @@ def build_world(app) -> tuple[list[int], list[int]]:
     """A class whose 40 students passed a quiz (one certificate each) and 10 posters."""
     import database
     from models import Lesson, Quiz
-    from services import scoring
-    from services.certificates import issue_for_attempt
-    from services.identity import NewIdentity, create_participant
-    from services.participation import Submission, submit_attempt
-    from services.posters import create_poster
-    from services.units import create_unit
+    from services.org.units import create_unit
+    from services.participation import scoring
+    from services.participation.attempts import Submission, submit_attempt
+    from services.participation.certificates import issue_for_attempt
+    from services.participation.identity import NewIdentity, create_participant
+    from services.participation.posters import create_poster
 
     rng = random.Random(57)
     with app.app_context():
@@ -126,7 +127,7 @@ def measure(name: str, build_html, app_pdf, runs: int, static_dir: Path) -> dict
     """Median times of app / html / step / plain, interleaved (the order rotates per run)."""
     from weasyprint import HTML
 
-    from services.pdf import render_pdf
+    from services.render.pdf import render_pdf
 
     html = build_html()
     base_url = static_dir.resolve().as_uri() + "/"

@@ -6,7 +6,8 @@ Run:  .venv/bin/python bench/reports.py                       (SQLite, temporary
       .venv/bin/python bench/reports.py --reset-database \\
           --database-url postgresql+psycopg://lantoa@127.0.0.1:55499/lantoa_test
 
-Builds, with bulk inserts (one executemany per table and chunk, scored by services.scoring),
+Builds, with bulk inserts (one executemany per table and chunk, scored by
+services.participation.scoring),
 a class of 40 students × 10 quizzes, a class of 400 × 10 quizzes, and a commune of 10 villages
 with 5,000 participants and exactly 100,000 attempts over the 12 bundled quizzes (answers,
 lesson and quiz visits, certificates). Logs in as an admin through the real /staff/login form
@@ -104,7 +105,7 @@ class Counters:
 
 def wrong_answer(question: dict, rng: random.Random) -> list[str]:
     """A plausible wrong answer; one wrong choice per question is the popular one."""
-    from services import scoring
+    from services.participation import scoring
 
     key = scoring.correct_choices(question)
     if question["type"] == "true_false":
@@ -120,7 +121,7 @@ def wrong_answer(question: dict, rng: random.Random) -> list[str]:
 
 
 def answer_sheet(quiz: QuizInfo, p_right: float, rng: random.Random) -> dict[str, list[str]]:
-    from services import scoring
+    from services.participation import scoring
 
     return {
         q["id"]: list(scoring.correct_choices(q))
@@ -169,7 +170,7 @@ def insert_people(
     import database
     from extensions import db
     from models import Answer, Attempt, Certificate, Consent, Participant, Visit
-    from services import scoring
+    from services.participation import scoring
 
     people = []
     for index in range(count):
@@ -309,8 +310,8 @@ def build_world(app, class_sizes: list[int], log=print) -> tuple[list[Case], Cou
     import database
     from models import Quiz
     from models.base import utcnow
-    from services import staff as staff_service
-    from services.units import create_unit
+    from services.org import staff as staff_service
+    from services.org.units import create_unit
 
     rng = random.Random(57)
     counters = Counters()

@@ -24,16 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert, text  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import event, insert, text
 
-import database  # noqa: E402
-from app import create_app  # noqa: E402
-from extensions import db  # noqa: E402
-from models import Participant, Survey, SurveyAnswer, SurveyResponse  # noqa: E402
-from services import content_loader, staff  # noqa: E402
-from services.survey_schema import OTHER  # noqa: E402
-from services.units import create_unit  # noqa: E402
+import database
+from app import create_app
+from extensions import db
+from models import Participant, Survey, SurveyAnswer, SurveyResponse
+from services.content import loader as content_loader
+from services.content.survey_schema import OTHER
+from services.org import staff
+from services.org.units import create_unit
 
 SURVEYS = ("khao-sat-nghi-quyet-57", "dich-vu-so-dang-dung")
 FIRST_DAY, DAYS = dt.date(2026, 1, 1), 181

@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 import database
 from extensions import db
 from models import Quiz, Unit
-from services import certificates, documents
+from services import documents
+from services.participation import certificates
 
 certificates_cli = AppGroup("certificates", help="Certificates (until the staff pages exist).")
 

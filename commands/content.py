@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 import database
-from services import content_loader
+from services.content import loader as content_loader
 
 content_cli = AppGroup("content", help="Validate and load the curriculum in quizzes/.")
 

@@ -8,7 +8,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 import database
-from services import content_export, content_import, content_loader, media
+from services.content import exporter as content_export
+from services.content import importer as content_import
+from services.content import loader as content_loader
+from services.content import media
 
 
 @click.command("import")

@@ -9,9 +9,12 @@ from flask.cli import AppGroup
 import database
 from extensions import db
 from models import Lesson, Poster, Quiz, Unit
-from services import documents, funnel, posters, visibility
-from services.participation import find_poster
-from services.qr import qr_png, qr_svg
+from services import documents
+from services.content import visibility
+from services.participation import posters
+from services.participation.attempts import find_poster
+from services.render.qr import qr_png, qr_svg
+from services.reporting import funnel
 
 posters_cli = AppGroup("posters", help="Printable QR posters (until the staff pages exist).")
 

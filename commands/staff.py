@@ -9,8 +9,9 @@ from flask.cli import with_appcontext
 
 import database
 from models.base import utcnow
-from services import audit, passwords, privacy
-from services import staff as staff_service
+from services.org import audit, passwords
+from services.org import staff as staff_service
+from services.participation import privacy
 
 
 @click.command("create-admin")

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 import database
-from services.targets import seed_plan_targets
+from services.reporting.targets import seed_plan_targets
 
 targets_cli = AppGroup("targets", help="The plan's indicator targets.")
 

@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 
 from models import Lesson, Poster, Survey, Unit
-from services.posters import create_poster
-from services.units import create_unit
+from services.org.units import create_unit
+from services.participation.posters import create_poster
 
 SAMPLE = "(mẫu)"
 VILLAGES = [

@@ -7,11 +7,13 @@ from markupsafe import Markup
 
 from models import Certificate, Poster
 from models.base import utcnow
-from services import certificates as certificate_service
-from services import charts, half_year, periods
-from services.pdf import render_pdf
-from services.qr import qr_svg
-from services.vietnamese import admin_date, local_date, table_date
+from services.common import periods
+from services.common.vietnamese import admin_date, local_date, table_date
+from services.participation import certificates as certificate_service
+from services.render import charts
+from services.render.pdf import render_pdf
+from services.render.qr import qr_svg
+from services.reporting import half_year
 
 POSTER_SIZES = ("A4", "A5")
 

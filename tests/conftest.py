@@ -13,10 +13,11 @@ import database
 from app import create_app
 from extensions import db, limiter
 from models import Lesson, Quiz, Survey, Unit
-from services import catalog, content_loader
-from services.identity import NewIdentity, create_participant
-from services.posters import create_poster
-from services.units import create_unit
+from services.content import loader as content_loader
+from services.org.units import create_unit
+from services.participation import catalog
+from services.participation.identity import NewIdentity, create_participant
+from services.participation.posters import create_poster
 
 pytest_plugins = ["browser_fixtures"]
 

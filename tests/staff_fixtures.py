@@ -14,9 +14,9 @@ from conftest import csrf_token, hidden
 import database
 from extensions import db
 from models import Unit
-from services import passwords
-from services import staff as staff_service
-from services.units import create_unit
+from services.org import passwords
+from services.org import staff as staff_service
+from services.org.units import create_unit
 
 PASSWORD = "mat-khau-dai-va-kho-doan"
 

@@ -13,9 +13,10 @@ import database
 from extensions import db
 from models import Activity, AuditEvent, Unit
 from models.base import utcnow
-from services import activities, periods
-from services.units import create_unit
-from services.vietnamese import local_date
+from services.common import periods
+from services.common.vietnamese import local_date
+from services.org.units import create_unit
+from services.reporting import activities
 
 pytest_plugins = ["staff_fixtures"]
 

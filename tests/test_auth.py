@@ -11,7 +11,7 @@ from conftest import csrf_token, hidden
 import database
 from extensions import db
 from models import AuditEvent, StaffSession, StaffUser
-from services import staff as staff_service
+from services.org import staff as staff_service
 
 pytest_plugins = ["staff_fixtures"]
 

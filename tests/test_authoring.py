@@ -25,7 +25,11 @@ from models import (
     SurveyResponse,
     Unit,
 )
-from services import authoring, content_loader, indicators, reports, schema_messages
+from services.common.periods import Period
+from services.content import authoring, schema_messages
+from services.content import loader as content_loader
+from services.reporting import indicators
+from services.reporting import unit_reports as reports
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -200,8 +204,8 @@ def test_publishing_refuses_a_draft_with_errors_and_names_them_like_content_chec
 def test_every_schema_message_has_a_vietnamese_form():
     """Every template the schema can produce (found in its source) is in VIETNAMESE."""
     templates = set()
-    for name in ("content_schema.py", "survey_schema.py", "content_guard.py"):
-        tree = ast.parse((ROOT / "services" / name).read_text(encoding="utf-8"))
+    for name in ("schema.py", "survey_schema.py", "guard.py"):
+        tree = ast.parse((ROOT / "services" / "content" / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)
@@ -280,7 +284,7 @@ def test_a_post_without_an_action_changes_nothing(app, staff, staff_client, staf
 
 def _report(app, unit_id):
     with app.app_context():
-        stats = reports.unit_report("x", {unit_id}, reports.Period()).quizzes
+        stats = reports.unit_report("x", {unit_id}, Period()).quizzes
         return {s.title: {q.question_id: (q.answered, q.wrong) for q in s.questions} for s in stats}
 
 

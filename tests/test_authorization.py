@@ -13,9 +13,9 @@ from conftest import FIXTURE_CONTENT, csrf_token
 import database
 from extensions import db
 from models import Attempt, AuditEvent, Participant, StaffUser, Unit
-from services import authoring
-from services import staff as staff_service
-from services.identity import NewIdentity, create_participant
+from services.content import authoring
+from services.org import staff as staff_service
+from services.participation.identity import NewIdentity, create_participant
 
 pytest_plugins = ["staff_fixtures"]
 

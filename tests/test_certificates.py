@@ -18,11 +18,12 @@ from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
 
 import database
 from models import Attempt, Certificate, Participant
-from services import certificates, documents
-from services.codes import ALPHABET
-from services.pdf import StaticOnlyFetcher
-from services.units import create_unit
-from services.vietnamese import admin_date, masked_name, table_date
+from services import documents
+from services.common.codes import ALPHABET
+from services.common.vietnamese import admin_date, masked_name, table_date
+from services.org.units import create_unit
+from services.participation import certificates
+from services.render.pdf import StaticOnlyFetcher
 
 BASE_URL = "https://lantoa.example"
 SERIAL_RE = re.compile(r"^HVT-\d{4}-\d{6}$")

@@ -8,7 +8,7 @@ import pytest
 from flask.cli import FlaskGroup
 
 from models import Lesson, Poster, Quiz, QuizVersion, Unit
-from services.codes import ALPHABET
+from services.common.codes import ALPHABET
 from services.demo import CLASSES, POSTER_LESSONS, POSTER_SURVEYS, VILLAGES
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"

@@ -22,7 +22,9 @@ import database
 from extensions import db
 from models import AuditEvent, Lesson, Quiz, QuizVersion, Survey, SurveyVersion
 from models.base import utcnow
-from services import content_import, content_loader, media
+from services.content import importer as content_import
+from services.content import loader as content_loader
+from services.content import media
 
 pytest_plugins = ["staff_fixtures"]
 

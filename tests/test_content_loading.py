@@ -9,11 +9,11 @@ from sqlalchemy import inspect
 import database
 from extensions import db
 from models import Attempt, Lesson, Quiz, QuizVersion
-from services import content_loader
-from services.content_loader import ContentError
-from services.identity import NewIdentity, create_participant
-from services.participation import Submission, submit_attempt
-from services.units import create_unit
+from services.content import loader as content_loader
+from services.content.loader import ContentError
+from services.org.units import create_unit
+from services.participation.attempts import Submission, submit_attempt
+from services.participation.identity import NewIdentity, create_participant
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 ALL_RIGHT = {"otp": ["a"], "dau-hieu": ["a", "b"], "cap-nhat": ["true"], "ung-dung": ["a"]}

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from models import Lesson, Quiz
-from services import content_loader
-from services.content_loader import check
+from services.content import loader as content_loader
+from services.content.loader import check
 
 QUIZZES = Path(__file__).resolve().parent.parent / "quizzes"
 BUNDLED_FILES = sorted(QUIZZES.glob("*.yaml")) + sorted(QUIZZES.glob("*.yml"))

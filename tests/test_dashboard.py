@@ -14,11 +14,12 @@ from sqlalchemy import update
 import database
 from extensions import db
 from models import Attempt, Participant, Quiz, Unit, Visit
-from services import participation, targets
-from services import staff as staff_service
-from services.identity import NewIdentity, create_participant
-from services.posters import create_poster
-from services.units import create_unit
+from services.org import staff as staff_service
+from services.org.units import create_unit
+from services.participation import attempts as participation
+from services.participation.identity import NewIdentity, create_participant
+from services.participation.posters import create_poster
+from services.reporting import targets
 
 pytest_plugins = ["staff_fixtures"]
 

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 import database
-from services.identity import NewIdentity, create_participant
+from services.participation.identity import NewIdentity, create_participant
 
 pytestmark = pytest.mark.e2e
 pytest_plugins = ["staff_fixtures"]

@@ -13,10 +13,10 @@ from sqlalchemy import update
 import database
 from extensions import db
 from models import Activity, HalfYearReport, Lesson, Unit, Visit
-from services.identity import NewIdentity, create_participant
-from services.participation import record_visit
-from services.targets import seed_plan_targets
-from services.units import create_unit
+from services.org.units import create_unit
+from services.participation.attempts import record_visit
+from services.participation.identity import NewIdentity, create_participant
+from services.reporting.targets import seed_plan_targets
 
 pytest_plugins = ["staff_fixtures"]
 

@@ -12,10 +12,14 @@ from sqlalchemy import event, update
 import database
 from extensions import db
 from models import Attempt, Participant, Quiz, Target, Unit, Visit
-from services import indicators, periods, targets
-from services import staff as staff_service
-from services.identity import NewIdentity, create_participant
-from services.indicators import (
+from services.common import periods
+from services.common.periods import Period
+from services.org import staff as staff_service
+from services.org.units import create_unit
+from services.participation.attempts import Submission, record_visit, submit_attempt
+from services.participation.identity import NewIdentity, create_participant
+from services.reporting import indicators, targets
+from services.reporting.indicators import (
     UnitFigures,
     figures,
     flatten,
@@ -27,9 +31,6 @@ from services.indicators import (
     trained_by_unit,
     year_elapsed,
 )
-from services.participation import Submission, record_visit, submit_attempt
-from services.reports import Period
-from services.units import create_unit
 
 TZ = "Asia/Ho_Chi_Minh"
 H1_2026 = periods.half_year(2026, 1)

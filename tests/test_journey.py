@@ -8,8 +8,8 @@ from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
 import database
 from extensions import db
 from models import Attempt, Consent, Participant, RosterEntry, Scan, Unit, Visit
-from services import roster
-from services.roster import RosterRow
+from services.org import roster
+from services.org.roster import RosterRow
 
 
 def test_poster_scan_identity_lesson_quiz_result(app, client, make_poster, identify, places):

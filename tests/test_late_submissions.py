@@ -34,9 +34,14 @@ from models import (
     Visit,
 )
 from models.base import utcnow
-from services import content_loader, indicators, offline, periods, reports
-from services.surveys import respondent_key
-from services.vietnamese import local_date
+from services.common import periods
+from services.common.periods import Period
+from services.common.vietnamese import local_date
+from services.content import loader as content_loader
+from services.participation import offline
+from services.participation.survey_responses import respondent_key
+from services.reporting import indicators
+from services.reporting import unit_reports as reports
 
 HEADERS = {"X-Lantoa-Offline": "1"}
 SURVEY_ANSWERS = {"da-nghe": "roi", "hieu": "4"}
@@ -237,12 +242,12 @@ def test_a_late_pass_counts_in_the_period_it_was_answered_in(
         klass = Participant.query.one().unit_id
         h1, h2 = (periods.half_year(2026, half) for half in (1, 2))
         assert h1.end == dt.date(2026, 6, 5)
-        trained_h1 = indicators.trained_by_unit(reports.Period(h1.start, h1.end, tz))
-        trained_h2 = indicators.trained_by_unit(reports.Period(h2.start, h2.end, tz))
+        trained_h1 = indicators.trained_by_unit(Period(h1.start, h1.end, tz))
+        trained_h2 = indicators.trained_by_unit(Period(h2.start, h2.end, tz))
         assert (trained_h1, trained_h2) == ({klass: 1}, {})
 
         def row(start, end):
-            report = reports.unit_report("Lớp 7A", {klass}, reports.Period(start, end, tz))
+            report = reports.unit_report("Lớp 7A", {klass}, Period(start, end, tz))
             [person] = report.people
             return person.quizzes_passed, person.certificates, person.last_activity
 

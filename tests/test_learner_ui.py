@@ -11,7 +11,7 @@ from test_certificates import take_quiz
 
 import database
 from models import Lesson
-from services import media_files
+from services.content import media_files
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = Path(__file__).parent / "fixtures" / "content" / "media"

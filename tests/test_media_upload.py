@@ -20,7 +20,9 @@ from PIL import Image
 
 import database
 from models import AuditEvent
-from services import content_loader, markdown, media
+from services.content import loader as content_loader
+from services.content import media
+from services.render import markdown
 
 pytest_plugins = ["staff_fixtures"]
 

@@ -7,9 +7,9 @@ import pytest
 
 import database
 from models import Participant, Poster, Scan, Unit
-from services import codes
-from services.posters import POSTER_CODE_LENGTH
-from services.units import CLASS_CODE_LENGTH
+from services.common import codes
+from services.org.units import CLASS_CODE_LENGTH
+from services.participation.posters import POSTER_CODE_LENGTH
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TEMPORARY_REDIRECTS = (302, 303, 307)  # never 301/308: a browser would skip the count next time
@@ -235,7 +235,7 @@ def test_poster_code_is_not_a_class_code(app, client, make_poster):
     assert client.get(f"/c/{code}").status_code == 404
 
 
-# --- services.codes.normalize ------------------------------------------------------------
+# --- services.common.codes.normalize ------------------------------------------------------------
 
 NORMALIZED = [
     ("ABCDEF", 6, 8, "ABCDEF"),

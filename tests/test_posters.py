@@ -23,9 +23,9 @@ from test_certificates import (
 import database
 from extensions import db
 from models import Participant, Poster, Scan, Unit
-from services.codes import ALPHABET
-from services.funnel import Funnel, poster_funnel
-from services.units import create_unit
+from services.common.codes import ALPHABET
+from services.org.units import create_unit
+from services.reporting.funnel import Funnel, poster_funnel
 
 BASE_URL = "https://lantoa.example"
 SHORT_CODE_RE = re.compile(rf"^[{ALPHABET}]{{6,8}}$")

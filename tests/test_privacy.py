@@ -26,7 +26,7 @@ from models import (
     Visit,
 )
 from models.base import utcnow
-from services.identity import hash_token
+from services.participation.identity import hash_token
 
 pytest_plugins = ["staff_fixtures"]
 

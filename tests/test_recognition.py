@@ -18,12 +18,12 @@ import database
 from extensions import db
 from models import Attempt, AuditEvent, Participant, Quiz, Unit, Visit
 from models.recognition import Nomination
-from services import periods
-from services import recognition as service
-from services.identity import NewIdentity, create_participant
-from services.participation import Submission, record_visit, submit_attempt
-from services.reports import Period
-from services.units import create_unit
+from services.common import periods
+from services.common.periods import Period
+from services.org.units import create_unit
+from services.participation.attempts import Submission, record_visit, submit_attempt
+from services.participation.identity import NewIdentity, create_participant
+from services.reporting import recognition as service
 
 pytest_plugins = ["staff_fixtures"]
 

@@ -20,8 +20,9 @@ import database
 from extensions import db
 from models import Attempt, AuditEvent, Participant, Quiz, Visit
 from models.base import utcnow
-from services import certificates, participation
-from services.identity import NewIdentity, create_participant, hash_token
+from services.participation import attempts as participation
+from services.participation import certificates
+from services.participation.identity import NewIdentity, create_participant, hash_token
 
 pytest_plugins = ["staff_fixtures"]
 

@@ -9,7 +9,7 @@ from conftest import csrf_token
 import database
 from extensions import db
 from models import AuditEvent, ScienceTask
-from services import science
+from services.reporting import science
 
 pytest_plugins = ["staff_fixtures"]
 

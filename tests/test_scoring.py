@@ -1,8 +1,9 @@
-"""services.scoring.score: pure scoring of one quiz version's questions against chosen answers."""
+"""services.participation.scoring.score: pure scoring of one quiz version's questions against
+chosen answers."""
 
 import pytest
 
-from services.scoring import InvalidAnswer, score
+from services.participation.scoring import InvalidAnswer, score
 
 SINGLE = {
     "id": "otp",

@@ -12,7 +12,7 @@ from helpers import ALL_RIGHT, answer_form
 
 import database
 from models import Attempt, Participant
-from services import content_loader
+from services.content import loader as content_loader
 
 EXPIRED_QUIZ = "Phiên làm bài đã hết hạn"
 EVIL_NEXT = [

@@ -30,8 +30,8 @@ from test_content_validation import (
 import database
 from extensions import db
 from models import Survey, SurveyResponse, SurveyVersion
-from services import content_loader
-from services.content_loader import ContentError, check
+from services.content import loader as content_loader
+from services.content.loader import ContentError, check
 
 QUIZZES = Path(__file__).resolve().parent.parent / "quizzes"
 BUNDLED_SURVEYS = sorted(

@@ -1,7 +1,8 @@
 """Survey results for staff: tallies per question kind, filters, scoping, escaping, exports.
 
 Data: the fixture surveys ('y-kien' named with all five kinds, 'an-danh' anonymous) answered
-through services.surveys.submit_response, the same code the learner's form calls.
+through services.participation.survey_responses.submit_response, the same code the learner's
+form calls.
 """
 
 import csv
@@ -16,11 +17,17 @@ from sqlalchemy import event
 import database
 from extensions import db
 from models import Survey, SurveyResponse, Unit
-from services import charts, survey_results
-from services.identity import NewIdentity, create_participant
-from services.reports import Period
-from services.surveys import Given, ResponseSubmission, respondent_key, submit_response
-from services.units import create_unit
+from services.common.periods import Period
+from services.org.units import create_unit
+from services.participation.identity import NewIdentity, create_participant
+from services.participation.survey_responses import (
+    Given,
+    ResponseSubmission,
+    respondent_key,
+    submit_response,
+)
+from services.render import charts
+from services.reporting import survey_results
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -248,7 +255,7 @@ def test_answers_from_every_version_are_tallied_under_the_newest_texts(app, surv
     """A changed survey is a new version: old answers still count, under the new wording."""
     from conftest import FIXTURE_SURVEYS
 
-    from services import content_loader
+    from services.content import loader as content_loader
 
     with app.app_context():
         unit = create_unit("village", "Thôn Phai Duốc")

@@ -40,9 +40,10 @@ from models import (
     Visit,
 )
 from models.base import utcnow
-from services import content_loader, indicators
-from services.reports import Period
-from services.vietnamese import local_date
+from services.common.periods import Period
+from services.common.vietnamese import local_date
+from services.content import loader as content_loader
+from services.reporting import indicators
 
 FULL = {
     "da-nghe": "roi",

@@ -5,7 +5,7 @@ from conftest import csrf_token
 import database
 from extensions import db
 from models import AuditEvent, Target
-from services.targets import seed_plan_targets
+from services.reporting.targets import seed_plan_targets
 
 pytest_plugins = ["staff_fixtures"]
 

@@ -25,8 +25,9 @@ import database
 from blueprints.learn.survey_forms import field_name, other_name
 from extensions import db
 from models import Lesson, Survey, Unit
-from services import content_loader, pdf
-from services.posters import create_poster
+from services.content import loader as content_loader
+from services.participation.posters import create_poster
+from services.render import pdf
 
 pytest_plugins = ["staff_fixtures"]
 

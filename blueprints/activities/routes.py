@@ -9,14 +9,15 @@ from flask_login import current_user
 
 from blueprints.activities import bp
 from blueprints.activities.forms import KIND_LABELS, ActivityForm, DeleteForm
-from blueprints.auth.session import client_ip
-from blueprints.staff.guards import roles_required
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from extensions import db
 from models import Activity, Unit
 from models.base import utcnow
-from services import access, audit, periods
-from services import activities as activity_service
-from services.vietnamese import local_date, local_datetime, table_date
+from services.common import periods
+from services.common.vietnamese import local_date, local_datetime, table_date
+from services.org import access, audit
+from services.reporting import activities as activity_service
 
 MESSAGES = {
     ("unit_id", "required"): _l("Chọn đơn vị."),

@@ -7,14 +7,14 @@ from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import StaffForm, TargetForm
-from blueprints.auth.session import client_ip
-from blueprints.staff.guards import roles_required
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from extensions import db
 from models import StaffUser, Target, Unit
-from services import audit, passwords
-from services import staff as staff_service
-from services import targets as target_service
-from services.text import clean_line
+from services.common.text import clean_line
+from services.org import audit, passwords
+from services.org import staff as staff_service
+from services.reporting import targets as target_service
 
 FIELD_MESSAGES = {
     "username": _l("Tên đăng nhập 3–60 ký tự a-z, 0-9, dấu chấm, gạch; chưa ai dùng."),

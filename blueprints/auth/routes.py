@@ -6,11 +6,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints.auth import bp
 from blueprints.auth.forms import LoginForm
-from blueprints.auth.session import client_ip
-from blueprints.learn.visitor import safe_next
+from blueprints.common.client import client_ip
+from blueprints.common.redirects import safe_next
 from extensions import limiter
-from services import audit
-from services import staff as staff_service
+from services.org import audit
+from services.org import staff as staff_service
 from unit_of_work import keep_changes_on_error
 
 

@@ -1,14 +1,10 @@
 """Binding staff sessions to Flask-Login: the cookie holds a token the server can end."""
 
-from flask import Flask, request
+from flask import Flask
 from flask_login import current_user
 
 from extensions import login_manager
-from services import staff as staff_service
-
-
-def client_ip() -> str:
-    return request.remote_addr or ""
+from services.org import staff as staff_service
 
 
 def current_staff():

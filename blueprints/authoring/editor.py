@@ -11,10 +11,10 @@ anything posted that the item does not know gets a new id.
 import re
 from collections.abc import Mapping
 
-from services import authoring
-from services.content_schema import AUDIO_LANGUAGES, QUESTION_TYPES, TRANSLATION_LANGUAGES
-from services.survey_schema import SURVEY_QUESTION_TYPES
-from services.text import clean_line, clean_text
+from services.common.text import clean_line, clean_text
+from services.content import authoring
+from services.content.schema import AUDIO_LANGUAGES, QUESTION_TYPES, TRANSLATION_LANGUAGES
+from services.content.survey_schema import SURVEY_QUESTION_TYPES
 
 MAX_ROWS = 40  # questions or choices read from one form (the schema allows far fewer)
 NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")

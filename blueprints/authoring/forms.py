@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from services.content_schema import TOPIC_ID
+from services.content.schema import TOPIC_ID
 
 
 class CsrfForm(FlaskForm):

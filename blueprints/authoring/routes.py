@@ -10,26 +10,22 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.auth.session import client_ip
 from blueprints.authoring import bp, editor
 from blueprints.authoring.forms import CsrfForm, NewItemForm, PosterForm
-from blueprints.learn.forms import ROLE_LABELS
-from blueprints.staff.guards import roles_required
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from models import Poster, Unit
 from models.base import utcnow
-from services import (
-    audit,
-    authoring,
-    content_diff,
-    documents,
-    markdown,
-    posters,
-    schema_messages,
-    visibility,
-)
-from services.content_schema import TRANSLATION_LANGUAGES
-from services.localize import localized, localized_question
-from services.vietnamese import local_date
+from services import documents
+from services.common.vietnamese import local_date
+from services.common.vocabulary import ROLE_LABELS
+from services.content import authoring, schema_messages, visibility
+from services.content import diff as content_diff
+from services.content.localize import localized, localized_question
+from services.content.schema import TRANSLATION_LANGUAGES
+from services.org import audit
+from services.participation import posters
+from services.render import markdown
 from unit_of_work import keep_changes_on_error
 
 AUTHORS = ("admin", "teacher")

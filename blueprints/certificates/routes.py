@@ -4,8 +4,8 @@ from flask import current_app, redirect, render_template, request, url_for
 
 from blueprints.certificates import bp
 from extensions import limiter
-from services import certificates
-from services.vietnamese import local_date, masked_name, table_date
+from services.common.vietnamese import local_date, masked_name, table_date
+from services.participation import certificates
 
 
 def _verify_limit() -> str:

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from blueprints.content_files import bp
 from blueprints.content_files.forms import UploadForm
-from blueprints.staff.guards import roles_required
-from services import audit, media
+from services.content import media
+from services.org import audit
 
 MB = 1024 * 1024
 MESSAGES = {

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import abort, current_app, send_from_directory
 
 from blueprints.content_files import bp
-from services import media
+from services.content import media
 
 YEAR = 365 * 86400
 

@@ -6,13 +6,17 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from blueprints.content_files import bp
 from blueprints.content_files.forms import ImportForm
-from blueprints.staff.guards import roles_required
 from extensions import db
 from models import Lesson, Survey
-from services import audit, content_export, content_import, content_loader, media
+from services.content import exporter as content_export
+from services.content import importer as content_import
+from services.content import loader as content_loader
+from services.content import media
+from services.org import audit
 
 
 def _content_dir() -> Path:

@@ -4,16 +4,20 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from blueprints.halfyear import bp
 from blueprints.halfyear.forms import HalfYearForm
-from blueprints.staff.guards import roles_required
 from extensions import db
 from models import HalfYearReport, Unit
 from models.base import utcnow
-from services import activities, audit, documents, exports, half_year, periods
-from services.text import clean_line
-from services.vietnamese import local_date
+from services import documents
+from services.common import periods
+from services.common.text import clean_line
+from services.common.vietnamese import local_date
+from services.org import audit
+from services.render import exports
+from services.reporting import activities, half_year
 
 KIND_LABELS = {
     "article": "Bài viết trên trang thông tin điện tử xã",

@@ -6,13 +6,16 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.common.dates import range_from_args
+from blueprints.common.guards import roles_required
 from blueprints.indicators import bp
-from blueprints.staff.dates import range_from_args
-from blueprints.staff.guards import roles_required
 from models.base import utcnow
-from services import access, charts, funnel, indicators, periods, science, targets
-from services.reports import Period
-from services.vietnamese import local_date, table_date
+from services.common import periods
+from services.common.periods import Period
+from services.common.vietnamese import local_date, table_date
+from services.org import access
+from services.render import charts
+from services.reporting import funnel, indicators, science, targets
 
 
 def _chosen_period(today: dt.date) -> tuple[Period, str]:

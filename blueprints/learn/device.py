@@ -6,7 +6,8 @@ import re
 
 from flask import abort, redirect, request, url_for
 
-from blueprints.learn import bp, visitor
+from blueprints.common.redirects import safe_next
+from blueprints.learn import bp
 
 SAVER_COOKIE = "lt_saver"
 SAVER_STATES = {"on": True, "off": False}
@@ -42,7 +43,7 @@ def data_saver_switch(state: str):
     """The footer's data-saver switch: a year-long cookie on this device, no server state."""
     if state not in SAVER_STATES:
         abort(404)
-    response = redirect(visitor.safe_next(request.args.get("next"), url_for("learn.home")))
+    response = redirect(safe_next(request.args.get("next"), url_for("learn.home")))
     if SAVER_STATES[state]:
         response.set_cookie(SAVER_COOKIE, "1", max_age=365 * 86400, samesite="Lax")
     else:

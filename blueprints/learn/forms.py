@@ -14,25 +14,11 @@ from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.people import UNDER_16
-from services.identity import NAME_MAX
-from services.localize import localized_question
-from services.scoring import TRUE_FALSE_CHOICES
-from services.text import clean_line
-
-ROLE_LABELS = {
-    "villager": _l("Người dân"),
-    "student": _l("Học sinh"),
-    "official": _l("Cán bộ, công chức, viên chức"),
-    "worker": _l("Người lao động ở doanh nghiệp"),
-    "other": _l("Khác"),
-}
-AGE_LABELS = {
-    "under16": _l("Dưới 16 tuổi"),
-    "16-29": _l("16 – 29 tuổi"),
-    "30-44": _l("30 – 44 tuổi"),
-    "45-59": _l("45 – 59 tuổi"),
-    "60plus": _l("Từ 60 tuổi"),
-}
+from services.common.text import clean_line
+from services.common.vocabulary import AGE_LABELS, ROLE_LABELS
+from services.content.localize import localized_question
+from services.participation.identity import NAME_MAX
+from services.participation.scoring import TRUE_FALSE_CHOICES
 
 
 def _choice_in_list(form, field):

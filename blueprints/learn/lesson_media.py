@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 
 from i18n import current_language
 from models import Lesson
-from services.markdown import media_url
-from services.media_files import file_size, human_size, inside
+from services.content.media_files import file_size, human_size, inside
+from services.render.markdown import media_url
 
 LISTEN = {"vi": _l("Nghe tiếng Việt"), "tay": _l("Nghe tiếng Tày"), "nun": _l("Nghe tiếng Nùng")}
 # BCP 47 codes of the recorded languages (Tày: tyz, Nùng: nut), for hreflang.

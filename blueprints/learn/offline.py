@@ -3,7 +3,8 @@ offline page, and answers sent late from a phone that had no signal.
 
 Late answers come to their own JSON endpoints, not to the forms' addresses: a form kept for
 days on a phone carries a session CSRF token that has long expired, so these endpoints take
-the form's stamp instead (services/offline.py): signed with the app's secret, bound to the
+the form's stamp instead (services/participation/offline.py): signed with the app's secret,
+bound to the
 form's item, version, idempotency token and respondent (the participant for a quiz or a named
 survey, the device's one-way respondent key for an anonymous survey), and at most
 OFFLINE_SEND_DAYS old. This is still safe against cross-site request forgery:
@@ -39,10 +40,12 @@ from extensions import csrf, db
 from i18n import current_language
 from models import Lesson, Participant, Quiz, QuizVersion, Survey, SurveyVersion
 from models.base import utcnow
-from services import catalog, offline, participation, scoring, surveys
-from services.markdown import media_url
-from services.media_files import file_size, human_size
-from services.vietnamese import local_date
+from services.common.vietnamese import local_date
+from services.content.media_files import file_size, human_size
+from services.participation import attempts as participation
+from services.participation import catalog, offline, scoring
+from services.participation import survey_responses as surveys
+from services.render.markdown import media_url
 
 REPLAY_HEADER = "X-Lantoa-Offline"
 ID_DIGITS = re.compile(r"[0-9]{1,9}")

@@ -17,25 +17,20 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from blueprints.common.redirects import safe_next
 from blueprints.learn import bp, device, lesson_media, visitor
 from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class_for, unit_choices
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
 from models.base import utcnow
-from services import (
-    catalog,
-    certificates,
-    documents,
-    identity,
-    offline,
-    participation,
-    roster,
-    scoring,
-    surveys,
-    visibility,
-)
-from services.vietnamese import local_date
+from services import documents
+from services.common.vietnamese import local_date
+from services.content import visibility
+from services.org import roster
+from services.participation import attempts as participation
+from services.participation import catalog, certificates, identity, offline, scoring
+from services.participation import survey_responses as surveys
 
 # Link-preview fetchers (Facebook, Zalo, Telegram…): they follow links but are not people.
 PREVIEW_BOTS = re.compile(
@@ -120,7 +115,7 @@ def join_class(code: str):
 
 def _target_item(path: str | None):
     """The lesson, quiz or survey an identity form leads to, to name it and preview it."""
-    path = visitor.safe_next(path, "")
+    path = safe_next(path, "")
     if not path:
         return None
     try:
@@ -143,7 +138,7 @@ def _identity_form() -> IdentityForm:
         (str(entry.id), entry.name) for entry in names
     ]
     if request.method == "GET":
-        form.next.data = visitor.safe_next(request.args.get("next"), "")
+        form.next.data = safe_next(request.args.get("next"), "")
         placement = catalog.poster_placement(visitor.via_poster())
         if placement is not None and form.fixed_unit is None:
             form.unit_id.data = str(placement.id)
@@ -181,7 +176,7 @@ def identify():
         return render_template("learn/identify.html", form=form, target=target), 409
     session.pop(visitor.CLASS_KEY, None)
     participation.claim_scan(session.pop(visitor.SCAN_KEY, None), participant)
-    response = redirect(visitor.safe_next(form.next.data, url_for("learn.home")), code=303)
+    response = redirect(safe_next(form.next.data, url_for("learn.home")), code=303)
     visitor.remember_participant(response, token)
     return response
 
@@ -376,7 +371,7 @@ def certificate_pdf(public_id: str):
 @bp.get("/lang/<code>")
 def set_language(code: str):
     """The language switch (a preference cookie, no server state)."""
-    response = redirect(visitor.safe_next(request.args.get("next"), url_for("learn.home")))
+    response = redirect(safe_next(request.args.get("next"), url_for("learn.home")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax")
     return response

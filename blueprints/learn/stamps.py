@@ -1,5 +1,5 @@
-"""Signed form stamps (services/offline.py) in the learner's forms: written into every quiz and
-survey form, and read back from a posted one."""
+"""Signed form stamps (services/participation/offline.py) in the learner's forms: written into
+every quiz and survey form, and read back from a posted one."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from flask import current_app, request
 
 from blueprints.learn import bp, visitor
 from models import Quiz
-from services import offline
+from services.participation import offline
 
 
 @bp.app_template_global()

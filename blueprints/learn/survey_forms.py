@@ -13,12 +13,12 @@ from blueprints.learn.forms import (
     form_class_for,
     required_answer,
 )
-from services.localize import localized_question
-from services.survey_labels import LIKERT_LABELS
-from services.survey_schema import OTHER
-from services.surveys import OTHER_TEXT_LENGTH, Given, question_max_length
-from services.text import clean_line, clean_text
-from services.vietnamese import parse_number, vn_number
+from services.common.text import clean_line, clean_text
+from services.common.vietnamese import parse_number, vn_number
+from services.content.localize import localized_question
+from services.content.survey_labels import LIKERT_LABELS
+from services.content.survey_schema import OTHER
+from services.participation.survey_responses import OTHER_TEXT_LENGTH, Given, question_max_length
 
 OTHER_LABEL = _l("Khác (ghi rõ)")
 

@@ -19,10 +19,12 @@ from extensions import csrf, db
 from i18n import current_language
 from models import Poster, Survey, SurveyVersion
 from models.base import utcnow
-from services import catalog, offline, participation, surveys
-from services.localize import localized_question
-from services.survey_schema import OTHER
-from services.vietnamese import local_date, vn_number
+from services.common.vietnamese import local_date, vn_number
+from services.content.localize import localized_question
+from services.content.survey_schema import OTHER
+from services.participation import attempts as participation
+from services.participation import catalog, offline
+from services.participation import survey_responses as surveys
 
 DIGITS = re.compile(r"[0-9]{1,9}")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -174,7 +176,7 @@ def _posted_version(item: Survey) -> SurveyVersion | None:
 
 def _stamped_respondent(item: Survey) -> str | None:
     """The respondent key in the posted form's stamp, if the stamp is genuine and names this
-    very form (services/offline.py)."""
+    very form (services/participation/offline.py)."""
     version = _posted_version(item)
     if version is None:
         return None

@@ -5,7 +5,7 @@ from flask import abort, request
 
 from blueprints.learn import bp, visitor
 from models import Lesson, Quiz, Survey
-from services import visibility
+from services.content import visibility
 
 # Late answers (/offline/quizzes/…, /offline/surveys/…) are not here: they were given while the
 # learner could see the item, and their signed stamp names it.

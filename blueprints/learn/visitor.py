@@ -1,12 +1,11 @@
 """Who is visiting: the participant cookie and the poster a visit came through."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app, g, request, session
 
 from models import Participant
-from services import identity
+from services.participation import identity
 
 POSTER_KEY = "via_poster"
 CLASS_KEY = "join_class"
@@ -86,15 +85,3 @@ def via_survey_poster() -> int | None:
     """The anonymous survey poster this browser last arrived through."""
     value = session.get(SURVEY_POSTER_KEY)
     return value if isinstance(value, int) else None
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only ever redirect inside the site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return fallback
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return fallback
-    return target

@@ -3,8 +3,9 @@
 from flask import Response, abort, request
 
 from blueprints.posters import bp
-from services import documents, participation
-from services.qr import qr_png, qr_svg
+from services import documents
+from services.participation import attempts as participation
+from services.render.qr import qr_png, qr_svg
 
 
 def _poster(code: str):

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from services.recognition import MAX_REASON
+from services.reporting.recognition import MAX_REASON
 
 SUBJECT_KINDS = [
     ("village", _l("Thôn")),

@@ -7,16 +7,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from blueprints.recognition import bp
 from blueprints.recognition.forms import NominationForm, RemoveForm
-from blueprints.staff.guards import roles_required
 from extensions import db
 from models.base import utcnow
 from models.recognition import Nomination
-from services import access, audit, periods
-from services import recognition as service
-from services.vietnamese import local_date, local_datetime, table_date
+from services.common import periods
+from services.common.vietnamese import local_date, local_datetime, table_date
+from services.org import access, audit
+from services.reporting import recognition as service
 
 MESSAGES = {
     "period": _l("Kỳ không hợp lệ (ví dụ 2026-H1, 2026-H2 hoặc 2026)."),

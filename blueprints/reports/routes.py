@@ -5,14 +5,18 @@ import datetime as dt
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
+from blueprints.common.client import client_ip
+from blueprints.common.dates import range_from_args
+from blueprints.common.guards import roles_required, visible_unit
 from blueprints.reports import bp
 from blueprints.reports.tables import all_sheets, items_sheet, people_sheet, quizzes_sheet
-from blueprints.staff.dates import range_from_args
-from blueprints.staff.guards import roles_required, visible_unit
 from models import Poster
-from services import access, audit, documents, exports, funnel
-from services.reports import Period, unit_report
+from services import documents
+from services.common.periods import Period
+from services.org import access, audit
+from services.render import exports
+from services.reporting import funnel
+from services.reporting.unit_reports import unit_report
 
 CSV_TABLES = {"people": people_sheet, "quizzes": quizzes_sheet, "items": items_sheet}
 

@@ -3,9 +3,9 @@
 from flask import current_app
 from flask_babel import gettext as _
 
-from services.exports import Sheet
-from services.reports import UnitReport
-from services.vietnamese import local_datetime
+from services.common.vietnamese import local_datetime
+from services.render.exports import Sheet
+from services.reporting.unit_reports import UnitReport
 
 
 def people_sheet(report: UnitReport) -> Sheet:

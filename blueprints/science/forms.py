@@ -1,11 +1,11 @@
 """The science task form. Fields only parse what was typed (with Vietnamese messages, since
-WTForms has no Vietnamese catalog); the rules are in services.science.check."""
+WTForms has no Vietnamese catalog); the rules are in services.reporting.science.check."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from blueprints.activities.forms import DayField
+from blueprints.common.fields import DayField
 
 STATUS_LABELS = {
     "planned": _l("Chưa triển khai"),

@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from blueprints.science import bp
 from blueprints.science.forms import STATUS_LABELS, ScienceTaskForm
-from blueprints.staff.guards import roles_required
 from extensions import db
 from models import ScienceTask
 from models.base import utcnow
-from services import audit
-from services import science as science_service
-from services.vietnamese import local_date, table_date
+from services.common.vietnamese import local_date, table_date
+from services.org import audit
+from services.reporting import science as science_service
 
 MESSAGES = {
     ("name", "required"): _l("Nhập tên nhiệm vụ."),

@@ -7,16 +7,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required, visible_participant, visible_unit
 from blueprints.staff import bp
 from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
-from blueprints.staff.guards import roles_required, visible_participant, visible_unit
 from extensions import db
 from models import Participant, Unit
-from services import access, audit, exports, privacy, roster
-from services.qr import qr_png, qr_svg
-from services.text import clean_line
-from services.units import create_unit
+from services.common.text import clean_line
+from services.org import access, audit, roster
+from services.org.units import create_unit
+from services.participation import privacy
+from services.render import exports
+from services.render.qr import qr_png, qr_svg
 
 ROSTER_ERRORS = {
     "format": _l("Chỉ nhận tệp .csv hoặc .xlsx."),

@@ -10,14 +10,16 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
-from blueprints.staff.dates import range_from_args
-from blueprints.staff.guards import roles_required, visible_unit
+from blueprints.common.client import client_ip
+from blueprints.common.dates import range_from_args
+from blueprints.common.guards import roles_required, visible_unit
 from blueprints.survey_results import bp
 from blueprints.survey_results.tables import responses_sheet
 from models import Survey, Unit
-from services import access, audit, charts, exports, survey_results, unit_tree
-from services.reports import Period
+from services.common.periods import Period
+from services.org import access, audit, unit_tree
+from services.render import charts, exports
+from services.reporting import survey_results
 
 STAFF = ("admin", "officer", "teacher")
 MIMES = {

@@ -4,9 +4,9 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from models import Survey
-from services.exports import Sheet
-from services.survey_results import ExportTable
-from services.vietnamese import local_datetime
+from services.common.vietnamese import local_datetime
+from services.render.exports import Sheet
+from services.reporting.survey_results import ExportTable
 
 
 def responses_sheet(survey: Survey, table: ExportTable) -> Sheet:

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from services.unit_tree import MAX_NAME, MAX_YEAR, MIN_YEAR
+from services.org.unit_tree import MAX_NAME, MAX_YEAR, MIN_YEAR
 
 KIND_CHOICES = [
     ("commune", _l("Xã")),

@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.auth.session import client_ip
-from blueprints.staff.guards import roles_required
+from blueprints.common.client import client_ip
+from blueprints.common.guards import roles_required
 from blueprints.units import bp
 from blueprints.units.forms import KIND_LABELS, EditUnitForm, ImportForm, UnitForm
 from extensions import db
 from models import Unit
-from services import audit, roster, unit_tree
+from services.org import audit, roster, unit_tree
 
 UNIT_ERRORS = {
     "bad_kind": _l("Loại đơn vị không hợp lệ."),

@@ -1,0 +1,24 @@
+"""Date ranges from a staff page's query string (?from=YYYY-MM-DD&to=YYYY-MM-DD)."""
+
+import datetime as dt
+
+from flask import abort, current_app, request
+from flask_babel import gettext as _
+
+from services.common.periods import FIRST_YEAR, LAST_YEAR, Period
+
+
+def range_from_args() -> Period | None:
+    """The ?from=&to= range, None when neither is given; bad dates are a Vietnamese 400."""
+    raw = [request.args.get(key, "").strip() for key in ("from", "to")]
+    if not any(raw):
+        return None
+    try:
+        start, end = (dt.date.fromisoformat(value) if value else None for value in raw)
+    except ValueError:
+        abort(400, description=_("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05."))
+    if any(day and not FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):
+        abort(400, description=_("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05."))
+    if start and end and start > end:
+        abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
+    return Period(start, end, current_app.config["TIMEZONE"])

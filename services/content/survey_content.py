@@ -1,0 +1,68 @@
+"""Loading survey files into the database: a changed survey becomes a new version."""
+
+from extensions import db
+from models import Survey, SurveyVersion
+from services.common.digest import digest
+
+
+def _definition(data: dict) -> dict:
+    """What a survey version freezes: its questions and their translations."""
+    translations = {
+        lang: {"questions": texts["questions"]}
+        for lang, texts in (data.get("translations") or {}).items()
+        if texts.get("questions")
+    }
+    return {"questions": data["questions"], "translations": translations}
+
+
+def _fields(data: dict, position: int) -> dict:
+    return {
+        "title": data["title"],
+        "summary": data["summary"],
+        "audience": data["audience"],
+        "anonymous": data.get("anonymous", False),
+        "counts_as_reach": data.get("reach", False),
+        "opens_on": data.get("opens"),
+        "closes_on": data.get("closes"),
+        "translations": {
+            lang: {k: v for k, v in texts.items() if k in ("title", "summary")}
+            for lang, texts in (data.get("translations") or {}).items()
+        },
+        "position": position,
+    }
+
+
+def load_survey(data: dict, position: int, result, created_by=None) -> Survey:
+    """Create or update one valid survey; `result` (a LoadResult) records what happened. A
+    changed set of questions becomes a new version (by `created_by`, a StaffUser, when
+    published in the browser). Returns the survey."""
+    slug = data["id"]
+    survey = Survey.query.filter_by(slug=slug).one_or_none()
+    fields = _fields(data, position)
+    if survey is None:
+        survey = Survey(slug=slug, **fields)
+        db.session.add(survey)
+        result.created.append(slug)
+    elif any(getattr(survey, key) != value for key, value in fields.items()):
+        for key, value in fields.items():
+            setattr(survey, key, value)
+        result.updated.append(slug)
+    else:
+        result.unchanged.append(slug)
+    definition = _definition(data)
+    definition_hash = digest(definition)
+    if survey.versions and survey.current_version.content_hash == definition_hash:
+        return survey
+    number = survey.current_version.number + 1 if survey.versions else 1
+    db.session.add(
+        SurveyVersion(
+            survey=survey,
+            number=number,
+            content_hash=definition_hash,
+            definition=definition,
+            created_by=created_by,
+        )
+    )
+    if number > 1:
+        result.new_quiz_versions.append(f"{slug} v{number}")
+    return survey

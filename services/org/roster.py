@@ -1,0 +1,187 @@
+"""Class roster import from CSV or XLSX: every row validated, all or nothing."""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+from sqlalchemy import update
+
+from extensions import db
+from models import RosterEntry, Unit
+from services.common.text import clean_line
+
+MAX_ROWS = 300
+MAX_NAME = 80
+MAX_NUMBER = 20
+MAX_UNCOMPRESSED = 20 * 1024 * 1024  # an XLSX roster is tiny; more than this is a zip bomb
+NAME_HEADERS = {"họ và tên", "họ tên", "ho va ten", "ho ten", "tên", "ten", "name", "full name"}
+NUMBER_HEADERS = {
+    "mã học sinh", "ma hoc sinh", "số thứ tự", "so thu tu", "stt", "mã", "student number", "number",
+}  # fmt: skip
+
+
+@dataclass
+class RosterRow:
+    line: int
+    name: str
+    student_number: str | None
+
+
+@dataclass
+class RosterParse:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[tuple[int | None, str]] = field(default_factory=list)  # (row number, message)
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        text = data.decode("utf-8-sig")  # UnicodeDecodeError: not UTF-8
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> list[list[str]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+            raise ValueError("too large when unpacked")
+    # data_only=False: a formula cell comes back as its text ("=1+1"), never evaluated or lost.
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    sheet = workbook.worksheets[0]
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(["" if v is None else str(v) for v in row])
+        if len(rows) > max_rows + 1:
+            break
+    workbook.close()
+    return rows
+
+
+class TableError(Exception):
+    """A file that cannot be read as a table; `code` is "format", "encoding" or "unreadable"."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV (UTF-8/UTF-16) or XLSX file, each with its 1-based line number.
+
+    An XLSX file stops being read after max_rows + 1 rows, so callers can tell "too many".
+    """
+    name = (filename or "").lower()
+    try:
+        if name.endswith(".xlsx"):
+            table = _read_xlsx(data, max_rows)
+        elif name.endswith(".csv"):
+            table = _read_csv(data)
+        else:
+            raise TableError("format")
+    except UnicodeDecodeError:
+        raise TableError("encoding") from None
+    except (zipfile.BadZipFile, csv.Error, ValueError, KeyError, OSError):
+        raise TableError("unreadable") from None
+    return [(line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)]
+
+
+def parse(filename: str, data: bytes) -> RosterParse:
+    """Read a roster file; errors carry the 1-based row number in the file (None: whole file)."""
+    result = RosterParse()
+    name = (filename or "").lower()
+    try:
+        if name.endswith(".xlsx"):
+            table = _read_xlsx(data)
+        elif name.endswith(".csv"):
+            table = _read_csv(data)
+        else:
+            result.errors.append((None, "format"))
+            return result
+    except UnicodeDecodeError:
+        result.errors.append((None, "encoding"))
+        return result
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError):
+        result.errors.append((None, "unreadable"))
+        return result
+    # Keep each row's own line number in the file, so that errors point at the right row.
+    numbered = [
+        (line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)
+    ]
+    if not numbered:
+        result.errors.append((None, "empty"))
+        return result
+    header_line, header_row = numbered[0]
+    header = [clean_line(cell).lower() for cell in header_row]
+    name_col = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
+    number_col = next((i for i, h in enumerate(header) if h in NUMBER_HEADERS), None)
+    if name_col is None:
+        result.errors.append((header_line, "no_name_column"))
+        return result
+    if len(numbered) == 1:
+        result.errors.append((None, "no_rows"))
+        return result
+    if len(numbered) - 1 > MAX_ROWS:
+        result.errors.append((None, "too_many"))
+        return result
+    seen: set[tuple[str, str | None]] = set()
+    for line, row in numbered[1:]:
+        cell = row[name_col] if name_col < len(row) else ""
+        person = clean_line(cell)
+        number = (
+            clean_line(row[number_col]) if number_col is not None and number_col < len(row) else ""
+        )
+        if not person:
+            result.errors.append((line, "missing_name"))
+        elif len(person) > MAX_NAME:
+            result.errors.append((line, "name_too_long"))
+        elif len(number) > MAX_NUMBER:
+            result.errors.append((line, "number_too_long"))
+        elif (person, number or None) in seen:
+            result.errors.append((line, "duplicate"))
+        else:
+            seen.add((person, number or None))
+            result.rows.append(RosterRow(line, person, number or None))
+    return result
+
+
+def replace_roster(unit: Unit, rows: list[RosterRow]) -> int:
+    """Replace the class roster with these rows, keeping entries students already claimed."""
+    existing = {(e.name, e.student_number): e for e in RosterEntry.query.filter_by(unit_id=unit.id)}
+    wanted = {(r.name, r.student_number) for r in rows}
+    for key, entry in existing.items():
+        if key not in wanted and entry.participant_id is None:
+            db.session.delete(entry)
+    for row in rows:
+        if (row.name, row.student_number) not in existing:
+            db.session.add(
+                RosterEntry(unit_id=unit.id, name=row.name, student_number=row.student_number)
+            )
+    db.session.flush()
+    return len(rows)
+
+
+def claim(entry_id: int, unit: Unit, participant_id: int) -> RosterEntry | None:
+    """Mark a roster name as taken by a student; None if someone else already took it."""
+    taken = db.session.execute(
+        update(RosterEntry)
+        .where(
+            RosterEntry.id == entry_id,
+            RosterEntry.unit_id == unit.id,
+            RosterEntry.participant_id.is_(None),
+        )
+        .values(participant_id=participant_id)
+    ).rowcount
+    return db.session.get(RosterEntry, entry_id) if taken == 1 else None
+
+
+def unclaimed(unit: Unit) -> list[RosterEntry]:
+    """Names on the roster that no student has picked yet."""
+    return (
+        RosterEntry.query.filter_by(unit_id=unit.id, participant_id=None)
+        .order_by(RosterEntry.name, RosterEntry.id)
+        .all()
+    )

@@ -1,0 +1,16 @@
+"""Creating units of the tree (commune, villages, schools, classes, agencies, enterprises)."""
+
+from extensions import db
+from models import Unit
+from services.common.codes import unique_code
+
+CLASS_CODE_LENGTH = 6
+
+
+def create_unit(kind: str, name: str, parent: Unit | None = None, **fields) -> Unit:
+    """A unit; classes get a join code for their permanent /c/<code> link."""
+    join_code = unique_code(Unit, "join_code", CLASS_CODE_LENGTH) if kind == "class" else None
+    unit = Unit(kind=kind, name=name, parent=parent, join_code=join_code, **fields)
+    db.session.add(unit)
+    db.session.flush()
+    return unit

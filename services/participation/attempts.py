@@ -1,0 +1,192 @@
+"""Recording participation: scans, visits and quiz attempts (idempotent submits)."""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Survey, Visit
+from models.base import utcnow
+from services.common import codes
+from services.participation import scoring
+
+
+def find_poster(raw_code: str) -> Poster | None:
+    """The poster behind a typed or scanned short code, tolerant of case and misreadings."""
+    code = codes.normalize_short(raw_code)
+    return Poster.query.filter_by(code=code).one_or_none() if code else None
+
+
+def record_scan(poster: Poster, participant: Participant | None) -> Scan:
+    """Count one opening of a poster's link for the poster and its placement."""
+    scan = Scan(
+        poster_id=poster.id,
+        unit_id=poster.unit_id,
+        participant_id=participant.id if participant else None,
+    )
+    db.session.add(scan)
+    return scan
+
+
+def claim_scan(scan_id: int | None, participant: Participant) -> None:
+    """Attach an anonymous scan to the person who identified right after it."""
+    if not isinstance(scan_id, int):
+        return
+    scan = db.session.get(Scan, scan_id)
+    if scan is not None and scan.participant_id is None:
+        scan.participant_id = participant.id
+
+
+def record_visit(participant: Participant, item, poster_id: int | None) -> Visit:
+    """Record that a participant opened a lesson, a quiz or a survey."""
+    kind = {Quiz: "quiz", Survey: "survey"}.get(type(item), "lesson")
+    visit = Visit(
+        participant_id=participant.id,
+        kind=kind,
+        lesson_id=item.id if kind == "lesson" else None,
+        quiz_id=item.id if kind == "quiz" else None,
+        survey_id=item.id if kind == "survey" else None,
+        poster_id=poster_id,
+        unit_id=participant.unit_id,
+    )
+    db.session.add(visit)
+    return visit
+
+
+def attempts_used(participant: Participant, quiz: Quiz) -> int:
+    return db.session.scalar(
+        select(func.count(Attempt.id)).where(
+            Attempt.participant_id == participant.id, Attempt.quiz_id == quiz.id
+        )
+    )
+
+
+def last_attempt(participant: Participant, quiz: Quiz) -> Attempt | None:
+    return (
+        Attempt.query.filter_by(participant_id=participant.id, quiz_id=quiz.id)
+        .order_by(Attempt.number.desc())
+        .first()
+    )
+
+
+def attempts_left(participant: Participant, quiz: Quiz) -> int | None:
+    """How many more attempts the quiz's rule allows (None: unlimited)."""
+    limit = quiz.current_version.max_attempts
+    if not limit:
+        return None
+    return max(0, limit - attempts_used(participant, quiz))
+
+
+def submission_token(secret: str, participant: Participant, quiz: Quiz, number: int) -> str:
+    """The idempotency token of a participant's attempt number `number` at a quiz.
+
+    Derived, not random: every rendering of the form for the same attempt (a refresh, the back
+    button, a second tab) carries the same token, so however often it is sent, one attempt
+    is recorded.
+    """
+    message = f"attempt:{participant.id}:{quiz.id}:{number}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def find_attempt_by_token(token: str) -> Attempt | None:
+    """The attempt recorded under an idempotency token (None for a malformed token)."""
+    if not isinstance(token, str) or not SUBMISSION_TOKEN.fullmatch(token):
+        return None
+    return Attempt.query.filter_by(submission_token=token).one_or_none()
+
+
+class NoAttemptsLeft(Exception):
+    """The quiz's retry rule does not allow another attempt."""
+
+
+class SubmitConflict(Exception):
+    """Other submits kept winning the race for the next attempt number; try again."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    participant: Participant
+    version: QuizVersion
+    answers: dict[str, list[str]]
+    token: str
+    poster_id: int | None
+    # When the learner answered, for answers sent late from a phone without signal (already
+    # bounded by the caller: not before the form was fetched, not in the future). The attempt
+    # then counts at that time (its submitted_at), not when it arrived.
+    answered_at: datetime | None = None
+
+
+def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
+    """Score and record an attempt once per submission token.
+
+    Returns (attempt, created). Replaying the same token returns the first attempt. Races are
+    settled by unique constraints (token; participant+quiz+number), never by luck.
+    Raises scoring.InvalidAnswer for tampered answers and NoAttemptsLeft past the retry rule.
+    """
+    existing = find_attempt_by_token(sub.token)
+    if existing is not None:
+        return existing, False
+    version = sub.version
+    result = scoring.score(version.questions, sub.answers, version.pass_mark)
+    # One submit at a time per participant (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
+    # already serialises writers), so attempt numbers are handed out without collisions.
+    db.session.execute(
+        select(Participant.id).where(Participant.id == sub.participant.id).with_for_update()
+    )
+    for _ in range(5):
+        used = attempts_used(sub.participant, version.quiz)
+        if version.max_attempts and used >= version.max_attempts:
+            raise NoAttemptsLeft()
+        attempt = Attempt(
+            public_id=secrets.token_urlsafe(12),
+            participant_id=sub.participant.id,
+            quiz_id=version.quiz_id,
+            quiz_version_id=version.id,
+            number=used + 1,
+            submission_token=sub.token,
+            poster_id=sub.poster_id,
+            unit_id=sub.participant.unit_id,
+            correct_count=result.correct_count,
+            question_count=result.question_count,
+            score_percent=result.percent,
+            passed=result.passed,
+            submitted_at=sub.answered_at if sub.answered_at is not None else utcnow(),
+            answered_at=sub.answered_at,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(attempt)
+                db.session.flush()
+                # One executemany for the answers: far cheaper than an ORM object per row.
+                db.session.execute(
+                    insert(Answer),
+                    [
+                        {
+                            "attempt_id": attempt.id,
+                            "question_id": r.question_id,
+                            "choice_ids": list(r.chosen),
+                            "is_correct": r.is_correct,
+                        }
+                        for r in result.results
+                    ],
+                )
+        except IntegrityError:
+            # Another request won the race: either with this very token (a double tap) or
+            # with the same attempt number (two tabs). Re-read and decide again.
+            existing = find_attempt_by_token(sub.token)
+            if existing is not None:
+                return existing, False
+            continue
+        return attempt, True
+    raise SubmitConflict()

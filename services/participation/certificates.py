@@ -1,0 +1,92 @@
+"""Issuing, finding and revoking certificates (issued once per participant and quiz)."""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+from models import Attempt, Certificate, Participant, Quiz
+from models.base import utcnow
+from services.common import codes
+from services.common.vietnamese import local_date
+
+VERIFICATION_CODE_LENGTH = 12  # 60 random bits
+
+
+def format_code(code: str) -> str:
+    """XXXX-XXXX-XXXX, for reading aloud."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def find_by_code(raw: str) -> Certificate | None:
+    """The certificate behind a typed code (case, hyphens and O/0, I/L/1 misreadings tolerated)."""
+    code = normalize_code(raw)
+    return Certificate.query.filter_by(verification_code=code).one_or_none() if code else None
+
+
+def normalize_code(raw: str) -> str | None:
+    return codes.normalize(raw, VERIFICATION_CODE_LENGTH, VERIFICATION_CODE_LENGTH)
+
+
+def certificate_for(participant_id: int, quiz_id: int) -> Certificate | None:
+    return Certificate.query.filter_by(participant_id=participant_id, quiz_id=quiz_id).first()
+
+
+def _next_serial(prefix: str, year: int) -> str:
+    stem = f"{prefix}-{year}-"
+    count = db.session.scalar(
+        select(func.count(Certificate.id)).where(Certificate.serial.like(f"{stem}%"))
+    )
+    return f"{stem}{count + 1:06d}"
+
+
+def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Certificate | None:
+    """Issue the certificate for a passed attempt, once: passing again returns the first one.
+
+    A pass answered on a phone without signal and sent later is certified as of when it was
+    answered (the time it counts at), not when it arrived.
+    """
+    if not attempt.passed:
+        return None
+    for _ in range(5):
+        existing = certificate_for(attempt.participant_id, attempt.quiz_id)
+        if existing is not None:
+            return existing
+        participant: Participant = attempt.participant
+        quiz: Quiz = attempt.quiz
+        issued = attempt.answered_at if attempt.answered_at is not None else utcnow()
+        certificate = Certificate(
+            serial=_next_serial(serial_prefix, local_date(issued, timezone).year),
+            verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
+            participant_id=participant.id,
+            quiz_id=quiz.id,
+            attempt_id=attempt.id,
+            holder_name=participant.display_name,
+            holder_is_minor=participant.is_child,
+            achievement=quiz.title,
+            score_percent=attempt.score_percent,
+            issued_at=issued,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+        except IntegrityError:
+            continue  # a concurrent issue took the serial or the certificate: look again
+        return certificate
+    raise RuntimeError("could not issue a certificate after 5 tries")
+
+
+def revoke(certificate: Certificate, reason: str) -> None:
+    """Revoke, keeping the code so that the verification page says "revoked" and why."""
+    certificate.revoked_at = utcnow()
+    certificate.revoked_reason = reason.strip()[:300]
+
+
+def passed_in_unit(unit_ids: list[int], quiz: Quiz) -> list[Certificate]:
+    """Certificates for a quiz held by participants of the given units, by name."""
+    return (
+        Certificate.query.join(Participant, Certificate.participant_id == Participant.id)
+        .filter(Participant.unit_id.in_(unit_ids), Certificate.quiz_id == quiz.id)
+        .filter(Certificate.revoked_at.is_(None))
+        .order_by(Participant.display_name, Certificate.id)
+        .all()
+    )

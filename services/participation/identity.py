@@ -1,0 +1,86 @@
+"""Light identity: a random token in a cookie recognises a participant; no accounts."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from extensions import db
+from models import Consent, Participant, Unit
+from models.base import utcnow
+from models.people import AGE_BANDS, ROLES, UNDER_16
+from services.common.text import clean_line
+
+NAME_MAX = 60
+GUARDIAN_CONSENT = "guardian"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_participant(token: str | None) -> Participant | None:
+    """The participant a cookie token belongs to, if any."""
+    if not token or len(token) > 100:
+        return None
+    return Participant.query.filter_by(token_hash=hash_token(token)).one_or_none()
+
+
+@dataclass(frozen=True)
+class NewIdentity:
+    display_name: str
+    role: str
+    unit_id: int | None
+    age_band: str
+    guardian_consent: bool
+
+
+class IdentityError(ValueError):
+    """What the person typed cannot make an identity; `field` says which input."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def create_participant(new: NewIdentity, consent_text_version: str) -> tuple[Participant, str]:
+    """Create a participant and return it with the raw token to put in the cookie."""
+    name = clean_line(new.display_name)
+    if not name:
+        raise IdentityError("display_name", "empty")
+    if len(name) > NAME_MAX:
+        raise IdentityError("display_name", "too long")
+    if new.role not in ROLES:
+        raise IdentityError("role", "unknown role")
+    if new.age_band not in AGE_BANDS:
+        raise IdentityError("age_band", "unknown age band")
+    if new.unit_id is not None and db.session.get(Unit, new.unit_id) is None:
+        raise IdentityError("unit_id", "unknown unit")
+    if new.age_band == UNDER_16 and not new.guardian_consent:
+        raise IdentityError("guardian_consent", "consent required")
+    token = secrets.token_urlsafe(32)
+    participant = Participant(
+        token_hash=hash_token(token),
+        display_name=name,
+        role=new.role,
+        unit_id=new.unit_id,
+        age_band=new.age_band,
+    )
+    db.session.add(participant)
+    if new.age_band == UNDER_16:
+        db.session.add(
+            Consent(
+                participant=participant,
+                kind=GUARDIAN_CONSENT,
+                text_version=consent_text_version,
+                agreed_at=utcnow(),
+            )
+        )
+    db.session.flush()
+    return participant, token
+
+
+def touch(participant: Participant) -> None:
+    """Remember when the participant was last seen (at most once a minute, to spare writes)."""
+    now = utcnow()
+    if (now - participant.last_seen_at).total_seconds() > 60:
+        participant.last_seen_at = now

@@ -1,0 +1,177 @@
+"""Everything recorded about one participant: export it, delete it, and purge old data."""
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+
+from extensions import db
+from models import (
+    Answer,
+    Attempt,
+    Certificate,
+    Consent,
+    Participant,
+    RosterEntry,
+    Scan,
+    SurveyAnswer,
+    SurveyResponse,
+    Visit,
+)
+from services.participation.survey_responses import given_from_response
+
+
+def export_participant(participant: Participant) -> dict:
+    """A JSON-ready record of everything kept about one participant."""
+    attempts = Attempt.query.filter_by(participant_id=participant.id).order_by(Attempt.id).all()
+    return {
+        "participant": {
+            "display_name": participant.display_name,
+            "role": participant.role,
+            "unit": participant.unit.name if participant.unit else None,
+            "age_band": participant.age_band,
+            "created_at": participant.created_at.isoformat(),
+            "last_seen_at": participant.last_seen_at.isoformat(),
+        },
+        "consents": [
+            {"kind": c.kind, "text_version": c.text_version, "agreed_at": c.agreed_at.isoformat()}
+            for c in participant.consents
+        ],
+        "visits": [
+            {
+                "kind": v.kind,
+                "item_id": v.lesson_id or v.quiz_id or v.survey_id,
+                "visited_at": v.visited_at.isoformat(),
+            }
+            for v in Visit.query.filter_by(participant_id=participant.id).order_by(Visit.id)
+        ],
+        "attempts": [
+            {
+                "quiz": a.quiz.slug,
+                "version": a.version.number,
+                "number": a.number,
+                "score_percent": a.score_percent,
+                "passed": a.passed,
+                "submitted_at": a.submitted_at.isoformat(),
+                "answers": {ans.question_id: ans.choice_ids for ans in a.answers},
+            }
+            for a in attempts
+        ],
+        "survey_responses": [
+            {
+                "survey": r.survey.slug,
+                "version": r.version.number,
+                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                "updated_at": r.updated_at.isoformat() if r.updated_at else None,
+                "answers": {
+                    qid: {
+                        "choices": list(g.choices),
+                        "other": g.other,
+                        "number": g.number,
+                        "text": g.text,
+                    }
+                    for qid, g in given_from_response(r).items()
+                },
+            }
+            for r in SurveyResponse.query.filter_by(participant_id=participant.id).order_by(
+                SurveyResponse.id
+            )
+        ],
+        "certificates": [
+            {
+                "serial": c.serial,
+                "achievement": c.achievement,
+                "issued_at": c.issued_at.isoformat(),
+                "revoked": c.is_revoked,
+            }
+            for c in Certificate.query.filter_by(participant_id=participant.id)
+        ],
+    }
+
+
+def delete_participant(participant: Participant) -> dict:
+    """Remove a participant and what they did; returns counts for the audit log."""
+    pid = participant.id
+    attempt_ids = select(Attempt.id).where(Attempt.participant_id == pid)
+    counts = {
+        "certificates": db.session.execute(
+            delete(Certificate).where(Certificate.participant_id == pid)
+        ).rowcount,
+        "answers": db.session.execute(
+            delete(Answer).where(Answer.attempt_id.in_(attempt_ids))
+        ).rowcount,
+    }
+    counts["attempts"] = db.session.execute(
+        delete(Attempt).where(Attempt.participant_id == pid)
+    ).rowcount
+    counts["visits"] = db.session.execute(delete(Visit).where(Visit.participant_id == pid)).rowcount
+    counts["survey_responses"] = _delete_responses(SurveyResponse.participant_id == pid)
+    counts["consents"] = db.session.execute(
+        delete(Consent).where(Consent.participant_id == pid)
+    ).rowcount
+    # Scans stay counted for the poster, but no longer point at anyone.
+    db.session.execute(update(Scan).where(Scan.participant_id == pid).values(participant_id=None))
+    db.session.execute(
+        update(RosterEntry).where(RosterEntry.participant_id == pid).values(participant_id=None)
+    )
+    db.session.execute(delete(Participant).where(Participant.id == pid))
+    db.session.expire_all()
+    return counts
+
+
+def purge_expired(cutoff: dt.datetime) -> dict:
+    """Delete participation recorded before `cutoff`, and participants not seen since."""
+    old_attempts = select(Attempt.id).where(Attempt.submitted_at < cutoff)
+    old_people = select(Participant.id).where(Participant.last_seen_at < cutoff)
+    counts = {
+        "certificates": db.session.execute(
+            delete(Certificate).where(
+                (Certificate.attempt_id.in_(old_attempts))
+                | Certificate.participant_id.in_(old_people)
+            )
+        ).rowcount,
+    }
+    counts["answers"] = db.session.execute(
+        delete(Answer).where(
+            Answer.attempt_id.in_(
+                select(Attempt.id).where(
+                    (Attempt.submitted_at < cutoff) | Attempt.participant_id.in_(old_people)
+                )
+            )
+        )
+    ).rowcount
+    counts["attempts"] = db.session.execute(
+        delete(Attempt).where(
+            (Attempt.submitted_at < cutoff) | Attempt.participant_id.in_(old_people)
+        )
+    ).rowcount
+    counts["visits"] = db.session.execute(
+        delete(Visit).where((Visit.visited_at < cutoff) | Visit.participant_id.in_(old_people))
+    ).rowcount
+    counts["scans"] = db.session.execute(delete(Scan).where(Scan.scanned_at < cutoff)).rowcount
+    counts["survey_responses"] = _delete_responses(
+        (SurveyResponse.submitted_on < cutoff.date())
+        | SurveyResponse.participant_id.in_(old_people)
+    )
+    db.session.execute(
+        update(Scan).where(Scan.participant_id.in_(old_people)).values(participant_id=None)
+    )
+    db.session.execute(
+        update(RosterEntry)
+        .where(RosterEntry.participant_id.in_(old_people))
+        .values(participant_id=None)
+    )
+    counts["consents"] = db.session.execute(
+        delete(Consent).where(Consent.participant_id.in_(old_people))
+    ).rowcount
+    counts["participants"] = db.session.execute(
+        delete(Participant).where(Participant.id.in_(old_people))
+    ).rowcount
+    db.session.expire_all()
+    return counts
+
+
+def _delete_responses(condition) -> int:
+    """Delete the survey responses matching `condition`, answers first."""
+    ids = select(SurveyResponse.id).where(condition)
+    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
+    return db.session.execute(delete(SurveyResponse).where(condition)).rowcount

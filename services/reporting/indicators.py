@@ -1,0 +1,253 @@
+"""The plan's indicators: reached and trained, per unit and rolled up the unit tree.
+
+Counting happens in the database (one grouped query per indicator); rolling up and
+percentages are pure functions. Rolled-up figures sum numerators and denominators; a unit with
+children takes its children's denominators (its own target population is used only as a leaf).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, and_, cast, distinct, false, func, or_, select
+
+from extensions import db
+from models import Attempt, Lesson, Participant, Quiz, Target, Unit, Visit
+from services.common.periods import Period
+from services.content import visibility
+
+# Which unit kinds hold the people a role-specific target is about.
+ROLE_UNIT_KINDS = {
+    "villager": ("village",),
+    "student": ("class",),
+    "official": ("agency",),
+    "worker": ("enterprise",),
+}
+KIND_ROLES = {kind: role for role, kinds in ROLE_UNIT_KINDS.items() for kind in kinds}
+
+
+@dataclass
+class UnitFigures:
+    unit_id: int
+    name: str
+    kind: str
+    depth: int
+    population: int = 0
+    reached: int = 0
+    trained: int = 0
+    children: list["UnitFigures"] = field(default_factory=list)
+
+    @property
+    def reached_share(self) -> float | None:
+        return share(self.reached, self.population)
+
+    @property
+    def trained_share(self) -> float | None:
+        return share(self.trained, self.population)
+
+
+def share(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator, or None when there is no one to divide by."""
+    return numerator / denominator if denominator else None
+
+
+def status(actual: float | None, target_percent: int, elapsed: float) -> str:
+    """'met', 'on_track' (at least the target times the share of the year gone) or 'behind'."""
+    if actual is None:
+        return "no_population"
+    percent = round(actual * 100, 9)  # 57/100 must meet 57%, floating point or not
+    if percent >= target_percent:
+        return "met"
+    if percent >= target_percent * elapsed:
+        return "on_track"
+    return "behind"
+
+
+def year_elapsed(year: int, today: dt.date) -> float:
+    """Share of `year` that has passed on `today` (0 before it starts, 1 after it ends)."""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    if today <= start:
+        return 0.0
+    if today >= end:
+        return 1.0
+    return (today - start).days / (end - start).days
+
+
+def roll_up(
+    units: list[tuple[int, int | None, str, str, int | None]],
+    reached: dict[int, int],
+    trained: dict[int, int],
+) -> list[UnitFigures]:
+    """Build the tree from (id, parent_id, name, kind, population) rows and sum it bottom-up.
+
+    Returns the roots. Units whose parent is not among `units` are roots too.
+    """
+    nodes = {uid: UnitFigures(uid, name, kind, 0) for uid, _p, name, kind, _pop in units}
+    roots = []
+    for uid, parent_id, *_rest in units:
+        if parent_id in nodes:
+            nodes[parent_id].children.append(nodes[uid])
+        else:
+            roots.append(nodes[uid])
+    population = {uid: pop or 0 for uid, _p, _n, _k, pop in units}
+
+    def total(node: UnitFigures, depth: int) -> None:
+        node.depth = depth
+        node.children.sort(key=lambda child: (child.kind, child.name))
+        for child in node.children:
+            total(child, depth + 1)
+        node.reached = reached.get(node.unit_id, 0) + sum(c.reached for c in node.children)
+        node.trained = trained.get(node.unit_id, 0) + sum(c.trained for c in node.children)
+        node.population = (
+            sum(c.population for c in node.children) if node.children else population[node.unit_id]
+        )
+
+    for root in roots:
+        total(root, 0)
+    return roots
+
+
+def flatten(roots: list[UnitFigures]) -> list[UnitFigures]:
+    """Depth-first list, parents before children."""
+    out: list[UnitFigures] = []
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children))
+    return out
+
+
+def training_quizzes() -> dict[str, list[int]]:
+    """For each role, the quizzes that count as training for it: only the commune's own
+    (bundled, or made commune-wide by an admin) and published; a teacher's class-only quiz
+    never counts, whatever its training_for says."""
+    query = (
+        select(Quiz.id, Quiz.training_for)
+        .outerjoin(Lesson, Lesson.id == Quiz.lesson_id)
+        .where(or_(Quiz.lesson_id.is_(None), visibility.commune_topics_clause()))
+    )
+    by_role: dict[str, list[int]] = {}
+    for quiz_id, roles in db.session.execute(query):
+        for role in roles or []:
+            by_role.setdefault(role, []).append(quiz_id)
+    return by_role
+
+
+def reached_by_unit(period: Period, roles: list[str] | None = None) -> dict[int, int]:
+    """Distinct people who opened a lesson or quiz in the period, by their unit at the time."""
+    query = (
+        select(Visit.unit_id, func.count(distinct(Visit.participant_id)))
+        .where(Visit.unit_id.isnot(None), period.covers(Visit.visited_at))
+        .group_by(Visit.unit_id)
+    )
+    if roles:
+        query = query.join(Participant, Participant.id == Visit.participant_id).where(
+            Participant.role.in_(roles)
+        )
+    return dict(db.session.execute(query).all())
+
+
+def trained_by_unit(period: Period, roles: list[str] | None = None) -> dict[int, int]:
+    """Distinct people who passed a quiz marked as training for their role, by unit."""
+    by_role = training_quizzes()
+    if roles:
+        by_role = {role: ids for role, ids in by_role.items() if role in roles}
+    condition = or_(
+        false(),
+        *(
+            and_(Participant.role == role, Attempt.quiz_id.in_(ids))
+            for role, ids in by_role.items()
+        ),
+    )
+    query = (
+        select(Attempt.unit_id, func.count(distinct(Attempt.participant_id)))
+        .join(Participant, Participant.id == Attempt.participant_id)
+        .where(
+            Attempt.unit_id.isnot(None),
+            Attempt.passed.is_(True),
+            period.covers(Attempt.submitted_at),
+            condition,
+        )
+        .group_by(Attempt.unit_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def unit_rows(visible: set[int] | None) -> list[tuple[int, int | None, str, str, int | None]]:
+    query = select(Unit.id, Unit.parent_id, Unit.name, Unit.kind, Unit.target_population)
+    if visible is not None:
+        query = query.where(Unit.id.in_(visible))
+    return [tuple(row) for row in db.session.execute(query.order_by(Unit.id))]
+
+
+def figures(period: Period, visible: set[int] | None) -> list[UnitFigures]:
+    """The unit tree (or the visible part of it) with reached and trained for a period."""
+    return roll_up(unit_rows(visible), reached_by_unit(period), trained_by_unit(period))
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    numerator: int
+    denominator: int
+    status: str
+
+    @property
+    def actual(self) -> float | None:
+        return share(self.numerator, self.denominator)
+
+    @property
+    def gap_points(self) -> float | None:
+        """Percentage points still missing (0 when met)."""
+        actual = self.actual
+        return None if actual is None else max(0.0, self.target.target_percent - actual * 100)
+
+
+def target_progress(target: Target, period: Period, visible: set[int] | None, today: dt.date):
+    """How far the commune (or the visible subtree) is towards one target in a period."""
+    roles = target.roles or []
+    kinds = {kind for role in roles for kind in ROLE_UNIT_KINDS.get(role, ())}
+    rows = unit_rows(visible)
+    counts = reached_by_unit if target.indicator == "reached" else trained_by_unit
+    by_unit = counts(period, roles or None)
+    if kinds:
+        denominator = sum(pop or 0 for _i, _p, _n, kind, pop in rows if kind in kinds)
+        numerator = sum(n for uid, n in by_unit.items() if visible is None or uid in visible)
+    else:
+        roots = roll_up(rows, by_unit, by_unit)
+        denominator = sum(r.population for r in roots)
+        numerator = sum(r.reached for r in roots)
+    state = status(
+        share(numerator, denominator), target.target_percent, year_elapsed(target.year, today)
+    )
+    return TargetProgress(target, numerator, denominator, state)
+
+
+WEEK_ANCHOR = dt.date(2000, 1, 3)  # a Monday, for periods with no start
+
+
+def _week_number(column, anchor_utc: dt.datetime):
+    """Whole weeks from `anchor_utc` to a timestamp, computed by the database (no date parsing)."""
+    if db.engine.dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", column - anchor_utc) / 604800)
+    return cast((func.julianday(column) - func.julianday(anchor_utc)) / 7, Integer)
+
+
+def timeline(period: Period, visible: set[int] | None) -> list[tuple[dt.date, int]]:
+    """People active per week (weeks start on Monday, local time): distinct people with a visit."""
+    first_day = period.start or WEEK_ANCHOR
+    monday = first_day - dt.timedelta(days=first_day.weekday())
+    anchor = Period(monday, None, period.timezone).bounds()[0]
+    week = _week_number(Visit.visited_at, anchor)
+    query = (
+        select(week, func.count(distinct(Visit.participant_id)))
+        .where(period.covers(Visit.visited_at))
+        .group_by(week)
+        .order_by(week)
+    )
+    if visible is not None:
+        query = query.where(Visit.unit_id.in_(visible))
+    return [
+        (monday + dt.timedelta(weeks=int(number)), count)
+        for number, count in db.session.execute(query)
+    ]

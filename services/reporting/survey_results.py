@@ -1,0 +1,377 @@
+"""Survey results for staff: tallies per question over a set of units and a period.
+
+A fixed number of aggregate queries whatever the number of responses: the response count, one
+GROUP BY (question, choice) over the answers joined to the responses in scope (it reads only
+the covering index), the respondents of multiple-choice questions, a histogram of each number
+question (for the median) and the listed texts (a window function keeps a bounded number per
+question). Answers are tallied by question id across the survey's versions; the texts shown
+are those of the newest version that has the question.
+
+Anonymous surveys: texts are listed in text order and exported rows sorted by unit and
+answers, never by time, so that nothing lines them up with visits or poster scans.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, false, func, or_, select
+
+from extensions import db
+from models import Participant, Survey, SurveyAnswer, SurveyResponse, Unit
+from services.common.periods import Period
+from services.content.survey_labels import LIKERT_LABELS, OTHER_RESULT_LABEL
+from services.content.survey_schema import LIKERT_POINTS, OTHER
+
+TEXT_LIMIT = 200  # texts listed per question (and per "other") on the page
+CHOICE_KINDS = ("single", "multiple")
+LIKERT_KEYS = tuple(str(point) for point in range(1, LIKERT_POINTS + 1))
+ANSWER_OF_RESPONSE = SurveyAnswer.response_id == SurveyResponse.id
+
+
+@dataclass(frozen=True)
+class Tally:
+    key: str  # a choice id, a Likert point "1".."5", or "other"
+    label: str
+    count: int
+    share: float  # of the responses that answered the question
+
+
+@dataclass(frozen=True)
+class NumberSummary:
+    count: int
+    minimum: float
+    median: float
+    mean: float
+    maximum: float
+
+
+@dataclass(frozen=True)
+class TextAnswer:
+    text: str
+    day: dt.date | None  # named surveys only
+
+
+@dataclass
+class QuestionResult:
+    number: int
+    id: str
+    kind: str
+    text: str
+    answered: int = 0
+    tallies: list[Tally] = field(default_factory=list)
+    mean: float | None = None  # Likert
+    numbers: NumberSummary | None = None
+    texts: list[TextAnswer] = field(default_factory=list)  # free text, or the "other" texts
+    texts_total: int = 0
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    responses: int
+    questions: list[QuestionResult]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as tallied: the newest definition, and every choice any version offered."""
+
+    id: str
+    kind: str
+    text: str
+    choices: dict[str, str]  # id → text, in display order (newest version's order first)
+    other: bool
+    labels: tuple = LIKERT_LABELS
+    kinds: frozenset = frozenset()  # every kind any version gave it
+
+    @property
+    def several_rows(self) -> bool:
+        """Whether one response may hold several rows for it (a multiple choice)."""
+        return "multiple" in self.kinds
+
+
+def questions_of(survey: Survey) -> list[Question]:
+    """The survey's questions across its versions: the newest version's order, then any
+    question only older versions asked; texts from the newest version that has them."""
+    newest: dict[str, dict] = {}
+    choices: dict[str, dict[str, str]] = {}
+    other: dict[str, bool] = {}
+    kinds: dict[str, set] = {}
+    for version in survey.versions:  # oldest first: later versions overwrite the texts
+        for question in version.questions:
+            qid = question["id"]
+            newest[qid] = question
+            current = {c["id"]: c["text"] for c in question.get("choices", [])}
+            older = {k: v for k, v in choices.get(qid, {}).items() if k not in current}
+            choices[qid] = current | older
+            other[qid] = other.get(qid, False) or bool(question.get("other"))
+            kinds.setdefault(qid, set()).add(question["type"])
+    current_ids = [q["id"] for q in survey.current_version.questions] if survey.versions else []
+    order = current_ids + [qid for qid in newest if qid not in current_ids]
+    return [
+        Question(
+            id=qid,
+            kind=newest[qid]["type"],
+            text=newest[qid]["text"],
+            choices=choices[qid],
+            other=other[qid],
+            labels=tuple(newest[qid].get("labels") or LIKERT_LABELS),
+            kinds=frozenset(kinds[qid]),
+        )
+        for qid in order
+    ]
+
+
+def scope(survey: Survey, unit_ids: set[int] | None, period: Period):
+    """SQL condition on SurveyResponse: this survey, these units (None: all), these days."""
+    conditions = [SurveyResponse.survey_id == survey.id]
+    if unit_ids is not None:
+        conditions.append(SurveyResponse.unit_id.in_(unit_ids) if unit_ids else false())
+    conditions.append(period.covers_day(SurveyResponse.submitted_on))
+    return and_(*conditions)
+
+
+def response_counts(unit_ids: set[int] | None) -> dict[int, int]:
+    """Responses per survey id within the units (None: all), in one query."""
+    query = select(SurveyResponse.survey_id, func.count(SurveyResponse.id)).group_by(
+        SurveyResponse.survey_id
+    )
+    if unit_ids is not None:
+        query = query.where(SurveyResponse.unit_id.in_(unit_ids) if unit_ids else false())
+    return dict(db.session.execute(query).all())
+
+
+def results(survey: Survey, unit_ids: set[int] | None, period: Period) -> SurveyResults:
+    """Counts and shares per answer, Likert distributions and means, number summaries and the
+    listed texts, over the responses in scope.
+
+    At most five queries. The big one, GROUP BY (question, choice), reads only the covering
+    index of the answers; the others read the rows of some questions only.
+    """
+    where = scope(survey, unit_ids, period)
+    questions = questions_of(survey)
+    total = db.session.scalar(select(func.count(SurveyResponse.id)).where(where)) or 0
+    counts: dict[str, dict[str | None, int]] = {}
+    for qid, choice, count in db.session.execute(
+        select(SurveyAnswer.question_id, SurveyAnswer.choice_id, func.count())
+        .join(SurveyResponse, ANSWER_OF_RESPONSE)
+        .where(where)
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.choice_id)
+    ):
+        counts.setdefault(qid, {})[choice] = count
+    # One row per response, except multiple choices: count their respondents apart.
+    answered = {qid: sum(by_choice.values()) for qid, by_choice in counts.items()}
+    several = [q.id for q in questions if q.several_rows]
+    if several:
+        answered.update(
+            db.session.execute(
+                select(
+                    SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id))
+                )
+                .join(SurveyResponse, ANSWER_OF_RESPONSE)
+                .where(where, SurveyAnswer.question_id.in_(several))
+                .group_by(SurveyAnswer.question_id)
+            ).all()
+        )
+    numbers = _histograms([q.id for q in questions if q.kind == "number"], where)
+    texts = _listed_texts(survey, [q.id for q in questions if q.kind == "text"], where)
+    found = []
+    for number, question in enumerate(questions, start=1):
+        result = QuestionResult(number, question.id, question.kind, question.text)
+        result.answered = answered.get(question.id, 0)
+        by_choice = counts.get(question.id, {})
+        if question.kind == "likert":
+            _likert(result, question, by_choice)
+        elif question.kind in CHOICE_KINDS:
+            _choices(result, question, by_choice)
+            result.texts_total = by_choice.get(OTHER, 0)  # "other" always carries its text
+            result.texts = texts.get((question.id, OTHER), [])
+        elif question.kind == "number":
+            result.numbers = summarise(numbers.get(question.id, []))
+        else:
+            result.texts_total = by_choice.get(None, 0)
+            result.texts = texts.get((question.id, None), [])
+        found.append(result)
+    return SurveyResults(survey, total, found)
+
+
+def _histograms(question_ids: list[str], where) -> dict[str, list[tuple[float, int]]]:
+    """(value, how many) per number question: the median without fetching every value."""
+    if not question_ids:
+        return {}
+    histograms: dict[str, list[tuple[float, int]]] = {}
+    for qid, value, count in db.session.execute(
+        select(SurveyAnswer.question_id, SurveyAnswer.number_value, func.count())
+        .join(SurveyResponse, ANSWER_OF_RESPONSE)
+        .where(where, SurveyAnswer.question_id.in_(question_ids))
+        .where(SurveyAnswer.number_value.is_not(None))
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.number_value)
+    ):
+        histograms.setdefault(qid, []).append((value, count))
+    return histograms
+
+
+def _share(count: int, of: int) -> float:
+    return count / of if of else 0.0
+
+
+def _likert(result: QuestionResult, question: Question, counts: dict[str, int]) -> None:
+    result.tallies = [
+        Tally(
+            key, question.labels[i], counts.get(key, 0), _share(counts.get(key, 0), result.answered)
+        )
+        for i, key in enumerate(LIKERT_KEYS)
+    ]
+    points = sum(counts.get(key, 0) for key in LIKERT_KEYS)
+    if points:
+        result.mean = sum(int(key) * counts.get(key, 0) for key in LIKERT_KEYS) / points
+
+
+def _choices(result: QuestionResult, question: Question, counts: dict[str, int]) -> None:
+    labels = dict(question.choices)
+    if question.other or OTHER in counts:
+        labels[OTHER] = OTHER_RESULT_LABEL
+    for key in counts:  # answers to choices no version lists any more: shown by their id
+        labels.setdefault(key, key)
+    result.tallies = [
+        Tally(key, label, counts.get(key, 0), _share(counts.get(key, 0), result.answered))
+        for key, label in labels.items()
+    ]
+
+
+def summarise(histogram: list[tuple[float, int]]) -> NumberSummary | None:
+    """Count, min, median, mean and max from (value, how many) pairs."""
+    values = sorted((float(v), c) for v, c in histogram if c)
+    count = sum(c for _v, c in values)
+    if not count:
+        return None
+
+    def nth(k: int) -> float:  # the k-th value (0-based) in sorted order
+        seen = 0
+        for value, c in values:
+            seen += c
+            if k < seen:
+                return value
+        return values[-1][0]
+
+    middle = count // 2
+    median = nth(middle) if count % 2 else (nth(middle - 1) + nth(middle)) / 2
+    mean = sum(v * c for v, c in values) / count
+    return NumberSummary(count, values[0][0], median, mean, values[-1][0])
+
+
+def _listed_texts(
+    survey: Survey, text_questions: list[str], where
+) -> dict[tuple[str, str | None], list[TextAnswer]]:
+    """Up to TEXT_LIMIT texts per (question, choice): newest first for named surveys, in
+    text order for anonymous ones (their order must say nothing about when they came)."""
+    named = not survey.anonymous
+    if named:
+        order = (SurveyResponse.updated_at.desc(), SurveyResponse.id.desc())
+    else:
+        order = (SurveyAnswer.text_value,)
+    rank = func.row_number().over(
+        partition_by=(SurveyAnswer.question_id, SurveyAnswer.choice_id), order_by=order
+    )
+    columns = [SurveyAnswer.question_id, SurveyAnswer.choice_id, SurveyAnswer.text_value]
+    if named:
+        columns.append(SurveyResponse.submitted_on)
+    inner = (
+        select(*columns, rank.label("rank"))
+        .join(SurveyResponse, ANSWER_OF_RESPONSE)
+        .where(where, SurveyAnswer.text_value.is_not(None), SurveyAnswer.text_value != "")
+        .where(or_(SurveyAnswer.question_id.in_(text_questions), SurveyAnswer.choice_id == OTHER))
+        .subquery()
+    )
+    shown = [inner.c.question_id, inner.c.choice_id, inner.c.text_value]
+    if named:
+        shown.append(inner.c.submitted_on)
+    rows = db.session.execute(
+        select(*shown)
+        .where(inner.c.rank <= TEXT_LIMIT)
+        .order_by(inner.c.question_id, inner.c.choice_id, inner.c.rank)
+    )
+    listed: dict[tuple[str, str | None], list[TextAnswer]] = {}
+    for qid, choice, text, *day in rows:
+        listed.setdefault((qid, choice), []).append(TextAnswer(text, day[0] if day else None))
+    return listed
+
+
+@dataclass
+class ExportRow:
+    unit: str
+    respondent: str | None  # named surveys only
+    answered_at: dt.datetime | None  # naive UTC, last change; named surveys only
+    values: list  # one per question: text, a number, a Likert point, or None
+
+
+@dataclass
+class ExportTable:
+    questions: list[Question]
+    rows: list[ExportRow]
+
+
+def export_table(survey: Survey, unit_ids: set[int] | None, period: Period) -> ExportTable:
+    """One row per response in scope, a value per question (two queries in all).
+
+    Named surveys: the respondent and the time, in time order. Anonymous surveys: neither
+    (nor any response id), sorted by unit and answers. Multiple choices are joined in the
+    survey's order, "other" last with its text.
+    """
+    where = scope(survey, unit_ids, period)
+    questions = questions_of(survey)
+    columns = {q.id: i for i, q in enumerate(questions)}
+    # Per question, each choice's place and label, as text once (not once per row).
+    other = str(OTHER_RESULT_LABEL)
+    choice_info = {
+        q.id: {c: (i, str(label)) for i, (c, label) in enumerate(q.choices.items())}
+        | {OTHER: (len(q.choices), other)}
+        for q in questions
+    }
+    likert = {q.id for q in questions if q.kind == "likert"}
+    selected = [SurveyResponse.id, Unit.name]
+    if not survey.anonymous:
+        selected += [Participant.display_name, SurveyResponse.updated_at]
+    query = select(*selected).outerjoin(Unit, SurveyResponse.unit_id == Unit.id).where(where)
+    if not survey.anonymous:
+        query = query.outerjoin(Participant, SurveyResponse.participant_id == Participant.id)
+        query = query.order_by(SurveyResponse.updated_at, SurveyResponse.id)
+    rows: dict[int, ExportRow] = {}
+    width = len(questions)
+    for response_id, unit_name, *named in db.session.execute(query):
+        respondent, when = named if named else (None, None)
+        rows[response_id] = ExportRow(unit_name or "", respondent, when, [None] * width)
+    chosen: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    answers = db.session.execute(
+        select(
+            SurveyAnswer.response_id,
+            SurveyAnswer.question_id,
+            SurveyAnswer.choice_id,
+            SurveyAnswer.number_value,
+            SurveyAnswer.text_value,
+        )
+        .join(SurveyResponse, ANSWER_OF_RESPONSE)
+        .where(where)
+    )
+    for response_id, qid, choice, number, text in answers:
+        index, row = columns.get(qid), rows.get(response_id)
+        if index is None or row is None:  # a question no version has; a response just added
+            continue
+        if choice is None:
+            if number is not None:
+                value = int(number) if float(number).is_integer() else float(number)
+            else:
+                value = text
+            row.values[index] = value
+        elif qid in likert and choice in LIKERT_KEYS:
+            row.values[index] = int(choice)
+        else:
+            place, label = choice_info[qid].get(choice, (len(choice_info[qid]), choice))
+            shown = f"{label}: {text}" if choice == OTHER and text else label
+            chosen.setdefault((response_id, index), []).append((place, shown))
+    for (response_id, index), parts in chosen.items():
+        rows[response_id].values[index] = "; ".join(shown for _place, shown in sorted(parts))
+    table = list(rows.values())
+    if survey.anonymous:
+        table.sort(key=lambda row: (row.unit, *("" if v is None else str(v) for v in row.values)))
+    return ExportTable(questions, table)
