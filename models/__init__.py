@@ -1,7 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from models.activities import Activity, HalfYearReport
-from models.certificates import Certificate
+from models.certificates import Certificate, CertificateSerialCounter
 from models.content import Lesson, Quiz, QuizVersion
 from models.drafts import ContentDraft
 from models.indicators import Target
@@ -20,6 +20,7 @@ __all__ = [
     "Attempt",
     "AuditEvent",
     "Certificate",
+    "CertificateSerialCounter",
     "Consent",
     "ContentDraft",
     "HalfYearReport",

@@ -36,3 +36,14 @@ class Certificate(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class CertificateSerialCounter(db.Model):
+    """The last serial number handed out per prefix and year; it only ever goes up, so a
+    deleted certificate's serial is never given again."""
+
+    __tablename__ = "certificate_serial_counters"
+
+    prefix = db.Column(db.String(16), primary_key=True)
+    year = db.Column(db.Integer, primary_key=True, autoincrement=False)
+    last_number = db.Column(db.Integer, nullable=False, default=0)

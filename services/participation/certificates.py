@@ -1,10 +1,11 @@
 """Issuing, finding and revoking certificates (issued once per participant and quiz)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import Attempt, Certificate, Participant, Quiz
+from models import Attempt, Certificate, CertificateSerialCounter, Participant, Quiz
 from models.base import utcnow
 from services.common import codes
 from services.common.vietnamese import local_date
@@ -31,12 +32,50 @@ def certificate_for(participant_id: int, quiz_id: int) -> Certificate | None:
     return Certificate.query.filter_by(participant_id=participant_id, quiz_id=quiz_id).first()
 
 
+COUNTERS = CertificateSerialCounter.__table__
+
+
 def _next_serial(prefix: str, year: int) -> str:
-    stem = f"{prefix}-{year}-"
-    count = db.session.scalar(
-        select(func.count(Certificate.id)).where(Certificate.serial.like(f"{stem}%"))
+    """The next serial of a prefix and year, e.g. HVT-2026-000058, from its counter row.
+
+    The increment locks the row until the unit of work ends, so concurrent passes take turns
+    and never share a number; a rolled-back pass gives its number back. Numbers are never
+    derived from the certificates left, so deleting some never repeats or blocks a serial.
+    """
+    number = _take_number(prefix, year)
+    if number is None:
+        _start_counter(prefix, year)
+        number = _take_number(prefix, year)
+    return f"{prefix}-{year}-{number:06d}"
+
+
+def _take_number(prefix: str, year: int) -> int | None:
+    """Increment the counter and return its new value; None when it does not exist yet."""
+    return db.session.execute(
+        update(COUNTERS)
+        .where(COUNTERS.c.prefix == prefix, COUNTERS.c.year == year)
+        .values(last_number=COUNTERS.c.last_number + 1)
+        .returning(COUNTERS.c.last_number)
+    ).scalar_one_or_none()
+
+
+def _start_counter(prefix: str, year: int) -> None:
+    """Create a counter after the highest serial already issued for it (normally none: the
+    migration seeded the existing ones). A concurrent creation wins harmlessly."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(COUNTERS)
+        .values(prefix=prefix, year=year, last_number=_highest_issued(f"{prefix}-{year}-"))
+        .on_conflict_do_nothing()
     )
-    return f"{stem}{count + 1:06d}"
+
+
+def _highest_issued(stem: str) -> int:
+    serials = db.session.scalars(
+        select(Certificate.serial).where(Certificate.serial.startswith(stem, autoescape=True))
+    )
+    suffixes = (serial[len(stem) :] for serial in serials)
+    return max((int(s) for s in suffixes if s.isdigit()), default=0)
 
 
 def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Certificate | None:
@@ -55,7 +94,6 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
         quiz: Quiz = attempt.quiz
         issued = attempt.answered_at if attempt.answered_at is not None else utcnow()
         certificate = Certificate(
-            serial=_next_serial(serial_prefix, local_date(issued, timezone).year),
             verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
             participant_id=participant.id,
             quiz_id=quiz.id,
@@ -67,10 +105,11 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
             issued_at=issued,
         )
         try:
-            with db.session.begin_nested():
+            with db.session.begin_nested():  # a failed insert gives its serial back
+                certificate.serial = _next_serial(serial_prefix, local_date(issued, timezone).year)
                 db.session.add(certificate)
         except IntegrityError:
-            continue  # a concurrent issue took the serial or the certificate: look again
+            continue  # a concurrent issue of this certificate (or a code collision): look again
         return certificate
     raise RuntimeError("could not issue a certificate after 5 tries")
 
