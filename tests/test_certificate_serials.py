@@ -19,6 +19,7 @@ from app import create_app
 from extensions import db
 from models import Certificate, Participant, Quiz
 from models.base import utcnow
+from services.common.vietnamese import local_date
 from services.content import loader as content_loader
 from services.participation import certificates, privacy
 from services.participation.attempts import Submission, submit_attempt
@@ -38,7 +39,7 @@ def _serials(app) -> list[str]:
 
 
 def _stem(app) -> str:
-    year = dt.datetime.now(dt.UTC).year  # the fixtures pass "now", far from New Year
+    year = local_date(utcnow(), app.config["TIMEZONE"]).year  # the year certificates count in
     return f"{app.config['CERTIFICATE_SERIAL_PREFIX']}-{year}-"
 
 
