@@ -24,8 +24,10 @@ from blueprints.units import bp as units_bp
 from commands import register_commands
 from config import Config
 from database import configure_engine
+from deployment import configure_deployment
 from extensions import babel, compress, csrf, db, limiter, migrate
 from i18n import register_i18n
+from security_headers import register_security_headers
 from unit_of_work import register_unit_of_work
 
 
@@ -65,4 +67,6 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)
+    register_security_headers(app)
+    configure_deployment(app)
     return app

@@ -68,10 +68,20 @@ class Config:
     CERTIFICATE_SIGNER_NAME = os.environ.get("CERTIFICATE_SIGNER_NAME", "")
     CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "HVT")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
-    LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get(
-        "LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute;30 per hour"
-    )
+    # Login attempts per (account, address) and per address; only the pair is slowed, so
+    # someone guessing a known user name from elsewhere cannot lock its owner out.
+    LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per minute")
     LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per minute")
+    # After this many wrong passwords in a row for one (account, address), each next attempt
+    # from that pair waits LOGIN_DELAY_SECONDS, doubling with every failure up to the maximum.
+    LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("LOGIN_FAILURES_BEFORE_DELAY", "5"))
+    LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "5"))
+    LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "900"))
+    # A staff session ends this long after login, however busy it is.
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0 = none:
+    # those headers are ignored, so a client cannot forge its address).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     # Uploaded lesson images and audio, stored by content hash (served at /uploads/<name>).
     MEDIA_UPLOAD_DIR = os.environ.get("MEDIA_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     # Largest audio file accepted (MP3, M4A, OGG); images are re-encoded to at most ~60 KB.

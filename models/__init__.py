@@ -10,7 +10,7 @@ from models.people import Consent, Participant
 from models.posters import Poster, Scan
 from models.recognition import Nomination
 from models.science import ScienceTask
-from models.staff import AuditEvent, RosterEntry, StaffSession, StaffUser
+from models.staff import AuditEvent, LoginFailure, RosterEntry, StaffSession, StaffUser
 from models.surveys import Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 from models.units import Unit
 
@@ -25,6 +25,7 @@ __all__ = [
     "ContentDraft",
     "HalfYearReport",
     "Lesson",
+    "LoginFailure",
     "Nomination",
     "Participant",
     "Poster",

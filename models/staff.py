@@ -48,6 +48,20 @@ class StaffSession(db.Model):
     staff = db.relationship("StaffUser")
 
 
+class LoginFailure(db.Model):
+    """Wrong passwords in a row for one user name from one address: slows that pair only."""
+
+    __tablename__ = "login_failures"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(60), nullable=False)
+    address = db.Column(db.String(64), nullable=False)
+    failures = db.Column(db.Integer, nullable=False, default=0)
+    last_failed_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+
+    __table_args__ = (db.UniqueConstraint("username", "address"),)
+
+
 class AuditEvent(db.Model):
     """A staff action worth answering for later. Never holds passwords or exported data."""
 

@@ -1,6 +1,8 @@
 """Binding staff sessions to Flask-Login: the cookie holds a token the server can end."""
 
-from flask import Flask
+from datetime import timedelta
+
+from flask import Flask, current_app
 from flask_login import current_user
 
 from extensions import login_manager
@@ -20,7 +22,8 @@ def register_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(token: str):
-        user = staff_service.load_session(token)
+        max_age = timedelta(hours=current_app.config["STAFF_SESSION_MAX_HOURS"])
+        user = staff_service.load_session(token, max_age)
         if user is not None:
             user.session_token = token
         return user

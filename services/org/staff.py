@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from extensions import db
 from models import StaffSession, StaffUser, Unit
@@ -12,6 +13,8 @@ from services.common.text import clean_line
 from services.org import passwords
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
+# How long a login lasts at most, used or not (the app passes STAFF_SESSION_MAX_HOURS).
+SESSION_MAX_AGE = timedelta(hours=12)
 
 
 class StaffError(ValueError):
@@ -87,12 +90,15 @@ def start_session(user: StaffUser) -> str:
     return token
 
 
-def load_session(token: str | None) -> StaffUser | None:
-    """The staff user of a live session, or None (ended, unknown, or account disabled)."""
+def load_session(token: str | None, max_age: timedelta = SESSION_MAX_AGE) -> StaffUser | None:
+    """The staff user of a live session, or None (ended, unknown, account disabled, or begun
+    more than `max_age` ago: however busy, a session does not outlive a working day)."""
     if not token or len(token) > 100:
         return None
     found = StaffSession.query.filter_by(token_hash=_hash(token), ended_at=None).first()
     if found is None or not found.staff.active:
+        return None
+    if found.created_at <= utcnow() - max_age:
         return None
     return found.staff
 
