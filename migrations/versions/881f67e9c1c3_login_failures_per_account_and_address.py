@@ -1,7 +1,7 @@
 """login failures per account and address
 
 Revision ID: 881f67e9c1c3
-Revises: 4e9e0956e20c
+Revises: 59b7b8356b64
 Create Date: 2026-12-02 13:49:25.044414
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '881f67e9c1c3'
-down_revision = '4e9e0956e20c'
+down_revision = "59b7b8356b64"
 branch_labels = None
 depends_on = None
 
