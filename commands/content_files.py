@@ -8,6 +8,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 import database
+from blueprints.common.form_errors import message_for
+from blueprints.content_files.messages import IMPORT_MESSAGES
+from services.common.errors import WHOLE, InvalidInput
 from services.content import exporter as content_export
 from services.content import importer as content_import
 from services.content import loader as content_loader
@@ -34,10 +37,11 @@ def import_command(file: Path, overwrite_edited: bool):
             limits=media.Limits.from_config(config),
             overwrite_edited=overwrite_edited,
         )
-    except content_import.ContentImportError as exc:
+    except InvalidInput as exc:
         database.rollback()
         with current_app.test_request_context(headers={"Accept-Language": "en"}):
-            click.echo(f"{file.name}: {exc.message}", err=True)
+            text = message_for(WHOLE, exc.code, IMPORT_MESSAGES, exc.params)
+            click.echo(f"{file.name}: {text}", err=True)
         click.echo("Nothing was imported.", err=True)
         sys.exit(1)
     except content_loader.ContentError as exc:

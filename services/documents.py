@@ -1,4 +1,5 @@
-"""Printable documents: certificates and posters as PDF bytes (two-line views send them)."""
+"""Printable documents as PDF bytes: certificates, posters, reports, nomination lists (two-line
+views send them)."""
 
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from services.participation import certificates as certificate_service
 from services.render import charts
 from services.render.pdf import render_pdf
 from services.render.qr import qr_svg
-from services.reporting import half_year
+from services.reporting import half_year, recognition_output
 
 POSTER_SIZES = ("A4", "A5")
 
@@ -148,3 +149,19 @@ def _village_chart(snap: dict):
         if u["kind"] == "village"
     ]
     return charts.progress_bars(rows) if rows else None
+
+
+def nominations_pdf(named: periods.NamedPeriod) -> bytes:
+    """The list on A4 landscape with the Vietnamese administrative header."""
+    config = current_app.config
+    today = local_date(utcnow(), config["TIMEZONE"])
+    html = render_template(
+        "pdf/nominations.html",
+        rows=recognition_output.list_rows(named, config["TIMEZONE"]),
+        headers=recognition_output.HEADERS,
+        period_text=f"Kỳ {named.key}: từ ngày {table_date(named.start)} "
+        f"đến ngày {table_date(named.end)}",
+        date_line=f"{config['ISSUER_PLACE']}, {admin_date(today)}",
+        config=config,
+    )
+    return render_pdf(html, _static_dir())

@@ -14,6 +14,7 @@ from extensions import db
 from models import Activity, AuditEvent, Unit
 from models.base import utcnow
 from services.common import periods
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
 from services.org.units import create_unit
 from services.reporting import activities
@@ -446,7 +447,7 @@ def test_the_service_refuses_invalid_activities_without_adding_anything(app, sta
     with app.app_context():
         village = db.session.get(Unit, staff.village)
         klass = db.session.get(Unit, staff.class_a)
-        with pytest.raises(activities.ActivityError) as caught:
+        with pytest.raises(InvalidInput) as caught:
             activities.file_activity(
                 klass,
                 kind="radio",

@@ -20,8 +20,9 @@ from PIL import Image
 
 import database
 from models import AuditEvent
+from services.common.errors import InvalidInput
 from services.content import loader as content_loader
-from services.content import media
+from services.content import media, media_files
 from services.render import markdown
 
 pytest_plugins = ["staff_fixtures"]
@@ -512,8 +513,8 @@ def test_the_learner_lesson_shows_an_uploaded_image(
 def test_media_module_needs_no_request(tmp_path):
     """The service is usable from the CLI and tests: no request, no app."""
     limits = media.Limits(image_max_bytes=10**7, image_max_pixels=10**7, audio_max_bytes=10**6)
-    result = media.store(photo(size=(500, 300)), tmp_path, limits)
+    result = media_files.store(photo(size=(500, 300)), tmp_path, limits)
     assert result.kind == "image" and (tmp_path / result.name).is_file()
-    with pytest.raises(media.MediaError) as refused_svg:
-        media.store(b"<svg/>", tmp_path, limits)
+    with pytest.raises(InvalidInput) as refused_svg:
+        media_files.store(b"<svg/>", tmp_path, limits)
     assert refused_svg.value.code == "svg"

@@ -19,6 +19,7 @@ from extensions import db
 from models import Attempt, AuditEvent, Participant, Quiz, Unit, Visit
 from models.recognition import Nomination
 from services.common import periods
+from services.common.errors import InvalidInput
 from services.common.periods import Period
 from services.org.units import create_unit
 from services.participation.attempts import Submission, record_visit, submit_attempt
@@ -383,10 +384,10 @@ def test_the_service_refuses_a_duplicate_without_touching_the_database(app, worl
     with app.app_context():
         admin = db.session.get(StaffUser, staff.admin)
         service.nominate("2026-H1", "participant", world["an"], "Đạt sớm", admin)
-        with pytest.raises(service.NominationError) as refused:
+        with pytest.raises(InvalidInput) as refused:
             service.nominate("2026-H1", "participant", world["an"], "Lại", admin)
         assert refused.value.code == "duplicate"
-        with pytest.raises(service.NominationError) as bad_period:
+        with pytest.raises(InvalidInput) as bad_period:
             service.nominate("2026-H9", "participant", world["an"], "x", admin)
         assert bad_period.value.code == "period"
         database.commit()

@@ -10,11 +10,13 @@ from flask_login import current_user
 from blueprints.activities import bp
 from blueprints.activities.forms import KIND_LABELS, ActivityForm, DeleteForm
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from extensions import db
 from models import Activity, Unit
 from models.base import utcnow
 from services.common import periods
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date, local_datetime, table_date
 from services.org import access, audit
 from services.reporting import activities as activity_service
@@ -135,9 +137,8 @@ def index():
                 filed_by=current_user,
                 today=today,
             )
-        except activity_service.ActivityError as exc:
-            for field, code in exc.errors.items():
-                getattr(form, field).errors = [MESSAGES[(field, code)]]
+        except InvalidInput as exc:
+            put_errors(form, exc, MESSAGES)
         else:
             audit.record(
                 current_user,

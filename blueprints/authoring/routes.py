@@ -13,10 +13,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from blueprints.authoring import bp, editor
 from blueprints.authoring.forms import CsrfForm, NewItemForm, PosterForm
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from models import Poster, Unit
 from models.base import utcnow
 from services import documents
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
 from services.common.vocabulary import ROLE_LABELS
 from services.content import authoring, schema_messages, visibility
@@ -31,6 +33,7 @@ from unit_of_work import keep_changes_on_error
 AUTHORS = ("admin", "teacher")
 KIND = "<any(topic, survey):kind>"
 ITEM = f"/{KIND}/<slug>"
+NEW_ITEM_MESSAGES = {("slug", "taken"): _l("Mã này đã có bài khác dùng. Chọn mã khác.")}
 LANGUAGE_NAMES = {"en": "English", "tay": "Tày", "nun": "Nùng"}
 ACTION_NAMES = {
     "content_created": _l("Tạo bản nháp"),
@@ -119,8 +122,8 @@ def new(kind: str):
     data["title"] = form.title.data.strip()
     try:
         authoring.create(kind, data, current_user, client_ip())
-    except authoring.SlugTaken:
-        form.slug.errors = [_("Mã này đã có bài khác dùng. Chọn mã khác.")]
+    except InvalidInput as exc:
+        put_errors(form, exc, NEW_ITEM_MESSAGES)
         return render_template("authoring/new.html", form=form, kind=kind), 409
     return redirect(url_for("authoring.edit", kind=kind, slug=slug), code=303)
 

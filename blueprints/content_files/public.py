@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import abort, current_app, send_from_directory
 
 from blueprints.content_files import bp
-from services.content import media
+from services.content import media, media_files
 
 YEAR = 365 * 86400
 
@@ -19,7 +19,7 @@ YEAR = 365 * 86400
 def uploaded(name: str):
     if not media.NAME.match(name):
         abort(404)
-    stored = media.StoredMedia(name, 0)
+    stored = media_files.StoredMedia(name, 0)
     response = send_from_directory(
         Path(current_app.config["MEDIA_UPLOAD_DIR"]),
         name,

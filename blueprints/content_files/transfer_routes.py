@@ -7,11 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import message_for
 from blueprints.common.guards import roles_required
 from blueprints.content_files import bp
 from blueprints.content_files.forms import ImportForm
+from blueprints.content_files.messages import IMPORT_MESSAGES
 from extensions import db
 from models import Lesson, Survey
+from services.common.errors import WHOLE, InvalidInput
 from services.content import exporter as content_export
 from services.content import importer as content_import
 from services.content import loader as content_loader
@@ -90,8 +93,8 @@ def import_files():
             limits=media.Limits.from_config(current_app.config),
             overwrite_edited=overwrite,
         )
-    except content_import.ContentImportError as exc:
-        return _page(form, [exc.message], 400)
+    except InvalidInput as exc:
+        return _page(form, [message_for(WHOLE, exc.code, IMPORT_MESSAGES, exc.params)], 400)
     except content_loader.ContentError as exc:
         return _page(form, exc.errors, 400)
     loaded = result.loaded

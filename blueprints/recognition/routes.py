@@ -8,16 +8,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.recognition import bp
 from blueprints.recognition.forms import NominationForm, RemoveForm
 from extensions import db
 from models.base import utcnow
 from models.recognition import Nomination
+from services import documents
 from services.common import periods
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date, local_datetime, table_date
 from services.org import access, audit
 from services.reporting import recognition as service
+from services.reporting import recognition_output
 
 MESSAGES = {
     "period": _l("Kỳ không hợp lệ (ví dụ 2026-H1, 2026-H2 hoặc 2026)."),
@@ -89,8 +93,8 @@ def nominate():
         nomination = service.nominate(
             named.key, form.subject_kind.data, form.subject_id.data, form.reason.data, current_user
         )
-    except service.NominationError as exc:
-        form.form_errors.append(MESSAGES[exc.code])
+    except InvalidInput as exc:
+        put_errors(form, exc, MESSAGES)
         return _page(named, form, 409 if exc.code == "duplicate" else 400)
     audit.record(
         current_user,
@@ -137,9 +141,10 @@ def download(fmt: str):
         abort(404)
     named = _named(request.args.get("period"))
     if fmt == "xlsx":
-        body, mime = service.nominations_xlsx(named, current_app.config["TIMEZONE"]), XLSX
+        tz = current_app.config["TIMEZONE"]
+        body, mime = recognition_output.nominations_xlsx(named, tz), XLSX
     else:
-        body, mime = service.nominations_pdf(named), "application/pdf"
+        body, mime = documents.nominations_pdf(named), "application/pdf"
     audit.record(
         current_user, "nominations_exported", named.key, client_ip(), period=named.key, format=fmt
     )

@@ -8,12 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.science import bp
 from blueprints.science.forms import STATUS_LABELS, ScienceTaskForm
 from extensions import db
 from models import ScienceTask
 from models.base import utcnow
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date, table_date
 from services.org import audit
 from services.reporting import science as science_service
@@ -49,9 +51,8 @@ def _save(form: ScienceTaskForm, task: ScienceTask | None) -> ScienceTask | None
         if task is None:
             return science_service.create(_today(), **fields)
         return science_service.update(task, _today(), **fields)
-    except science_service.ScienceTaskError as exc:
-        for field, code in exc.errors.items():
-            getattr(form, field).errors = [MESSAGES.get((field, code), _("Không hợp lệ."))]
+    except InvalidInput as exc:
+        put_errors(form, exc, MESSAGES)
         return None
 
 

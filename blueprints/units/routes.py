@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import message_for, put_errors
 from blueprints.common.guards import roles_required
 from blueprints.units import bp
 from blueprints.units.forms import KIND_LABELS, EditUnitForm, ImportForm, UnitForm
 from extensions import db
 from models import Unit
-from services.org import audit, roster, unit_tree
+from services.common.errors import WHOLE, InvalidInput
+from services.org import audit, roster, unit_import, unit_tree
 
 UNIT_ERRORS = {
     "bad_kind": _l("Loại đơn vị không hợp lệ."),
@@ -69,12 +71,8 @@ def _parent(form: EditUnitForm) -> Unit | None:
         return None
     unit = db.session.get(Unit, int(raw)) if raw.isdigit() else None
     if unit is None:
-        raise unit_tree.UnitError("parent_id", "missing_parent")
+        raise InvalidInput.of("parent_id", "missing_parent")
     return unit
-
-
-def _apply_error(form, exc: unit_tree.UnitError) -> None:
-    getattr(form, exc.field).errors = [UNIT_ERRORS.get(exc.code, _("Thông tin không hợp lệ."))]
 
 
 def _index(form=None, import_form=None, problems=None, status=200):
@@ -109,8 +107,8 @@ def index():
             form.target_population.data,
             form.population_year.data,
         )
-    except unit_tree.UnitError as exc:
-        _apply_error(form, exc)
+    except InvalidInput as exc:
+        put_errors(form, exc, UNIT_ERRORS)
         return _index(form=form, status=400)
     audit.record(
         current_user, "unit_created", unit.name, client_ip(),
@@ -144,8 +142,8 @@ def edit(unit_id: int):
             form.target_population.data,
             form.population_year.data,
         )
-    except unit_tree.UnitError as exc:
-        _apply_error(form, exc)
+    except InvalidInput as exc:
+        put_errors(form, exc, UNIT_ERRORS)
         return render_template(template, form=form, unit=unit, kinds=KIND_LABELS), 400
     if changes:
         audit.record(
@@ -166,18 +164,19 @@ def import_units():
     upload = import_form.file.data
     try:
         table = roster.read_table(
-            upload.filename or "", upload.read(), max_rows=unit_tree.MAX_IMPORT_ROWS
+            upload.filename or "", upload.read(), max_rows=unit_import.MAX_IMPORT_ROWS
         )
-    except roster.TableError as exc:
-        return _index(problems=[(None, IMPORT_ERRORS[exc.code])], status=400)
-    plan = unit_tree.plan_import(table)
+    except InvalidInput as exc:
+        problems = [(None, message_for(WHOLE, exc.code, IMPORT_ERRORS, exc.params))]
+        return _index(problems=problems, status=400)
+    plan = unit_import.plan_import(table)
     if plan.errors:
         problems = [
-            (line, str(IMPORT_ERRORS.get(code, code)) % params if params else IMPORT_ERRORS[code])
+            (line, message_for(WHOLE, code, IMPORT_ERRORS, params))
             for line, code, params in plan.errors
         ]
         return _index(problems=problems, status=400)
-    created, updated = unit_tree.apply_import(plan)
+    created, updated = unit_import.apply_import(plan)
     audit.record(
         current_user,
         "units_imported",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from models import AuditEvent, ContentDraft, Lesson, Quiz, StaffUser, Survey
 from models.base import utcnow
+from services.common.errors import InvalidInput
 from services.common.text import slugify
 from services.content import diff as content_diff
 from services.content import exporter as content_export
@@ -45,10 +46,6 @@ class NotPublishable(Exception):
     def __init__(self, errors: list):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
-
-
-class SlugTaken(Exception):
-    """Another topic or survey already uses this id."""
 
 
 @dataclass
@@ -242,10 +239,12 @@ def blank(kind: str, slug: str, today: dt.date) -> dict:
 
 
 def create(kind: str, data: dict, user: StaffUser, ip: str | None = None) -> Item:
-    """A new draft topic or survey owned by `user` (a teacher's topic is for their classes)."""
+    """A new draft topic or survey owned by `user` (a teacher's topic is for their classes).
+
+    InvalidInput ("slug": "taken") when another topic or survey already uses the id."""
     slug = data["id"]
     if not isinstance(slug, str) or not TOPIC_ID.match(slug) or slug_taken(slug):
-        raise SlugTaken(slug)
+        raise InvalidInput.of("slug", "taken", slug=slug)
     draft = ContentDraft(
         kind=kind,
         slug=slug,
@@ -258,7 +257,7 @@ def create(kind: str, data: dict, user: StaffUser, ip: str | None = None) -> Ite
         with db.session.begin_nested():
             db.session.add(draft)
     except IntegrityError as exc:  # created by someone else a moment ago
-        raise SlugTaken(slug) from exc
+        raise InvalidInput.of("slug", "taken", slug=slug) from exc
     audit.record(user, "content_created", f"{kind}:{slug}", ip, kind=kind)
     return Item(kind, slug, None, draft)
 

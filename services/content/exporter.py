@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy.orm import selectinload
 
 from models import Lesson, Quiz, Survey
-from services.content import media
+from services.content import media_files
 from services.content.schema import MEDIA_IMAGE
 
 TOPIC_TRANSLATION_ORDER = ("title", "summary", "lesson", "questions")
@@ -153,8 +153,8 @@ def media_paths(document: dict) -> list[str]:
 
 def _media_file(path: str, content_dir: Path) -> Path | None:
     """The file behind a "media/…" (curriculum) or "uploads/…" (uploaded) path, if any."""
-    if path.startswith(media.PREFIX):
-        return media.find_upload(path, content_dir)
+    if path.startswith(media_files.PREFIX):
+        return media_files.find_upload(path, content_dir)
     name = path.removeprefix("media/")
     if not path.startswith("media/") or ".." in Path(name).parts or "\\" in name:
         return None

@@ -16,10 +16,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from flask_babel import lazy_gettext as _l
-
+from services.common.errors import WHOLE, InvalidInput
 from services.content import loader as content_loader
-from services.content import media
+from services.content import media, media_files
 
 MAX_ENTRIES = 1000
 MAX_YAML_BYTES = 1024 * 1024
@@ -30,36 +29,10 @@ IGNORED_NAMES = {"readme.md", "readme.txt", ".ds_store", "thumbs.db"}
 IGNORED_FOLDERS = ("__MACOSX/",)
 FOLDER_NAME = "quizzes"  # messages name files as `flask content check` does: quizzes/<file>
 
-MESSAGES = {
-    "empty": _l("Tệp rỗng."),
-    "not_content": _l("Chỉ nhận tệp nội dung .yaml (.yml) hoặc tệp .zip chứa các tệp đó."),
-    "bad_zip": _l("Không đọc được tệp ZIP: tệp hỏng hoặc chưa tải lên hết."),
-    "too_many_entries": _l("Tệp ZIP có quá nhiều mục (tối đa %(limit)d)."),
-    "too_large": _l("Nội dung giải nén quá lớn (tối đa %(limit)s MB)."),
-    "entry_too_large": _l("“%(name)s” quá lớn (tối đa %(limit)s KB)."),
-    "unsafe_name": _l("Tên “%(name)s” trong tệp ZIP không hợp lệ (đường dẫn ra ngoài thư mục)."),
-    "link": _l("“%(name)s” là liên kết (symlink); tệp ZIP không được chứa liên kết."),
-    "encrypted": _l("“%(name)s” được đặt mật khẩu; hãy nén lại không mật khẩu."),
-    "duplicate": _l("Tên “%(name)s” xuất hiện hai lần trong tệp ZIP."),
-    "unexpected": _l(
-        "“%(name)s” không thuộc nội dung: chỉ nhận tệp .yaml, thư mục media/ và uploads/."
-    ),
-    "bad_upload": _l("“%(name)s” không phải tệp do trang tải lên tạo ra (tên hoặc nội dung sai)."),
-    "no_files": _l("Không có tệp nội dung (.yaml) nào."),
-}
 
-
-class ContentImportError(Exception):
-    """The upload cannot be read as content files; nothing was imported."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code]) % self.params if self.params else str(MESSAGES[self.code])
+def _refuse(code: str, **params) -> InvalidInput:
+    """The upload cannot be read as content files (nothing was imported)."""
+    return InvalidInput.of(WHOLE, code, **params)
 
 
 @dataclass
@@ -99,14 +72,14 @@ def _common_folder(names: list[str]) -> str:
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, shown: str) -> bytes:
     if info.file_size > limit:
-        raise ContentImportError("entry_too_large", name=shown, limit=limit // 1024)
+        raise _refuse("entry_too_large", name=shown, limit=limit // 1024)
     try:
         with archive.open(info) as entry:
             data = entry.read(limit + 1)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise ContentImportError("bad_zip") from exc
+        raise _refuse("bad_zip") from exc
     if len(data) > limit:
-        raise ContentImportError("entry_too_large", name=shown, limit=limit // 1024)
+        raise _refuse("entry_too_large", name=shown, limit=limit // 1024)
     return data
 
 
@@ -114,19 +87,19 @@ def _entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The entries worth reading, after the checks that apply to every entry."""
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise ContentImportError("too_many_entries", limit=MAX_ENTRIES)
+        raise _refuse("too_many_entries", limit=MAX_ENTRIES)
     seen: set[str] = set()
     kept = []
     for info in infos:
         name = info.filename
         if _safe_name(name.rstrip("/") if info.is_dir() else name) is None:
-            raise ContentImportError("unsafe_name", name=name[:MAX_NAME_LENGTH])
+            raise _refuse("unsafe_name", name=name[:MAX_NAME_LENGTH])
         if _is_link(info):
-            raise ContentImportError("link", name=name)
+            raise _refuse("link", name=name)
         if info.flag_bits & 0x1:
-            raise ContentImportError("encrypted", name=name)
+            raise _refuse("encrypted", name=name)
         if name in seen:
-            raise ContentImportError("duplicate", name=name)
+            raise _refuse("duplicate", name=name)
         seen.add(name)
         if info.is_dir() or name.startswith(IGNORED_FOLDERS):
             continue
@@ -145,9 +118,9 @@ def _plan(infos: list[zipfile.ZipInfo]) -> list[tuple[zipfile.ZipInfo, str]]:
         if name.startswith("media/"):
             continue  # the curriculum's own files: paths are checked against quizzes/media
         is_yaml = "/" not in name and name.lower().endswith(YAML_SUFFIXES)
-        is_upload = name.startswith(media.PREFIX) and name.count("/") == 1
+        is_upload = name.startswith(media_files.PREFIX) and name.count("/") == 1
         if not (is_yaml or is_upload):
-            raise ContentImportError("unexpected", name=info.filename)
+            raise _refuse("unexpected", name=info.filename)
         planned.append((info, name))
     return planned
 
@@ -157,21 +130,21 @@ def _unpack_zip(data: bytes, folder: Path, limits: media.Limits) -> ImportResult
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ContentImportError("bad_zip") from exc
-    too_large = ContentImportError("too_large", limit=MAX_UNPACKED_BYTES // (1024 * 1024))
+        raise _refuse("bad_zip") from exc
+    too_large = _refuse("too_large", limit=MAX_UNPACKED_BYTES // (1024 * 1024))
     with archive:
         planned = _plan(_entries(archive))
         if sum(info.file_size for info, _ in planned) > MAX_UNPACKED_BYTES:
             raise too_large
         total = 0
         for info, name in planned:
-            if name.startswith(media.PREFIX):
-                upload = name.removeprefix(media.PREFIX)
+            if name.startswith(media_files.PREFIX):
+                upload = name.removeprefix(media_files.PREFIX)
                 payload = _read(archive, info, limits.audio_max_bytes, info.filename)
                 try:
                     media.verify_stored(upload, payload, limits)
-                except media.MediaError as exc:
-                    raise ContentImportError("bad_upload", name=info.filename) from exc
+                except InvalidInput as exc:
+                    raise _refuse("bad_upload", name=info.filename) from exc
                 result.uploads.append(name)
             else:
                 payload = _read(archive, info, MAX_YAML_BYTES, info.filename)
@@ -188,22 +161,22 @@ def _unpack_zip(data: bytes, folder: Path, limits: media.Limits) -> ImportResult
 def unpack(filename: str, data: bytes, folder: Path, limits: media.Limits) -> ImportResult:
     """Write the upload's content files (and uploads/ files) into `folder`."""
     if not data:
-        raise ContentImportError("empty")
+        raise _refuse("empty")
     lower = (filename or "").lower()
     if data[:4] == b"PK\x03\x04" or lower.endswith(".zip"):
         result = _unpack_zip(data, folder, limits)
     elif lower.endswith(YAML_SUFFIXES):
         if len(data) > MAX_YAML_BYTES:
-            raise ContentImportError("entry_too_large", name=filename, limit=MAX_YAML_BYTES // 1024)
+            raise _refuse("entry_too_large", name=filename, limit=MAX_YAML_BYTES // 1024)
         name = PurePosixPath(filename.replace("\\", "/")).name
         if _safe_name(name) is None:
             name = "noi-dung.yaml"
         (folder / name).write_bytes(data)
         result = ImportResult(files=[name])
     else:
-        raise ContentImportError("not_content")
+        raise _refuse("not_content")
     if not result.files:
-        raise ContentImportError("no_files")
+        raise _refuse("no_files")
     return result
 
 
@@ -218,7 +191,7 @@ def import_content(
 ) -> ImportResult:
     """Validate and load an uploaded content file or ZIP; all or nothing.
 
-    Raises ContentImportError (the upload cannot be read) or content_loader.ContentError (a
+    Raises InvalidInput (the upload cannot be read) or content_loader.ContentError (a
     file has errors: the messages of `flask content check`). `media_dir` is this
     installation's quizzes/media; items edited in the browser are kept unless
     `overwrite_edited`.
@@ -231,6 +204,6 @@ def import_content(
             (folder / "media").symlink_to(media_dir.resolve(), target_is_directory=True)
         result.loaded = content_loader.load(folder, overwrite_edited=overwrite_edited)
         for path in result.uploads:
-            name = path.removeprefix(media.PREFIX)
-            media.write(upload_dir, name, (folder / "uploads" / name).read_bytes())
+            name = path.removeprefix(media_files.PREFIX)
+            media_files.write(upload_dir, name, (folder / "uploads" / name).read_bytes())
     return result

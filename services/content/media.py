@@ -1,8 +1,9 @@
-"""Uploaded lesson media: images re-encoded small and clean, audio checked by its bytes.
+"""Uploaded lesson media checked by their bytes: images re-encoded small and clean, audio kept.
 
-An upload is stored by the hash of the bytes kept (`uploads/<32 hex>.<ext>`): the same file
-uploaded twice is one file, and a stored name can never point at other bytes, so it is cached
-for a year. The type comes from the bytes, never from the file name or the browser's word:
+The bytes kept are named by their hash (`<32 hex>.<ext>`; services.content.media_files stores
+them under uploads/): the same file uploaded twice is one file, and a stored name can never
+point at other bytes. The type comes from the bytes, never from the file name or the browser's
+word:
 - images (JPEG, PNG, WebP) are decoded only after their pixel count is checked, turned upright,
   stripped of EXIF/XMP/ICC, shrunk to at most IMAGE_MAX_WIDTH px wide and re-encoded as WebP,
   quality stepped down (then the size) until the file weighs at most IMAGE_TARGET_BYTES;
@@ -13,17 +14,15 @@ for a year. The type comes from the bytes, never from the file name or the brows
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import threading
 import warnings
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app, has_app_context
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from services.common.errors import InvalidInput
 
 IMAGE_TARGET_BYTES = 60 * 1024
 IMAGE_MAX_WIDTH = 1024
@@ -45,17 +44,13 @@ CONTENT_TYPES = {
 AUDIO_SUFFIXES = ("mp3", "m4a", "ogg")
 HASH_LENGTH = 32
 NAME = re.compile(rf"^[0-9a-f]{{{HASH_LENGTH}}}\.(?:{'|'.join(CONTENT_TYPES)})$")
-PREFIX = "uploads/"
+FIELD = "file"  # the upload form's field that refusals name
 M4A_BRANDS = {b"M4A ", b"M4B ", b"mp42", b"mp41", b"isom", b"iso2", b"dash"}
 
 
-class MediaError(Exception):
-    """An upload refused; `code` names why, `params` fill the message."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+def _refuse(code: str, **params) -> InvalidInput:
+    """An upload refused, as an error of the form's file field."""
+    return InvalidInput.of(FIELD, code, **params)
 
 
 @dataclass(frozen=True)
@@ -76,36 +71,6 @@ class Limits:
     def request_max_bytes(self) -> int:
         """The largest upload request: the largest file plus room for the form around it."""
         return max(self.image_max_bytes, self.audio_max_bytes) + 64 * 1024
-
-
-@dataclass(frozen=True)
-class StoredMedia:
-    name: str  # "<hash>.webp"
-    size: int  # bytes on disk
-
-    @property
-    def path(self) -> str:
-        """The path written in content files: "uploads/<hash>.webp"."""
-        return PREFIX + self.name
-
-    @property
-    def suffix(self) -> str:
-        return self.name.rsplit(".", 1)[1]
-
-    @property
-    def kind(self) -> str:
-        return "audio" if self.suffix in AUDIO_SUFFIXES else "image"
-
-    @property
-    def content_type(self) -> str:
-        return CONTENT_TYPES[self.suffix]
-
-    def markdown(self, description: str) -> str:
-        """What to paste into a lesson: an image, or the audio field's value."""
-        if self.kind == "audio":
-            return self.path
-        alt = re.sub(r"[\[\]\\\r\n]+", " ", description).strip()
-        return f"![{alt}]({self.path})"
 
 
 # --- telling the type from the bytes ----------------------------------------------------------
@@ -201,20 +166,20 @@ def _open_image(data: bytes, max_pixels: int, formats=IMAGE_FORMATS) -> Image.Im
         try:
             image = Image.open(io.BytesIO(data), formats=formats)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise MediaError("too_many_pixels", limit=max_pixels) from exc
+            raise _refuse("too_many_pixels", limit=max_pixels) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            raise MediaError("unreadable") from exc
+            raise _refuse("unreadable") from exc
         width, height = image.size
         if width < 1 or height < 1 or width * height > max_pixels:
-            raise MediaError("too_many_pixels", limit=max_pixels)
+            raise _refuse("too_many_pixels", limit=max_pixels)
         # JPEG can decode straight to a smaller size: far less memory for phone photos.
         image.draft("RGB", (IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH))
         try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise MediaError("too_many_pixels", limit=max_pixels) from exc
+            raise _refuse("too_many_pixels", limit=max_pixels) from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise MediaError("unreadable") from exc
+            raise _refuse("unreadable") from exc
     return image
 
 
@@ -228,7 +193,7 @@ def _clean(image: Image.Image) -> Image.Image:
     try:
         pixels = image.convert("RGBA" if has_alpha else "RGB")
     except (OSError, ValueError) as exc:
-        raise MediaError("unreadable") from exc
+        raise _refuse("unreadable") from exc
     clean = Image.new(pixels.mode, pixels.size)
     clean.paste(pixels)  # a fresh image: nothing of the original's info (EXIF, XMP, ICC) remains
     clean.thumbnail((IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT), Image.Resampling.LANCZOS)
@@ -245,7 +210,7 @@ def _encode_small(image: Image.Image) -> bytes:
                 return buffer.getvalue()
         width, height = image.size
         if width * 3 // 4 < IMAGE_MIN_WIDTH:
-            raise MediaError("too_complex")
+            raise _refuse("too_complex")
         image = image.resize((width * 3 // 4, max(1, height * 3 // 4)), Image.Resampling.LANCZOS)
 
 
@@ -254,7 +219,7 @@ def reencode_image(data: bytes, max_pixels: int) -> bytes:
     return _encode_small(_clean(_open_image(data, max_pixels)))
 
 
-# --- storing ----------------------------------------------------------------------------------
+# --- naming and checking -------------------------------------------------------------------
 
 
 def _name_for(payload: bytes, suffix: str) -> str:
@@ -262,114 +227,40 @@ def _name_for(payload: bytes, suffix: str) -> str:
 
 
 def prepare(data: bytes, limits: Limits) -> tuple[str, bytes]:
-    """(stored name, bytes to store) for an upload, or MediaError saying why it is refused."""
+    """(stored name, bytes to store) for an upload, or InvalidInput saying why it is refused."""
     if not data:
-        raise MediaError("empty")
+        raise _refuse("empty")
     kind = sniff(data)
     if kind == "svg":
-        raise MediaError("svg")
+        raise _refuse("svg")
     if kind == "image":
         if len(data) > limits.image_max_bytes:
-            raise MediaError("too_large", limit=limits.image_max_bytes)
+            raise _refuse("too_large", limit=limits.image_max_bytes)
         payload = reencode_image(data, limits.image_max_pixels)
         return _name_for(payload, "webp"), payload
     if kind in AUDIO_SUFFIXES:
         if len(data) > limits.audio_max_bytes:
-            raise MediaError("too_large", limit=limits.audio_max_bytes)
+            raise _refuse("too_large", limit=limits.audio_max_bytes)
         return _name_for(data, kind), data
-    raise MediaError("unknown_type")
-
-
-def write(upload_dir: Path, name: str, payload: bytes) -> StoredMedia:
-    """Store bytes under their name (atomically; a file already there is the same bytes)."""
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    target = upload_dir / name
-    if not target.is_file():
-        fd, temp = tempfile.mkstemp(dir=upload_dir, prefix=".part-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(payload)
-            os.chmod(temp, 0o644)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    return StoredMedia(name, len(payload))
-
-
-def store(data: bytes, upload_dir: Path, limits: Limits) -> StoredMedia:
-    """Check, clean and store one upload."""
-    name, payload = prepare(data, limits)
-    return write(upload_dir, name, payload)
+    raise _refuse("unknown_type")
 
 
 def verify_stored(name: str, data: bytes, limits: Limits) -> None:
     """A file that claims to be a stored upload (e.g. from an exported ZIP) really is one:
     its name is its hash, and its bytes are what the upload page would have kept."""
     if not NAME.match(name):
-        raise MediaError("bad_name")
+        raise _refuse("bad_name")
     suffix = name.rsplit(".", 1)[1]
     if _name_for(data, suffix) != name:
-        raise MediaError("hash_mismatch")
+        raise _refuse("hash_mismatch")
     if suffix == "webp":
         if len(data) > IMAGE_TARGET_BYTES or sniff(data) != "image":
-            raise MediaError("unknown_type")
+            raise _refuse("unknown_type")
         image = _open_image(data, limits.image_max_pixels, formats=("WEBP",))
         if image.width > IMAGE_MAX_WIDTH or image.height > IMAGE_MAX_HEIGHT:
-            raise MediaError("too_many_pixels", limit=IMAGE_MAX_WIDTH * IMAGE_MAX_HEIGHT)
+            raise _refuse("too_many_pixels", limit=IMAGE_MAX_WIDTH * IMAGE_MAX_HEIGHT)
         return
     if sniff(data) != suffix:
-        raise MediaError("unknown_type")
+        raise _refuse("unknown_type")
     if len(data) > limits.audio_max_bytes:
-        raise MediaError("too_large", limit=limits.audio_max_bytes)
-
-
-def uploads(upload_dir: Path) -> list[StoredMedia]:
-    """Every stored upload, newest first."""
-    if not upload_dir.is_dir():
-        return []
-    found = []
-    for entry in os.scandir(upload_dir):
-        if NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
-            stat = entry.stat(follow_symlinks=False)
-            found.append((stat.st_mtime, StoredMedia(entry.name, stat.st_size)))
-    return [item for _, item in sorted(found, key=lambda pair: (-pair[0], pair[1].name))]
-
-
-# --- paths in content files -------------------------------------------------------------------
-
-
-def upload_name(path: str) -> str | None:
-    """ "<hash>.webp" for a well-formed "uploads/<hash>.webp", else None."""
-    if not path.startswith(PREFIX):
-        return None
-    name = path.removeprefix(PREFIX)
-    return name if NAME.match(name) else None
-
-
-def configured_upload_dir() -> Path | None:
-    """This installation's upload folder, when running inside the app (CLI or web)."""
-    if not has_app_context():
-        return None
-    return Path(current_app.config["MEDIA_UPLOAD_DIR"])
-
-
-def upload_dirs(content_dir: Path) -> list[Path]:
-    """Where an "uploads/…" path of a content folder may be: its own uploads/ folder (an
-    unpacked export), then this installation's upload folder."""
-    dirs = [content_dir / "uploads"]
-    configured = configured_upload_dir()
-    if configured is not None:
-        dirs.append(configured)
-    return dirs
-
-
-def find_upload(path: str, content_dir: Path) -> Path | None:
-    """The file behind an "uploads/…" path of a content folder, if it exists."""
-    name = upload_name(path)
-    if name is None:
-        return None
-    for folder in upload_dirs(content_dir):
-        if (folder / name).is_file():
-            return folder / name
-    return None
+        raise _refuse("too_large", limit=limits.audio_max_bytes)

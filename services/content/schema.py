@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.people import ROLES
-from services.content import media
+from services.content import media_files
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
@@ -115,14 +115,14 @@ def _roles(report: Report, data: dict, key: str, where: str, required: bool) -> 
 
 def _upload(report: Report, value: str, where: str, media_dir: Path) -> None:
     """An uploaded file: "uploads/<hash>.<ext>" as the upload page gave it, and present."""
-    if media.upload_name(value) is None:
+    if media_files.upload_name(value) is None:
         report.add(where, "{value!r} is not a file name given by the upload page", value=value)
-    elif media.find_upload(value, media_dir.parent) is None:
+    elif media_files.find_upload(value, media_dir.parent) is None:
         report.add(where, "{value!r} does not exist in the uploaded files", value=value)
 
 
 def _media(report: Report, value: str, where: str, media_dir: Path) -> None:
-    if value.startswith(media.PREFIX):
+    if value.startswith(media_files.PREFIX):
         _upload(report, value, where, media_dir)
         return
     if not value.startswith("media/") or ".." in Path(value).parts or "\\" in value:
@@ -188,11 +188,7 @@ def choice_list(report: Report, choices, where: str, limits, reserved=None) -> l
     return ids
 
 
-def _question(report: Report, q, where: str, seen_ids: set) -> None:
-    if not isinstance(q, dict):
-        report.add(where, "must be a mapping with id, type, text, answer, explanation")
-        return
-    _unknown_keys(report, q, QUESTION_KEYS, f"{where}.")
+def _question_id(report: Report, q: dict, where: str, seen_ids: set) -> None:
     qid = q.get("id")
     if not isinstance(qid, str) or not SLUG.match(qid):
         report.add(f"{where}.id", "must be a slug (a-z, 0-9, -)")
@@ -200,6 +196,14 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
         report.add(f"{where}.id", "duplicate question id {value!r}", value=qid)
     else:
         seen_ids.add(qid)
+
+
+def _question(report: Report, q, where: str, seen_ids: set) -> None:
+    if not isinstance(q, dict):
+        report.add(where, "must be a mapping with id, type, text, answer, explanation")
+        return
+    _unknown_keys(report, q, QUESTION_KEYS, f"{where}.")
+    _question_id(report, q, where, seen_ids)
     _text(report, q, "text", f"{where}.", 500)
     _text(report, q, "explanation", f"{where}.", 1000)
     qtype = q.get("type")
@@ -216,31 +220,38 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
     ids = choice_list(report, q.get("choices"), where, (MIN_CHOICES, MAX_CHOICES))
     if ids is None:
         return
-    listed = ", ".join(ids)
     if qtype == "single":
-        if isinstance(answer, list):
-            report.add(f"{where}.answer", "a single-choice answer is one choice id, not a list")
-        elif answer not in ids:
-            report.add(
-                f"{where}.answer",
-                "{value!r} is not one of the choices ({choices})",
-                value=answer,
-                choices=listed,
-            )
+        _single_answer(report, answer, ids, where)
     else:
-        if not isinstance(answer, list) or not answer:
-            report.add(f"{where}.answer", "a multiple-choice answer is a non-empty list")
-            return
-        for k, a in enumerate(answer):
-            if a not in ids:
-                report.add(
-                    f"{where}.answer[{k}]",
-                    "{value!r} is not one of the choices ({choices})",
-                    value=a,
-                    choices=listed,
-                )
-        if len(set(map(str, answer))) != len(answer):
-            report.add(f"{where}.answer", "lists a choice twice")
+        _multiple_answer(report, answer, ids, where)
+
+
+def _single_answer(report: Report, answer, ids: list[str], where: str) -> None:
+    if isinstance(answer, list):
+        report.add(f"{where}.answer", "a single-choice answer is one choice id, not a list")
+    elif answer not in ids:
+        report.add(
+            f"{where}.answer",
+            "{value!r} is not one of the choices ({choices})",
+            value=answer,
+            choices=", ".join(ids),
+        )
+
+
+def _multiple_answer(report: Report, answer, ids: list[str], where: str) -> None:
+    if not isinstance(answer, list) or not answer:
+        report.add(f"{where}.answer", "a multiple-choice answer is a non-empty list")
+        return
+    for k, a in enumerate(answer):
+        if a not in ids:
+            report.add(
+                f"{where}.answer[{k}]",
+                "{value!r} is not one of the choices ({choices})",
+                value=a,
+                choices=", ".join(ids),
+            )
+    if len(set(map(str, answer))) != len(answer):
+        report.add(f"{where}.answer", "lists a choice twice")
 
 
 def _quiz(report: Report, quiz) -> list[dict]:
@@ -299,42 +310,47 @@ def translations(
                 "unknown language (use {languages})",
                 languages=", ".join(TRANSLATION_LANGUAGES),
             )
-            continue
-        if not isinstance(texts, dict):
+        elif not isinstance(texts, dict):
             report.add(where, "must be a mapping")
-            continue
-        _unknown_keys(report, texts, allowed, f"{where}.")
-        for key in ("title", "summary"):
-            _text(report, texts, key, f"{where}.", 300, required=False)
-        item_texts(report, texts, where)
-        qtexts = texts.get("questions") or {}
-        if not isinstance(qtexts, dict):
-            report.add(f"{where}.questions", "must be a mapping of question id to texts")
-            continue
-        for qid, qt in qtexts.items():
-            qwhere = f"{where}.questions.{qid}"
-            if qid not in by_id:
-                if item == "quiz":
-                    report.add(qwhere, "names a question the quiz does not have")
-                else:
-                    report.add(qwhere, "names a question the survey does not have")
-                continue
-            if not isinstance(qt, dict):
-                report.add(qwhere, "must be a mapping")
-                continue
+        else:
+            _unknown_keys(report, texts, allowed, f"{where}.")
+            for key in ("title", "summary"):
+                _text(report, texts, key, f"{where}.", 300, required=False)
+            item_texts(report, texts, where)
+            _question_translations(report, texts, where, by_id, item, question_texts)
+
+
+def _question_translations(
+    report: Report, texts: dict, where: str, by_id: dict, item: str, question_texts
+) -> None:
+    """One language's texts of the questions: each names a question (and choices) it has."""
+    qtexts = texts.get("questions") or {}
+    if not isinstance(qtexts, dict):
+        report.add(f"{where}.questions", "must be a mapping of question id to texts")
+        return
+    for qid, qt in qtexts.items():
+        qwhere = f"{where}.questions.{qid}"
+        if qid not in by_id:
+            if item == "quiz":
+                report.add(qwhere, "names a question the quiz does not have")
+            else:
+                report.add(qwhere, "names a question the survey does not have")
+        elif not isinstance(qt, dict):
+            report.add(qwhere, "must be a mapping")
+        else:
             question_texts(report, qt, qwhere)
-            choice_ids = {
-                c.get("id") for c in by_id[qid].get("choices") or [] if isinstance(c, dict)
-            }
-            ctexts = qt.get("choices")
-            if ctexts is not None and not isinstance(ctexts, dict):
-                report.add(f"{qwhere}.choices", "must be a mapping of choice id to text")
-                continue
-            for cid in ctexts or {}:
-                if cid not in choice_ids:
-                    report.add(
-                        f"{qwhere}.choices.{cid}", "names a choice the question does not have"
-                    )
+            _choice_translations(report, qt, qwhere, by_id[qid])
+
+
+def _choice_translations(report: Report, qt: dict, qwhere: str, question: dict) -> None:
+    choice_ids = {c.get("id") for c in question.get("choices") or [] if isinstance(c, dict)}
+    ctexts = qt.get("choices")
+    if ctexts is not None and not isinstance(ctexts, dict):
+        report.add(f"{qwhere}.choices", "must be a mapping of choice id to text")
+        return
+    for cid in ctexts or {}:
+        if cid not in choice_ids:
+            report.add(f"{qwhere}.choices.{cid}", "names a choice the question does not have")
 
 
 def _lesson_translation(report: Report, texts: dict, where: str) -> None:

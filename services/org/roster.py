@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from extensions import db
 from models import RosterEntry, Unit
+from services.common.errors import WHOLE, InvalidInput
 from services.common.text import clean_line
 
 MAX_ROWS = 300
@@ -61,87 +62,72 @@ def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> list[list[str]]:
     return rows
 
 
-class TableError(Exception):
-    """A file that cannot be read as a table; `code` is "format", "encoding" or "unreadable"."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
 def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[int, list[str]]]:
     """The non-blank rows of a CSV (UTF-8/UTF-16) or XLSX file, each with its 1-based line number.
 
     An XLSX file stops being read after max_rows + 1 rows, so callers can tell "too many".
+    InvalidInput (the whole file) with code "format", "encoding" or "unreadable" otherwise.
     """
     name = (filename or "").lower()
+    if not name.endswith((".xlsx", ".csv")):
+        raise InvalidInput.of(WHOLE, "format")
     try:
-        if name.endswith(".xlsx"):
-            table = _read_xlsx(data, max_rows)
-        elif name.endswith(".csv"):
-            table = _read_csv(data)
-        else:
-            raise TableError("format")
+        table = _read_xlsx(data, max_rows) if name.endswith(".xlsx") else _read_csv(data)
     except UnicodeDecodeError:
-        raise TableError("encoding") from None
+        raise InvalidInput.of(WHOLE, "encoding") from None
     except (zipfile.BadZipFile, csv.Error, ValueError, KeyError, OSError):
-        raise TableError("unreadable") from None
+        raise InvalidInput.of(WHOLE, "unreadable") from None
+    # Keep each row's own line number in the file, so that errors point at the right row.
     return [(line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)]
 
 
-def parse(filename: str, data: bytes) -> RosterParse:
-    """Read a roster file; errors carry the 1-based row number in the file (None: whole file)."""
-    result = RosterParse()
-    name = (filename or "").lower()
-    try:
-        if name.endswith(".xlsx"):
-            table = _read_xlsx(data)
-        elif name.endswith(".csv"):
-            table = _read_csv(data)
-        else:
-            result.errors.append((None, "format"))
-            return result
-    except UnicodeDecodeError:
-        result.errors.append((None, "encoding"))
-        return result
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError):
-        result.errors.append((None, "unreadable"))
-        return result
-    # Keep each row's own line number in the file, so that errors point at the right row.
-    numbered = [
-        (line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)
-    ]
+def _roster_columns(numbered: list[tuple[int, list[str]]]) -> tuple[int, int | None]:
+    """The name and number columns of a roster's header; InvalidInput for a file without rows."""
     if not numbered:
-        result.errors.append((None, "empty"))
-        return result
+        raise InvalidInput.of(WHOLE, "empty")
     header_line, header_row = numbered[0]
     header = [clean_line(cell).lower() for cell in header_row]
     name_col = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
     number_col = next((i for i, h in enumerate(header) if h in NUMBER_HEADERS), None)
     if name_col is None:
-        result.errors.append((header_line, "no_name_column"))
-        return result
+        raise InvalidInput.of(WHOLE, "no_name_column", line=header_line)
     if len(numbered) == 1:
-        result.errors.append((None, "no_rows"))
-        return result
+        raise InvalidInput.of(WHOLE, "no_rows")
     if len(numbered) - 1 > MAX_ROWS:
-        result.errors.append((None, "too_many"))
+        raise InvalidInput.of(WHOLE, "too_many")
+    return name_col, number_col
+
+
+def _row_problem(person: str, number: str, seen: set[tuple[str, str | None]]) -> str | None:
+    if not person:
+        return "missing_name"
+    if len(person) > MAX_NAME:
+        return "name_too_long"
+    if len(number) > MAX_NUMBER:
+        return "number_too_long"
+    if (person, number or None) in seen:
+        return "duplicate"
+    return None
+
+
+def parse(filename: str, data: bytes) -> RosterParse:
+    """Read a roster file; errors carry the 1-based row number in the file (None: whole file)."""
+    result = RosterParse()
+    try:
+        numbered = read_table(filename, data)
+        name_col, number_col = _roster_columns(numbered)
+    except InvalidInput as exc:
+        result.errors.append((exc.params.get("line"), exc.code))
         return result
     seen: set[tuple[str, str | None]] = set()
     for line, row in numbered[1:]:
-        cell = row[name_col] if name_col < len(row) else ""
-        person = clean_line(cell)
+        person = clean_line(row[name_col] if name_col < len(row) else "")
         number = (
             clean_line(row[number_col]) if number_col is not None and number_col < len(row) else ""
         )
-        if not person:
-            result.errors.append((line, "missing_name"))
-        elif len(person) > MAX_NAME:
-            result.errors.append((line, "name_too_long"))
-        elif len(number) > MAX_NUMBER:
-            result.errors.append((line, "number_too_long"))
-        elif (person, number or None) in seen:
-            result.errors.append((line, "duplicate"))
+        problem = _row_problem(person, number, seen)
+        if problem is not None:
+            result.errors.append((line, problem))
         else:
             seen.add((person, number or None))
             result.rows.append(RosterRow(line, person, number or None))

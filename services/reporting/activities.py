@@ -4,10 +4,8 @@ Services add and flush; the request's unit of work commits (see unit_of_work.py)
 """
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from sqlalchemy import func
 
@@ -15,9 +13,25 @@ from extensions import db
 from models import Activity, StaffUser, Unit
 from models.activities import ACTIVITY_KINDS
 from models.base import utcnow
+from services.common.errors import InvalidInput
 from services.common.periods import NamedPeriod
 from services.common.text import clean_line
 from services.common.vietnamese import local_date
+from services.reporting.field_rules import (
+    Table,
+    as_given,
+    at_least,
+    at_most,
+    check_fields,
+    clean_notes,
+    not_after,
+    not_before,
+    one_of,
+    optional_line,
+    required,
+    too_long,
+    web_link,
+)
 
 EARLIEST = dt.date(2024, 1, 1)  # the plan's first activities; earlier dates are typing errors
 MAX_TITLE = 300
@@ -30,35 +44,25 @@ STATUS_KINDS = ("village", "agency", "school", "enterprise")
 NOT_FILING_KINDS = ("class",)
 
 
-class ActivityError(ValueError):
-    """Invalid activity data: `errors` maps each bad field to a code (see `check`)."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{field}: {code}" for field, code in errors.items()))
-        self.errors = errors
-
-
-def clean_notes(value: str | None) -> str:
-    """NFC text that keeps its line breaks, without other control characters."""
-    if not value:
-        return ""
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [
-        "".join(ch for ch in line if unicodedata.category(ch)[0] != "C" or ch == "\t").rstrip()
-        for line in value.split("\n")
-    ]
-    return "\n".join(lines).strip()
+def _rules(today: dt.date) -> Table:
+    """Each field: its cleaner and its rules, in the order they are tried."""
+    return {
+        "unit_id": (as_given, (required, lambda unit: "class" if _not_filing(unit) else None)),
+        "kind": (as_given, (one_of(ACTIVITY_KINDS),)),
+        "held_on": (as_given, (required, not_after(today), not_before(EARLIEST))),
+        "title": (clean_line, (required, too_long(MAX_TITLE))),
+        "count": (as_given, (required, at_least(1, "too_small"), at_most(MAX_COUNT, "too_large"))),
+        "people_reached": (
+            as_given,
+            (required, at_least(0, "negative"), at_most(MAX_PEOPLE, "too_large")),
+        ),
+        "notes": (clean_notes, (too_long(MAX_NOTES),)),
+        "link": (optional_line, (too_long(MAX_LINK), web_link)),
+    }
 
 
-def link_ok(link: str) -> bool:
-    """An absolute http(s) address with a host and no white space."""
-    if any(ch.isspace() for ch in link):
-        return False
-    try:
-        parts = urlsplit(link)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+def _not_filing(unit: Unit | None) -> bool:
+    return unit is not None and unit.kind in NOT_FILING_KINDS
 
 
 def check(
@@ -79,46 +83,8 @@ def check(
     title — required, too_long; count — required, too_small, too_large;
     people_reached — required, negative, too_large; notes — too_long; link — scheme, too_long.
     """
-    errors: dict[str, str] = {}
-    if unit is None:
-        errors["unit_id"] = "required"
-    elif unit.kind in NOT_FILING_KINDS:
-        errors["unit_id"] = "class"
-    if kind not in ACTIVITY_KINDS:
-        errors["kind"] = "unknown"
-    if held_on is None:
-        errors["held_on"] = "required"
-    elif held_on > today:
-        errors["held_on"] = "future"
-    elif held_on < EARLIEST:
-        errors["held_on"] = "too_early"
-    title = clean_line(title)
-    if not title:
-        errors["title"] = "required"
-    elif len(title) > MAX_TITLE:
-        errors["title"] = "too_long"
-    if count is None:
-        errors["count"] = "required"
-    elif count < 1:
-        errors["count"] = "too_small"
-    elif count > MAX_COUNT:
-        errors["count"] = "too_large"
-    if people_reached is None:
-        errors["people_reached"] = "required"
-    elif people_reached < 0:
-        errors["people_reached"] = "negative"
-    elif people_reached > MAX_PEOPLE:
-        errors["people_reached"] = "too_large"
-    notes = clean_notes(notes)
-    if len(notes) > MAX_NOTES:
-        errors["notes"] = "too_long"
-    link = clean_line(link) or None
-    if link is not None:
-        if len(link) > MAX_LINK:
-            errors["link"] = "too_long"
-        elif not link_ok(link):
-            errors["link"] = "scheme"
-    values = {
+    raw = {
+        "unit_id": unit,
         "kind": kind,
         "held_on": held_on,
         "title": title,
@@ -127,6 +93,8 @@ def check(
         "notes": notes,
         "link": link,
     }
+    values, errors = check_fields(_rules(today), raw)
+    del values["unit_id"]
     return values, errors
 
 
@@ -142,10 +110,12 @@ def file_activity(
     link: str | None = None,
     filed_by: StaffUser | None = None,
     today: dt.date | None = None,
+    timezone: str = "Asia/Ho_Chi_Minh",
 ) -> Activity:
-    """Add one activity of `unit` (raises ActivityError, adding nothing, when invalid).
+    """Add one activity of `unit` (raises InvalidInput, adding nothing, when invalid).
 
-    Whether `filed_by` may file for `unit` is the caller's check (services.org.access)."""
+    `today` is the commune's calendar day (by default, now in `timezone`). Whether `filed_by`
+    may file for `unit` is the caller's check (services.org.access)."""
     values, errors = check(
         unit,
         kind=kind,
@@ -155,10 +125,10 @@ def file_activity(
         people_reached=people_reached,
         notes=notes,
         link=link,
-        today=today or dt.date.today(),
+        today=today or local_date(utcnow(), timezone),
     )
     if errors:
-        raise ActivityError(errors)
+        raise InvalidInput(errors)
     activity = Activity(unit=unit, filed_by=filed_by, filed_at=utcnow(), **values)
     db.session.add(activity)
     db.session.flush()

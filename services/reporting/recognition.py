@@ -18,9 +18,7 @@ The rules (also written on the page):
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app, render_template
 from sqlalchemy import case, distinct, func, select
 
 from extensions import db
@@ -28,25 +26,13 @@ from models import Attempt, Participant, StaffUser, Unit, Visit
 from models.base import utcnow
 from models.recognition import Nomination
 from services.common import periods
+from services.common.errors import WHOLE, InvalidInput
 from services.common.periods import Period
 from services.common.text import clean_line
-from services.common.vietnamese import admin_date, local_date, table_date
-from services.render import exports
-from services.render.pdf import render_pdf
 
 UNIT_KINDS = ("village", "class")
 TOP_PEOPLE = 50
 MAX_REASON = 500
-CHILD_NOTE = "(dưới 16 tuổi)"
-KIND_LABELS = {"village": "Thôn", "class": "Lớp", "participant": "Cá nhân"}
-
-
-class NominationError(Exception):
-    """A nomination that cannot be made; `code` says why (the view words the message)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass
@@ -251,9 +237,38 @@ def subject_name(nomination: Nomination) -> str:
     return nomination.unit.name
 
 
+def _locked_subject(kind: str, subject_id: int):
+    """The participant or unit (of `kind`) nominated, its row locked; None if there is none."""
+    if kind == "participant":
+        query = select(Participant).where(Participant.id == subject_id)
+    elif kind in UNIT_KINDS:
+        query = select(Unit).where(Unit.id == subject_id, Unit.kind == kind)
+    else:
+        return None
+    return db.session.execute(query.with_for_update()).scalar_one_or_none()
+
+
+def _already_nominated(period_key: str, kind: str, subject_id: int) -> bool:
+    same = (
+        Nomination.participant_id == subject_id
+        if kind == "participant"
+        else Nomination.unit_id == subject_id
+    )
+    found = db.session.execute(
+        select(Nomination.id).where(
+            Nomination.period_key == period_key, Nomination.subject_kind == kind, same
+        )
+    ).first()
+    return found is not None
+
+
+def _refuse(code: str) -> InvalidInput:
+    return InvalidInput.of(WHOLE, code)
+
+
 def nominate(period_key: str, kind: str, subject_id: int, reason: str, by: StaffUser) -> Nomination:
-    """Add a nominee for the period; raises NominationError ("period", "subject", "duplicate",
-    "reason") instead of letting the database refuse.
+    """Add a nominee for the period; raises InvalidInput (the whole input: "period", "subject",
+    "duplicate", "reason", "reason_long") instead of letting the database refuse.
 
     The table's unique constraint cannot catch a duplicate (one of its columns is always NULL),
     so the check is made here after taking a lock: SQLite's write lock (the savepoint opens
@@ -261,34 +276,17 @@ def nominate(period_key: str, kind: str, subject_id: int, reason: str, by: Staff
     """
     named = periods.parse(period_key or "")
     if named is None:
-        raise NominationError("period")
+        raise _refuse("period")
     reason = clean_line(reason)
     if not reason:
-        raise NominationError("reason")
+        raise _refuse("reason")
     if len(reason) > MAX_REASON:
-        raise NominationError("reason_long")
+        raise _refuse("reason_long")
     with db.session.begin_nested():
-        if kind == "participant":
-            subject = db.session.execute(
-                select(Participant).where(Participant.id == subject_id).with_for_update()
-            ).scalar_one_or_none()
-            same = Nomination.participant_id == subject_id
-        elif kind in UNIT_KINDS:
-            subject = db.session.execute(
-                select(Unit).where(Unit.id == subject_id, Unit.kind == kind).with_for_update()
-            ).scalar_one_or_none()
-            same = Nomination.unit_id == subject_id
-        else:
-            subject = None
-        if subject is None:
-            raise NominationError("subject")
-        existing = db.session.execute(
-            select(Nomination.id).where(
-                Nomination.period_key == named.key, Nomination.subject_kind == kind, same
-            )
-        ).first()
-        if existing is not None:
-            raise NominationError("duplicate")
+        if _locked_subject(kind, subject_id) is None:
+            raise _refuse("subject")
+        if _already_nominated(named.key, kind, subject_id):
+            raise _refuse("duplicate")
         nomination = Nomination(
             period_key=named.key,
             subject_kind=kind,
@@ -306,96 +304,3 @@ def nominate(period_key: str, kind: str, subject_id: int, reason: str, by: Staff
 def remove(nomination: Nomination) -> None:
     db.session.delete(nomination)
     db.session.flush()
-
-
-# --- the nomination list (XLSX, PDF) ----------------------------------------------------------
-
-
-@dataclass
-class ListRow:
-    number: int
-    kind: str
-    name: str  # NFC, with the age note for under-16s
-    unit: str
-    achievement: str
-    reason: str
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
-
-
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
-
-
-def list_rows(named: periods.NamedPeriod, timezone: str) -> list[ListRow]:
-    """The period's nominees with what they achieved in it (a fixed number of queries)."""
-    period = named_period(named, timezone)
-    items = nominations(named.key)
-    units = {row.unit_id: row for rows in unit_rankings(period, None).values() for row in rows}
-    people = person_results(period, [n.participant_id for n in items if n.participant_id])
-    out = []
-    for number, item in enumerate(items, start=1):
-        nfc = unicodedata.normalize("NFC", subject_name(item))
-        if item.subject_kind == "participant":
-            person = item.participant
-            name = f"{nfc} {CHILD_NOTE}" if person.is_child else nfc
-            unit = person.unit.name if person.unit else ""
-            result = people.get(person.id)
-            achievement = (
-                f"Đạt {result.quizzes_passed} bài kiểm tra, điểm trung bình "
-                f"{_score(result.average_score)}"
-                if result
-                else "Chưa đạt bài kiểm tra nào trong kỳ"
-            )
-        else:
-            name = nfc
-            unit = item.unit.parent.name if item.unit.parent else ""
-            row = units.get(item.unit_id)
-            achievement = (
-                f"Tham gia {row.participants}/{row.population} người ({_percent(row.rate)}), "
-                f"{row.passed} người đạt"
-                if row
-                else ""
-            )
-        out.append(
-            ListRow(
-                number,
-                KIND_LABELS[item.subject_kind],
-                name,
-                unicodedata.normalize("NFC", unit),
-                achievement,
-                unicodedata.normalize("NFC", item.reason),
-            )
-        )
-    return out
-
-
-HEADERS = ["STT", "Đối tượng", "Tên tập thể / Họ và tên", "Đơn vị", "Thành tích trong kỳ", "Lý do"]
-
-
-def nominations_xlsx(named: periods.NamedPeriod, timezone: str) -> bytes:
-    rows = list_rows(named, timezone)
-    sheet = exports.Sheet(
-        "Đề nghị khen thưởng",
-        HEADERS,
-        [[r.number, r.kind, r.name, r.unit, r.achievement, r.reason] for r in rows],
-    )
-    return exports.xlsx_bytes([sheet])
-
-
-def nominations_pdf(named: periods.NamedPeriod) -> bytes:
-    """The list on A4 landscape with the Vietnamese administrative header."""
-    config = current_app.config
-    today = local_date(utcnow(), config["TIMEZONE"])
-    html = render_template(
-        "pdf/nominations.html",
-        rows=list_rows(named, config["TIMEZONE"]),
-        headers=HEADERS,
-        period_text=f"Kỳ {named.key}: từ ngày {table_date(named.start)} "
-        f"đến ngày {table_date(named.end)}",
-        date_line=f"{config['ISSUER_PLACE']}, {admin_date(today)}",
-        config=config,
-    )
-    return render_pdf(html, Path(current_app.static_folder))

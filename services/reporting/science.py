@@ -13,8 +13,21 @@ from extensions import db
 from models import ScienceTask
 from models.base import utcnow
 from models.science import TASK_STATUSES
+from services.common.errors import InvalidInput
 from services.common.text import clean_line
-from services.reporting.activities import clean_notes, link_ok
+from services.reporting.field_rules import (
+    Table,
+    as_given,
+    check_fields,
+    clean_notes,
+    not_after,
+    not_before,
+    one_of,
+    optional_line,
+    required,
+    too_long,
+    web_link,
+)
 
 EARLIEST = dt.date(2000, 1, 1)  # earlier publication dates are typing errors
 MAX_NAME = 300
@@ -30,12 +43,17 @@ PUBLISHED = and_(
 )
 
 
-class ScienceTaskError(ValueError):
-    """Invalid task data: `errors` maps each bad field to a code (see `check`)."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{field}: {code}" for field, code in errors.items()))
-        self.errors = errors
+def _rules(today: dt.date) -> Table:
+    """Each field: its cleaner and its rules, in the order they are tried."""
+    return {
+        "name": (clean_line, (required, too_long(MAX_NAME))),
+        "owner": (clean_line, (required, too_long(MAX_OWNER))),
+        "budget_source": (clean_line, (required, too_long(MAX_BUDGET))),
+        "status": (as_given, (one_of(TASK_STATUSES),)),
+        "published_on": (as_given, (not_after(today), not_before(EARLIEST))),
+        "publication_link": (optional_line, (too_long(MAX_LINK), web_link)),
+        "summary": (clean_notes, (too_long(MAX_SUMMARY),)),
+    }
 
 
 def check(
@@ -54,44 +72,23 @@ def check(
     Codes: name, owner, budget_source — required, too_long; status — unknown;
     published_on — future, too_early; publication_link — scheme, too_long; summary — too_long.
     """
-    errors: dict[str, str] = {}
-    values: dict = {}
-    for field, value, limit in (
-        ("name", name, MAX_NAME),
-        ("owner", owner, MAX_OWNER),
-        ("budget_source", budget_source, MAX_BUDGET),
-    ):
-        values[field] = clean_line(value)
-        if not values[field]:
-            errors[field] = "required"
-        elif len(values[field]) > limit:
-            errors[field] = "too_long"
-    if status not in TASK_STATUSES:
-        errors["status"] = "unknown"
-    values["status"] = status
-    if published_on is not None and published_on > today:
-        errors["published_on"] = "future"
-    elif published_on is not None and published_on < EARLIEST:
-        errors["published_on"] = "too_early"
-    values["published_on"] = published_on
-    link = clean_line(publication_link) or None
-    if link is not None:
-        if len(link) > MAX_LINK:
-            errors["publication_link"] = "too_long"
-        elif not link_ok(link):
-            errors["publication_link"] = "scheme"
-    values["publication_link"] = link
-    values["summary"] = clean_notes(summary)
-    if len(values["summary"]) > MAX_SUMMARY:
-        errors["summary"] = "too_long"
-    return values, errors
+    raw = {
+        "name": name,
+        "owner": owner,
+        "budget_source": budget_source,
+        "status": status,
+        "published_on": published_on,
+        "publication_link": publication_link,
+        "summary": summary,
+    }
+    return check_fields(_rules(today), raw)
 
 
 def create(today: dt.date, **fields) -> ScienceTask:
-    """A new task from form values (raises ScienceTaskError, and adds nothing, when invalid)."""
+    """A new task from form values (raises InvalidInput, and adds nothing, when invalid)."""
     values, errors = check(today=today, **fields)
     if errors:
-        raise ScienceTaskError(errors)
+        raise InvalidInput(errors)
     task = ScienceTask(**values)
     db.session.add(task)
     db.session.flush()
@@ -99,10 +96,10 @@ def create(today: dt.date, **fields) -> ScienceTask:
 
 
 def update(task: ScienceTask, today: dt.date, **fields) -> ScienceTask:
-    """Change every field of a task (raises ScienceTaskError, and changes nothing, when invalid)."""
+    """Change every field of a task (raises InvalidInput, and changes nothing, when invalid)."""
     values, errors = check(today=today, **fields)
     if errors:
-        raise ScienceTaskError(errors)
+        raise InvalidInput(errors)
     for key, value in values.items():
         setattr(task, key, value)
     task.updated_at = utcnow()
