@@ -34,7 +34,6 @@ from flask_babel import gettext as _
 from blueprints.learn import bp, lesson_media, stamps, visitor
 from blueprints.learn.forms import quiz_answers, quiz_form_class_for
 from blueprints.learn.survey_forms import given_from_form, survey_form_class_for
-from blueprints.learn.surveys import poster_id_for, unit_id_for
 from extensions import csrf, db
 from i18n import current_language
 from models import Lesson, Participant, Quiz, QuizVersion, Survey, SurveyVersion
@@ -43,6 +42,7 @@ from services.common.vietnamese import local_date
 from services.content.media_files import file_size, human_size
 from services.participation import attempts as participation
 from services.participation import catalog, offline, quiz_taking, scoring
+from services.participation import survey_attribution as attribution
 from services.participation import survey_responses as surveys
 from services.render.markdown import media_url
 
@@ -284,29 +284,23 @@ def _send_survey(slug: str):
         if not surveys.is_anonymous_key(owner):
             raise Refused(400, _("Bài làm không hợp lệ. Vui lòng mở lại bài."))
         key = owner
-        unit_id = unit_id_for(survey, None)
     else:
         participant = db.session.get(Participant, owner) if isinstance(owner, int) else None
         if participant is None:
             raise Refused(400, _("Không tìm thấy người trả lời phiếu này."))
-        key = surveys.respondent_key(survey, participant, "")
-        unit_id = unit_id_for(survey, participant)
+        key, _new_device = attribution.respondent(survey, participant, None)
     if not form.validate():
         raise Refused(400, _("Phiếu chưa đủ câu trả lời. Vui lòng mở lại phiếu."))
     when = _answered_at(fetched)
     raw_revision = request.form.get("revision", "")
-    submission = surveys.ResponseSubmission(
-        survey=survey,
+    answered = attribution.Answered(
         version=version,
-        respondent_key=key,
-        participant=participant,
-        unit_id=unit_id,
-        poster_id=poster_id_for(survey),
         token=token,
         answers=given_from_form(form, version.questions),
         base_revision=int(raw_revision) if ID_DIGITS.fullmatch(raw_revision) else 0,
         answered_at=when,
     )
+    submission = attribution.submission(survey, key, participant, visitor.arrival(), answered)
     # Open or closed on the day it was answered, and filed under that day.
     try:
         surveys.submit_response(submission, local_date(when, current_app.config["TIMEZONE"]))
