@@ -15,8 +15,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from blueprints.common.form_errors import put_errors
 from blueprints.common.redirects import safe_next
 from blueprints.learn import bp, device, lesson_media, visitor
 from blueprints.learn.forms import (
@@ -31,6 +33,7 @@ from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
 from models.base import utcnow
 from services import documents
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
 from services.content import visibility
 from services.org import roster
@@ -52,6 +55,11 @@ PREVIEW_BOTS = re.compile(
     re.IGNORECASE,
 )
 ID_DIGITS = re.compile(r"[0-9]{1,9}")
+# The identity form's own checks come first, so a refusal by the service means a tampered form.
+IDENTITY_MESSAGES = {
+    code: _l("Thông tin không hợp lệ, vui lòng kiểm tra lại.")
+    for code in ("empty", "too_long", "unknown", "required")
+}
 
 
 def _identify_first():
@@ -181,8 +189,8 @@ def identify():
         participant, token = identity.create_participant(
             new, current_app.config["CONSENT_TEXT_VERSION"]
         )
-    except identity.IdentityError as exc:
-        getattr(form, exc.field).errors = [_("Thông tin không hợp lệ, vui lòng kiểm tra lại.")]
+    except InvalidInput as exc:
+        put_errors(form, exc, IDENTITY_MESSAGES)
         return render_template("learn/identify.html", form=form, target=target), 400
     if entry is not None and roster.claim(entry.id, fixed, participant.id) is None:
         form.roster_entry.errors = [_("Tên này vừa có bạn khác chọn. Hãy chọn lại hoặc gõ tên.")]
