@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 import database
 from models.base import utcnow
+from services.common.errors import InvalidInput
 from services.org import audit, passwords
 from services.org import staff as staff_service
 from services.participation import privacy
@@ -27,8 +28,8 @@ def create_admin_command(username, display_name, generate):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = staff_service.create_staff(username, display_name, password, "admin")
-    except staff_service.StaffError as exc:
-        click.echo(f"Cannot create the admin: {exc.field}: {exc}", err=True)
+    except InvalidInput as exc:
+        click.echo(f"Cannot create the admin: {exc}", err=True)
         sys.exit(1)
     audit.record(None, "staff_created", user.username, "cli", role="admin")
     database.commit()

@@ -8,34 +8,41 @@ from flask_login import current_user
 from blueprints.admin import bp
 from blueprints.admin.forms import StaffForm, TargetForm
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from extensions import db
 from models import StaffUser, Target, Unit
-from services.common.text import clean_line
+from services.common.errors import InvalidInput
 from services.org import audit, passwords
 from services.org import staff as staff_service
 from services.reporting import targets as target_service
 
-FIELD_MESSAGES = {
-    "username": _l("Tên đăng nhập 3–60 ký tự a-z, 0-9, dấu chấm, gạch; chưa ai dùng."),
-    "unit_id": _l("Cán bộ đơn vị cần chọn đơn vị."),
-    "role": _l("Vai trò không hợp lệ."),
-    "display_name": _l("Nhập họ tên."),
+USERNAME_RULE = _l("Tên đăng nhập 3–60 ký tự a-z, 0-9, dấu chấm, gạch; chưa ai dùng.")
+MESSAGES = {
+    ("username", "invalid"): USERNAME_RULE,
+    ("username", "taken"): USERNAME_RULE,
+    ("unit_id", "officer_needs_unit"): _l("Cán bộ đơn vị cần chọn đơn vị."),
+    ("role", "unknown"): _l("Vai trò không hợp lệ."),
+    ("display_name", "empty"): _l("Nhập họ tên."),
 }
 
 
 def _choices(form: StaffForm) -> None:
-    units = Unit.query.filter(Unit.kind != "class").order_by(Unit.kind, Unit.name).all()
+    units = staff_service.home_unit_options()
     form.unit_id.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
-    classes = Unit.query.filter_by(kind="class").order_by(Unit.name).all()
     form.class_ids.choices = [
-        (c.id, f"{c.name} — {c.parent.name if c.parent else ''}") for c in classes
+        (c.id, f"{c.name} — {c.parent.name if c.parent else ''}")
+        for c in staff_service.class_options()
     ]
 
 
 def _unit(form: StaffForm) -> Unit | None:
     raw = form.unit_id.data
-    return db.session.get(Unit, int(raw)) if raw and raw.isdigit() else None
+    return staff_service.home_unit(int(raw)) if raw and raw.isdigit() else None
+
+
+def _user_form(form: StaffForm, user, status: int):
+    return render_template("admin/user_form.html", form=form, user=user), status
 
 
 @bp.get("/users")
@@ -54,22 +61,20 @@ def new_user():
     form = StaffForm()
     _choices(form)
     if not form.validate_on_submit():
-        return render_template(
-            "admin/user_form.html", form=form, user=None
-        ), 400 if form.is_submitted() else 200
+        return _user_form(form, None, 400 if form.is_submitted() else 200)
     password = passwords.generate_password()
     try:
         user = staff_service.create_staff(
-            form.username.data, form.display_name.data, password, form.role.data, _unit(form)
+            form.username.data,
+            form.display_name.data,
+            password,
+            form.role.data,
+            _unit(form),
+            staff_service.classes_by_id(form.class_ids.data or []),
         )
-    except staff_service.StaffError as exc:
-        getattr(form, exc.field).errors = [
-            FIELD_MESSAGES.get(exc.field, _("Thông tin không hợp lệ."))
-        ]
-        return render_template("admin/user_form.html", form=form, user=None), 400
-    user.classes = Unit.query.filter(
-        Unit.id.in_(form.class_ids.data or [0]), Unit.kind == "class"
-    ).all()
+    except InvalidInput as exc:
+        put_errors(form, exc, MESSAGES)
+        return _user_form(form, None, 400)
     audit.record(current_user, "staff_created", user.username, client_ip(), role=user.role)
     return render_template("admin/password.html", user=user, password=password)
 
@@ -85,23 +90,22 @@ def edit_user(user_id: int):
         form.unit_id.data = str(user.unit_id or "")
         form.class_ids.data = [c.id for c in user.classes]
     if not form.validate_on_submit():
-        return render_template(
-            "admin/user_form.html", form=form, user=user
-        ), 400 if form.is_submitted() else 200
-    unit = _unit(form)
-    if form.role.data == "officer" and unit is None:
-        form.unit_id.errors = [FIELD_MESSAGES["unit_id"]]
-        return render_template("admin/user_form.html", form=form, user=user), 400
-    if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        return _user_form(form, user, 400 if form.is_submitted() else 200)
+    change = staff_service.StaffChange(
+        display_name=form.display_name.data,
+        role=form.role.data,
+        unit=_unit(form),
+        classes=tuple(staff_service.classes_by_id(form.class_ids.data or [])),
+        active=form.active.data,
+    )
+    try:
+        staff_service.change_staff(current_user, user, change)
+    except InvalidInput as exc:
+        put_errors(form, exc, MESSAGES)
+        return _user_form(form, user, 400)
+    except staff_service.SelfLockout:
         flash(_("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."))
         return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
-    user.display_name = form.display_name.data.strip()[:120]
-    user.role = form.role.data
-    user.unit = unit if user.role == "officer" else None
-    user.classes = Unit.query.filter(
-        Unit.id.in_(form.class_ids.data or [0]), Unit.kind == "class"
-    ).all()
-    staff_service.set_active(user, form.active.data)
     audit.record(
         current_user,
         "staff_changed",
@@ -128,20 +132,23 @@ def audit_log():
     return render_template("admin/audit.html", events=events, page=page)
 
 
+def _target_input(form: TargetForm) -> target_service.TargetInput:
+    return target_service.TargetInput(
+        indicator=form.indicator.data,
+        year=form.year.data,
+        roles=tuple(form.roles.data or []),
+        percent=form.target_percent.data,
+        description=form.description.data,
+    )
+
+
 @bp.route("/targets", methods=["GET", "POST"])
 @roles_required("admin")
 def targets():
     """The plan's targets; the office edits them and adds new ones."""
     form = TargetForm()
     if form.validate_on_submit():
-        target = Target(
-            indicator=form.indicator.data,
-            year=form.year.data,
-            roles=list(form.roles.data or []),
-            target_percent=form.target_percent.data,
-            description=clean_line(form.description.data),
-        )
-        db.session.add(target)
+        target = target_service.add(_target_input(form))
         audit.record(
             current_user, "target_added", target.description, client_ip(), year=target.year
         )
@@ -158,9 +165,7 @@ def edit_target(target_id: int):
     target = db.session.get(Target, target_id) or abort(404)
     form = TargetForm(obj=target)
     if form.validate_on_submit():
-        target_service.update(target, form.target_percent.data, clean_line(form.description.data))
-        target.indicator, target.year = form.indicator.data, form.year.data
-        target.roles = list(form.roles.data or [])
+        target_service.change(target, _target_input(form))
         audit.record(
             current_user, "target_changed", target.description, client_ip(),
             percent=target.target_percent, year=target.year,

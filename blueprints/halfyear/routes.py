@@ -1,43 +1,32 @@
 """Half-year report views: write it, save it (figures frozen), print PDF and XLSX annex."""
 
+from dataclasses import fields
+
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.halfyear import bp
 from blueprints.halfyear.forms import HalfYearForm
 from extensions import db
-from models import HalfYearReport, Unit
+from models import HalfYearReport
 from models.base import utcnow
 from services import documents
 from services.common import periods
-from services.common.text import clean_line
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
 from services.org import audit
-from services.render import exports
-from services.reporting import activities, half_year
+from services.reporting import half_year, half_year_annex
 
-KIND_LABELS = {
-    "article": "Bài viết trên trang thông tin điện tử xã",
-    "social_post": "Bài đăng Zalo/Facebook",
-    "loudspeaker": "Phát thanh trên hệ thống loa",
-    "meeting": "Hội nghị, tọa đàm",
-    "training": "Lớp tập huấn",
-    "competition": "Cuộc thi",
-    "other": "Khác",
-}
+MESSAGES = {("period_key", "unknown_period"): _l("Chọn kỳ báo cáo.")}
 
 
 def _today():
     return local_date(utcnow(), current_app.config["TIMEZONE"])
-
-
-def _compute(named: periods.NamedPeriod) -> dict:
-    unit_ids = [uid for (uid,) in db.session.query(Unit.id)]
-    totals = activities.totals_by_kind(unit_ids, named.start, named.end)
-    return half_year.snapshot(named, current_app.config["TIMEZONE"], _today(), totals)
 
 
 def _form(report: HalfYearReport | None) -> HalfYearForm:
@@ -50,17 +39,24 @@ def _form(report: HalfYearReport | None) -> HalfYearForm:
     return form
 
 
-def _apply(report: HalfYearReport, form: HalfYearForm) -> None:
-    report.number = clean_line(form.number.data)
-    report.report_date = form.report_date.data
-    report.results_text = form.results_text.data.strip()
-    report.difficulties = form.difficulties.data.strip()
-    report.proposals = form.proposals.data.strip()
-    report.signer_authority = form.signer_authority.data
-    report.signer_title = form.signer_title.data
-    report.signer_name = clean_line(form.signer_name.data)
-    report.recipients = form.recipients.data.strip()
-    report.updated_at = utcnow()
+def _edits(form: HalfYearForm) -> half_year.ReportEdits:
+    """The written parts of a validated form, as plain data."""
+    return half_year.ReportEdits(
+        **{f.name: form[f.name].data for f in fields(half_year.ReportEdits)}
+    )
+
+
+def _create(form: HalfYearForm) -> HalfYearReport | None:
+    """The report a submitted form makes, or None (the errors are on the form)."""
+    try:
+        named = half_year.report_period(form.period_key.data)
+    except InvalidInput as exc:
+        put_errors(form, exc, MESSAGES)
+        return None
+    if not form.validate():
+        return None
+    timezone = current_app.config["TIMEZONE"]
+    return half_year.create_report(named, _edits(form), current_user.id, timezone, _today())
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -68,20 +64,8 @@ def _apply(report: HalfYearReport, form: HalfYearForm) -> None:
 def index():
     """Saved reports, and a form for a new one."""
     form = _form(None)
-    named = periods.parse(form.period_key.data or "")
-    if form.is_submitted() and named is None:
-        form.period_key.errors = [_("Chọn kỳ báo cáo.")]
-    elif form.validate_on_submit():
-        report = HalfYearReport(
-            period_key=named.key,
-            period_start=named.start,
-            period_end=named.end,
-            snapshot=_compute(named),
-            created_by_id=current_user.id,
-        )
-        _apply(report, form)
-        db.session.add(report)
-        db.session.flush()
+    report = _create(form) if form.is_submitted() else None
+    if report is not None:
         audit.record(current_user, "half_year_report_saved", report.number, client_ip())
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
     reports = HalfYearReport.query.order_by(
@@ -99,15 +83,15 @@ def edit(report_id: int):
     form = _form(report)
     form.period_key.data = report.period_key
     if form.validate_on_submit():
-        _apply(report, form)
-        if form.refresh.data:
-            report.snapshot = _compute(periods.parse(report.period_key))
+        half_year.update_report(
+            report, _edits(form), form.refresh.data, current_app.config["TIMEZONE"], _today()
+        )
         audit.record(current_user, "half_year_report_saved", report.number, client_ip())
         flash(_("Đã lưu báo cáo."))
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "halfyear/edit.html", form=form, report=report, kinds=KIND_LABELS
+        "halfyear/edit.html", form=form, report=report, kinds=half_year.KIND_LABELS
     ), status
 
 
@@ -116,7 +100,7 @@ def edit(report_id: int):
 def pdf(report_id: int):
     """The report in the layout of Nghị định 30/2020/NĐ-CP."""
     report = db.session.get(HalfYearReport, report_id) or abort(404)
-    body = documents.half_year_pdf(report, KIND_LABELS)
+    body = documents.half_year_pdf(report, half_year.KIND_LABELS)
     audit.record(current_user, "report_exported", report.number, client_ip(), format="pdf")
     return _download(body, "application/pdf", report, "pdf")
 
@@ -126,59 +110,9 @@ def pdf(report_id: int):
 def annex(report_id: int):
     """The annex: per-unit figures, targets and activities, as saved."""
     report = db.session.get(HalfYearReport, report_id) or abort(404)
-    snap = report.snapshot
-    sheets = [
-        exports.Sheet(
-            "Số liệu theo đơn vị",
-            [
-                "Đơn vị",
-                "Loại",
-                "Số người cần tiếp cận",
-                "Được tiếp cận",
-                "Tỉ lệ (%)",
-                "Được tập huấn",
-                "Tỉ lệ (%)",
-            ],
-            [
-                [
-                    ("  " * u["depth"]) + u["name"],
-                    u["kind"],
-                    u["population"],
-                    u["reached"],
-                    u["reached_percent"],
-                    u["trained"],
-                    u["trained_percent"],
-                ]
-                for u in snap["units"]
-            ],
-        ),
-        exports.Sheet(
-            "Chỉ tiêu",
-            ["Chỉ tiêu", "Năm", "Mục tiêu (%)", "Tử số", "Mẫu số", "Thực hiện (%)"],
-            [
-                [
-                    t["description"],
-                    t["year"],
-                    t["target_percent"],
-                    t["numerator"],
-                    t["denominator"],
-                    t["actual_percent"],
-                ]
-                for t in snap["targets"]
-            ],
-        ),
-        exports.Sheet(
-            "Hoạt động truyền thông",
-            ["Hình thức", "Số lượng", "Số người được tiếp cận"],
-            [
-                [KIND_LABELS.get(a["kind"], a["kind"]), a["count"], a["people_reached"]]
-                for a in snap["activities"]
-            ],
-        ),
-    ]
-    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body = half_year_annex.xlsx(report.snapshot)
     audit.record(current_user, "report_exported", report.number, client_ip(), format="xlsx")
-    return _download(exports.xlsx_bytes(sheets), mime, report, "xlsx")
+    return _download(body, half_year_annex.MIME, report, "xlsx")
 
 
 def _download(body: bytes, mime: str, report: HalfYearReport, ext: str) -> Response:

@@ -166,5 +166,14 @@ def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
     return QuizForm
 
 
+def quiz_answers(form: FlaskForm, version) -> dict[str, list[str]]:
+    """The chosen choice ids per question id of a validated quiz form."""
+    answers = {}
+    for question in version.questions:
+        value = form[field_name(question["id"])].data
+        answers[question["id"]] = list(value if isinstance(value, list) else [value])
+    return answers
+
+
 def field_name(question_id: str) -> str:
     return f"q_{question_id.replace('-', '_')}"

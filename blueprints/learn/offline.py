@@ -32,10 +32,8 @@ from flask import (
 from flask_babel import gettext as _
 
 from blueprints.learn import bp, lesson_media, stamps, visitor
-from blueprints.learn.forms import quiz_form_class_for
-from blueprints.learn.routes import record_quiz
+from blueprints.learn.forms import quiz_answers, quiz_form_class_for
 from blueprints.learn.survey_forms import given_from_form, survey_form_class_for
-from blueprints.learn.surveys import poster_id_for, unit_id_for
 from extensions import csrf, db
 from i18n import current_language
 from models import Lesson, Participant, Quiz, QuizVersion, Survey, SurveyVersion
@@ -43,7 +41,8 @@ from models.base import utcnow
 from services.common.vietnamese import local_date
 from services.content.media_files import file_size, human_size
 from services.participation import attempts as participation
-from services.participation import catalog, offline, scoring
+from services.participation import catalog, offline, quiz_taking, scoring
+from services.participation import survey_attribution as attribution
 from services.participation import survey_responses as surveys
 from services.render.markdown import media_url
 
@@ -242,14 +241,24 @@ def _send_quiz(slug: str):
         raise Refused(400, _("Không tìm thấy người làm bài này."))
     if not form.validate():
         raise Refused(400, _("Bài làm chưa đủ câu trả lời. Vui lòng làm lại bài."))
+    taken = quiz_taking.TakenQuiz(
+        participant=participant,
+        version=version,
+        answers=quiz_answers(form, version),
+        token=form.submission_token.data,
+        poster_id=visitor.via_poster(),
+        answered_at=_answered_at(fetched),
+    )
     try:
-        attempt = record_quiz(quiz, version, form, participant, _answered_at(fetched))
+        attempt = quiz_taking.take_quiz(
+            taken, quiz_taking.CertificateRules.from_config(current_app.config)
+        )
     except participation.NoAttemptsLeft as exc:
         raise Refused(422, _("Bạn đã hết lượt làm bài kiểm tra này.")) from exc
     except scoring.InvalidAnswer as exc:
         raise Refused(400, _("Câu trả lời không hợp lệ. Vui lòng làm lại bài.")) from exc
-    if attempt.participant_id != participant.id:
-        raise Refused(409, _("Bài làm này đã được nộp từ một thiết bị khác."))
+    except quiz_taking.SubmittedElsewhere as exc:
+        raise Refused(409, _("Bài làm này đã được nộp từ một thiết bị khác.")) from exc
     return jsonify(ok=True, result=url_for("learn.result", public_id=attempt.public_id))
 
 
@@ -275,29 +284,23 @@ def _send_survey(slug: str):
         if not surveys.is_anonymous_key(owner):
             raise Refused(400, _("Bài làm không hợp lệ. Vui lòng mở lại bài."))
         key = owner
-        unit_id = unit_id_for(survey, None)
     else:
         participant = db.session.get(Participant, owner) if isinstance(owner, int) else None
         if participant is None:
             raise Refused(400, _("Không tìm thấy người trả lời phiếu này."))
-        key = surveys.respondent_key(survey, participant, "")
-        unit_id = unit_id_for(survey, participant)
+        key, _new_device = attribution.respondent(survey, participant, None)
     if not form.validate():
         raise Refused(400, _("Phiếu chưa đủ câu trả lời. Vui lòng mở lại phiếu."))
     when = _answered_at(fetched)
     raw_revision = request.form.get("revision", "")
-    submission = surveys.ResponseSubmission(
-        survey=survey,
+    answered = attribution.Answered(
         version=version,
-        respondent_key=key,
-        participant=participant,
-        unit_id=unit_id,
-        poster_id=poster_id_for(survey),
         token=token,
         answers=given_from_form(form, version.questions),
         base_revision=int(raw_revision) if ID_DIGITS.fullmatch(raw_revision) else 0,
         answered_at=when,
     )
+    submission = attribution.submission(survey, key, participant, visitor.arrival(), answered)
     # Open or closed on the day it was answered, and filed under that day.
     try:
         surveys.submit_response(submission, local_date(when, current_app.config["TIMEZONE"]))

@@ -15,21 +15,37 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from blueprints.common.form_errors import put_errors
 from blueprints.common.redirects import safe_next
 from blueprints.learn import bp, device, lesson_media, visitor
-from blueprints.learn.forms import IdentityForm, field_name, quiz_form_class_for, unit_choices
+from blueprints.learn.forms import (
+    IdentityForm,
+    field_name,
+    quiz_answers,
+    quiz_form_class_for,
+    unit_choices,
+)
 from extensions import csrf, db
 from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
 from models.base import utcnow
 from services import documents
+from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
 from services.content import visibility
 from services.org import roster
 from services.participation import attempts as participation
-from services.participation import catalog, certificates, identity, offline, scoring
+from services.participation import (
+    catalog,
+    certificates,
+    identity,
+    offline,
+    quiz_taking,
+    scoring,
+)
 from services.participation import survey_responses as surveys
 
 # Link-preview fetchers (Facebook, Zalo, Telegram…): they follow links but are not people.
@@ -39,6 +55,11 @@ PREVIEW_BOTS = re.compile(
     re.IGNORECASE,
 )
 ID_DIGITS = re.compile(r"[0-9]{1,9}")
+# The identity form's own checks come first, so a refusal by the service means a tampered form.
+IDENTITY_MESSAGES = {
+    code: _l("Thông tin không hợp lệ, vui lòng kiểm tra lại.")
+    for code in ("empty", "too_long", "unknown", "required")
+}
 
 
 def _identify_first():
@@ -168,8 +189,8 @@ def identify():
         participant, token = identity.create_participant(
             new, current_app.config["CONSENT_TEXT_VERSION"]
         )
-    except identity.IdentityError as exc:
-        getattr(form, exc.field).errors = [_("Thông tin không hợp lệ, vui lòng kiểm tra lại.")]
+    except InvalidInput as exc:
+        put_errors(form, exc, IDENTITY_MESSAGES)
         return render_template("learn/identify.html", form=form, target=target), 400
     if entry is not None and roster.claim(entry.id, fixed, participant.id) is None:
         form.roster_entry.errors = [_("Tên này vừa có bạn khác chọn. Hãy chọn lại hoặc gõ tên.")]
@@ -247,46 +268,62 @@ def quiz(slug: str):
     participant = visitor.load_participant()
     if participant is None:
         return _identify_first()
-    lang = current_language()
     if request.method == "GET":
-        used = participation.attempts_used(participant, item)
-        left = participation.attempts_left(participant, item)
-        if left == 0:
-            return render_template("learn/no_attempts.html", quiz=item), 200
-        number = used + 1
-        if used and request.args.get("lan") != str(number):
-            # Back button or a bookmark after submitting: offer the result, not a new attempt.
-            return render_template(
-                "learn/quiz_done.html",
-                quiz=item,
-                last=participation.last_attempt(participant, item),
-                number=number,
-                attempts_left=left,
-            )
-        version = item.current_version
-        token = participation.submission_token(
-            current_app.config["SECRET_KEY"], participant, item, number
-        )
-        form = quiz_form_class_for(version, lang)(submission_token=token)
-        if not offline.is_save_fetch(request.headers):  # saved for later, not opened yet
-            participation.record_visit(participant, item, visitor.via_poster())
-        return _quiz_page(item, version, form, participant)
+        return _show_quiz(item, participant)
+    return _submit_quiz(item, participant)
 
+
+def _show_quiz(item: Quiz, participant):
+    """The form of the next attempt, or why there is none (used up, or just submitted)."""
+    used = participation.attempts_used(participant, item)
+    left = participation.attempts_left(participant, item)
+    if left == 0:
+        return render_template("learn/no_attempts.html", quiz=item), 200
+    number = used + 1
+    if used and request.args.get("lan") != str(number):
+        # Back button or a bookmark after submitting: offer the result, not a new attempt.
+        return render_template(
+            "learn/quiz_done.html",
+            quiz=item,
+            last=participation.last_attempt(participant, item),
+            number=number,
+            attempts_left=left,
+        )
+    version = item.current_version
+    token = participation.submission_token(
+        current_app.config["SECRET_KEY"], participant, item, number
+    )
+    form = quiz_form_class_for(version, current_language())(submission_token=token)
+    if not offline.is_save_fetch(request.headers):  # saved for later, not opened yet
+        participation.record_visit(participant, item, visitor.via_poster())
+    return _quiz_page(item, version, form, participant)
+
+
+def _submit_quiz(item: Quiz, participant):
+    """Validate the posted form, take the quiz through the service, answer."""
     version = _posted_version(item)
-    form = quiz_form_class_for(version, lang)()
+    form = quiz_form_class_for(version, current_language())()
     done = participation.find_attempt_by_token(form.submission_token.data or "")
     if done is not None and done.participant_id == participant.id:
         return redirect(url_for("learn.result", public_id=done.public_id), code=303)
     if not form.validate():
-        expired = bool(form.csrf_token.errors)
         notice = (
             _("Phiên làm bài đã hết hạn. Câu trả lời của bạn vẫn còn: hãy bấm “Nộp bài” lần nữa.")
-            if expired
+            if form.csrf_token.errors
             else _("Bài làm chưa nộp được. Vui lòng xem các câu được đánh dấu bên dưới.")
         )
         return _quiz_page(item, version, form, participant, status=400, notice=notice)
+    taken = quiz_taking.TakenQuiz(
+        participant=participant,
+        version=version,
+        answers=quiz_answers(form, version),
+        token=form.submission_token.data,
+        poster_id=visitor.via_poster(),
+    )
     try:
-        attempt = record_quiz(item, version, form, participant)
+        attempt = quiz_taking.take_quiz(
+            taken, quiz_taking.CertificateRules.from_config(current_app.config)
+        )
     except participation.NoAttemptsLeft:
         return render_template("learn/no_attempts.html", quiz=item), 409
     except participation.SubmitConflict:
@@ -296,38 +333,9 @@ def quiz(slug: str):
         return _quiz_page(item, version, form, participant, status=409, notice=notice)
     except scoring.InvalidAnswer:
         abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
-    if attempt.participant_id != participant.id:
+    except quiz_taking.SubmittedElsewhere:
         abort(409, description=_("Bài làm này đã được nộp từ một thiết bị khác."))
     return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
-
-
-def record_quiz(quiz: Quiz, version: QuizVersion, form, participant, answered_at=None) -> Attempt:
-    """Score and record a validated quiz form once per token, and issue the certificate of a
-    pass; `answered_at` for answers sent late (blueprints/learn/offline.py).
-
-    Raises participation.NoAttemptsLeft, participation.SubmitConflict, scoring.InvalidAnswer.
-    """
-    answers = {q["id"]: list(_as_list(form[field_name(q["id"])].data)) for q in version.questions}
-    attempt, _created = participation.submit_attempt(
-        participation.Submission(
-            participant=participant,
-            version=version,
-            answers=answers,
-            token=form.submission_token.data,
-            poster_id=visitor.via_poster(),
-            answered_at=answered_at,
-        )
-    )
-    if attempt.participant_id == participant.id:
-        config = current_app.config
-        certificates.issue_for_attempt(
-            attempt, config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"]
-        )
-    return attempt
-
-
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 @bp.get("/results/<public_id>")

@@ -1,10 +1,11 @@
 """Learner survey pages: answer once, see and change the answers until the survey closes."""
 
 import re
-import secrets
+from dataclasses import dataclass
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from blueprints.learn import bp, stamps, visitor
 from blueprints.learn.survey_forms import (
@@ -17,50 +18,58 @@ from blueprints.learn.survey_forms import (
 )
 from extensions import csrf, db
 from i18n import current_language
-from models import Poster, Survey, SurveyVersion
+from models import Survey, SurveyVersion
 from models.base import utcnow
 from services.common.vietnamese import local_date, vn_number
 from services.content.localize import localized_question
 from services.content.survey_schema import OTHER
 from services.participation import attempts as participation
-from services.participation import catalog, offline
+from services.participation import offline
+from services.participation import survey_attribution as attribution
 from services.participation import survey_responses as surveys
 
 DIGITS = re.compile(r"[0-9]{1,9}")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+FORM_PAGE = "learn/survey.html"
+CLOSED_PAGE = "learn/survey_closed.html"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """How the page answers a submit the service refused."""
+
+    status: int
+    message: object  # a lazy string: the notice above the form (None on the closed page)
+    template: str
+    restart: bool = False  # offer the form again over the response as it now stands
+
+
+SUBMIT_REFUSALS: dict[type[Exception], Refusal] = {
+    surveys.SurveyClosed: Refusal(409, None, CLOSED_PAGE),
+    surveys.StaleForm: Refusal(
+        409,
+        _l(
+            "Phiếu này đã được gửi từ một trang khác sau khi bạn mở trang này. Những gì bạn "
+            "vừa chọn vẫn còn ở dưới: nếu muốn thay câu trả lời đã gửi, hãy bấm “Gửi” lần nữa."
+        ),
+        FORM_PAGE,
+        restart=True,
+    ),
+    surveys.InvalidSurveyAnswer: Refusal(
+        400,
+        _l("Câu trả lời không hợp lệ. Vui lòng xem lại rồi bấm “Gửi” lần nữa."),
+        FORM_PAGE,
+    ),
+    participation.SubmitConflict: Refusal(
+        409,
+        _l("Nhiều phiếu đang được gửi cùng lúc. Câu trả lời vẫn còn: hãy bấm “Gửi” lần nữa."),
+        FORM_PAGE,
+    ),
+}
 
 
 def _today():
     return local_date(utcnow(), current_app.config["TIMEZONE"])
-
-
-def respondent_for(survey: Survey, participant):
-    """(respondent key or None, new device token to set or None)."""
-    if not survey.anonymous:
-        return surveys.respondent_key(survey, participant, ""), None
-    token = visitor.device_token()
-    if token is None:
-        token = secrets.token_hex(24)
-        return surveys.respondent_key(survey, None, token), token
-    return surveys.respondent_key(survey, None, token), None
-
-
-def poster_id_for(survey: Survey) -> int | None:
-    """The poster that led here. An anonymous survey counts only its own poster, which the
-    poster link keeps apart from the one named visits are attributed to."""
-    if not survey.anonymous:
-        return visitor.via_poster()
-    poster = db.session.get(Poster, visitor.via_survey_poster() or 0)
-    return poster.id if poster is not None and poster.survey_id == survey.id else None
-
-
-def unit_id_for(survey: Survey, participant) -> int | None:
-    """Named surveys: the participant's unit. Anonymous: only the placement of the survey's own
-    poster (none without one), never anything about the person."""
-    if survey.anonymous:
-        placement = catalog.poster_placement(poster_id_for(survey))
-        return placement.id if placement is not None else None
-    return participant.unit_id if participant is not None else None
 
 
 def _answers_shown(version: SurveyVersion, given: dict, lang: str) -> list[tuple[str, str]]:
@@ -99,7 +108,7 @@ def _form_page(
         fields.append((number, question, form[field_name(question["id"])], other))
     return (
         render_template(
-            "learn/survey.html",
+            FORM_PAGE,
             survey=survey,
             version=version,
             form=form,
@@ -120,7 +129,7 @@ def survey(slug: str):
     participant = visitor.load_participant(touch=not item.anonymous)
     if participant is None and not item.anonymous:
         return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
-    key, new_device = respondent_for(item, participant)
+    key, new_device = attribution.respondent(item, participant, visitor.device_token())
     if request.method == "POST" and item.anonymous:
         # The respondent the form was made for, not whatever cookie came with it: one form
         # makes at most one anonymous response (a retry without the device cookie included).
@@ -195,7 +204,7 @@ def _posted_revision() -> int:
 
 
 def _closed(item: Survey):
-    return render_template("learn/survey_closed.html", survey=item, today=_today()), 409
+    return render_template(CLOSED_PAGE, survey=item, today=_today()), 409
 
 
 def _sent(item: Survey):
@@ -227,43 +236,38 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
         )
         _keep_token(form)
         return _form_page(item, version, form, key, revision, status=400, notice=notice)
-    poster_id = poster_id_for(item)
-    submission = surveys.ResponseSubmission(
-        survey=item,
+    answered = attribution.Answered(
         version=version,
-        respondent_key=key,
-        participant=None if item.anonymous else participant,
-        unit_id=unit_id_for(item, participant),
-        poster_id=poster_id,
         token=form.submission_token.data,
         answers=given_from_form(form, version.questions),
         base_revision=revision,
     )
+    submission = attribution.submission(item, key, participant, visitor.arrival(), answered)
     try:
         surveys.submit_response(submission, _today())
-    except surveys.SurveyClosed:
-        return _closed(item)
-    except surveys.StaleForm:
+    except tuple(SUBMIT_REFUSALS) as exc:
+        return _refused(_refusal_for(exc), item, version, form, key, revision)
+    return _sent(item)
+
+
+def _refusal_for(exc: Exception) -> Refusal:
+    return next(SUBMIT_REFUSALS[k] for k in type(exc).__mro__ if k in SUBMIT_REFUSALS)
+
+
+def _refused(refusal: Refusal, item: Survey, version, form, key: str, revision: int):
+    """The answer to a submit the service refused: the closed page, or the form again."""
+    if refusal.template == CLOSED_PAGE:
+        return render_template(CLOSED_PAGE, survey=item, today=_today()), refusal.status
+    editing = False
+    if refusal.restart:
         # Sent from a page made before the answers last changed: ask before replacing them.
         current = surveys.find_response(item, key)
         form.submission_token.data = surveys.new_submission_token()
-        notice = _(
-            "Phiếu này đã được gửi từ một trang khác sau khi bạn mở trang này. Những gì bạn "
-            "vừa chọn vẫn còn ở dưới: nếu muốn thay câu trả lời đã gửi, hãy bấm “Gửi” lần nữa."
-        )
         revision = current.revision if current is not None else 0
-        return _form_page(
-            item, version, form, key, revision, status=409, notice=notice, editing=True
-        )
-    except surveys.InvalidSurveyAnswer:
-        notice = _("Câu trả lời không hợp lệ. Vui lòng xem lại rồi bấm “Gửi” lần nữa.")
-        return _form_page(item, version, form, key, revision, status=400, notice=notice)
-    except participation.SubmitConflict:
-        notice = _(
-            "Nhiều phiếu đang được gửi cùng lúc. Câu trả lời vẫn còn: hãy bấm “Gửi” lần nữa."
-        )
-        return _form_page(item, version, form, key, revision, status=409, notice=notice)
-    return _sent(item)
+        editing = True
+    return _form_page(
+        item, version, form, key, revision, refusal.status, str(refusal.message), editing
+    )
 
 
 def _keep_token(form) -> None:

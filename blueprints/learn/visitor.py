@@ -6,6 +6,7 @@ from flask import current_app, g, request, session
 
 from models import Participant
 from services.participation import identity
+from services.participation.survey_attribution import Arrival
 
 POSTER_KEY = "via_poster"
 CLASS_KEY = "join_class"
@@ -85,3 +86,8 @@ def via_survey_poster() -> int | None:
     """The anonymous survey poster this browser last arrived through."""
     value = session.get(SURVEY_POSTER_KEY)
     return value if isinstance(value, int) else None
+
+
+def arrival() -> Arrival:
+    """The posters this browser arrived through, for a survey response's attribution."""
+    return Arrival(poster_id=via_poster(), survey_poster_id=via_survey_poster())

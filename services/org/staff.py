@@ -3,26 +3,47 @@
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from extensions import db
 from models import StaffSession, StaffUser, Unit
 from models.base import utcnow
 from models.staff import STAFF_ROLES
+from services.common.errors import InvalidInput
 from services.common.text import clean_line
 from services.org import passwords
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
+NAME_MAX = 120
 # How long a login lasts at most, used or not (the app passes STAFF_SESSION_MAX_HOURS).
 SESSION_MAX_AGE = timedelta(hours=12)
 
 
-class StaffError(ValueError):
-    """Invalid staff data; `field` names the input."""
+class SelfLockout(Exception):
+    """An admin may not take away their own admin role or disable their own account."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+
+def home_unit_options() -> list[Unit]:
+    """The units a staff member may belong to (an officer sees its subtree): any but a class."""
+    return Unit.query.filter(Unit.kind != "class").order_by(Unit.kind, Unit.name).all()
+
+
+def class_options() -> list[Unit]:
+    """The classes a teacher may be given."""
+    return Unit.query.filter_by(kind="class").order_by(Unit.name).all()
+
+
+def home_unit(unit_id: int | None) -> Unit | None:
+    """The unit with this id if a staff member may belong to it (not a class), else None."""
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    return unit if unit is not None and unit.kind != "class" else None
+
+
+def classes_by_id(class_ids: Iterable[int]) -> list[Unit]:
+    """The classes among these unit ids (any other id is ignored)."""
+    return Unit.query.filter(Unit.id.in_(list(class_ids) or [0]), Unit.kind == "class").all()
 
 
 def _hash(token: str) -> str:
@@ -39,22 +60,23 @@ def create_staff(
     password: str,
     role: str,
     unit: Unit | None = None,
+    classes: Iterable[Unit] = (),
 ) -> StaffUser:
-    """A new staff account; officers need a unit (what they may see)."""
+    """A new staff account; officers need a unit (what they may see), teachers have classes.
+
+    Raises InvalidInput: username invalid/taken, role unknown, unit_id officer_needs_unit,
+    password too_short, display_name empty."""
     username = normalize_username(username)
     if not USERNAME.match(username):
-        raise StaffError("username", "invalid username")
+        raise InvalidInput.of("username", "invalid")
     if StaffUser.query.filter_by(username=username).first():
-        raise StaffError("username", "taken")
-    if role not in STAFF_ROLES:
-        raise StaffError("role", "unknown role")
-    if role == "officer" and unit is None:
-        raise StaffError("unit_id", "officer needs a unit")
+        raise InvalidInput.of("username", "taken")
+    _check_role(role, unit)
     if len(password) < passwords.MIN_LENGTH:
-        raise StaffError("password", "too short")
-    name = clean_line(display_name)[:120]
+        raise InvalidInput.of("password", "too_short", n=passwords.MIN_LENGTH)
+    name = clean_line(display_name)[:NAME_MAX]
     if not name:
-        raise StaffError("display_name", "empty")
+        raise InvalidInput.of("display_name", "empty")
     user = StaffUser(
         username=username,
         display_name=name,
@@ -62,14 +84,48 @@ def create_staff(
         role=role,
         unit=unit if role == "officer" else None,
     )
+    user.classes = list(classes)
     db.session.add(user)
     db.session.flush()
     return user
 
 
+def _check_role(role: str, unit: Unit | None) -> None:
+    if role not in STAFF_ROLES:
+        raise InvalidInput.of("role", "unknown")
+    if role == "officer" and unit is None:
+        raise InvalidInput.of("unit_id", "officer_needs_unit")
+
+
+@dataclass(frozen=True)
+class StaffChange:
+    """What an admin may change on an account."""
+
+    display_name: str
+    role: str
+    unit: Unit | None
+    classes: tuple[Unit, ...]
+    active: bool
+
+
+def change_staff(actor: StaffUser, user: StaffUser, change: StaffChange) -> None:
+    """Apply an admin's change to an account (an officer keeps a unit, others none).
+
+    Raises InvalidInput (role unknown, unit_id officer_needs_unit) and SelfLockout when the
+    admin would remove their own admin role or disable themselves."""
+    _check_role(change.role, change.unit)
+    if user.id == actor.id and (change.role != "admin" or not change.active):
+        raise SelfLockout()
+    user.display_name = change.display_name.strip()[:NAME_MAX]
+    user.role = change.role
+    user.unit = change.unit if change.role == "officer" else None
+    user.classes = list(change.classes)
+    set_active(user, change.active)
+
+
 def set_password(user: StaffUser, password: str) -> None:
     if len(password) < passwords.MIN_LENGTH:
-        raise StaffError("password", "too short")
+        raise InvalidInput.of("password", "too_short", n=passwords.MIN_LENGTH)
     user.password_hash = passwords.hash_password(password)
     end_all_sessions(user)
 

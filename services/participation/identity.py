@@ -8,6 +8,7 @@ from extensions import db
 from models import Consent, Participant, Unit
 from models.base import utcnow
 from models.people import AGE_BANDS, ROLES, UNDER_16
+from services.common.errors import InvalidInput
 from services.common.text import clean_line
 
 NAME_MAX = 60
@@ -34,29 +35,24 @@ class NewIdentity:
     guardian_consent: bool
 
 
-class IdentityError(ValueError):
-    """What the person typed cannot make an identity; `field` says which input."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
 def create_participant(new: NewIdentity, consent_text_version: str) -> tuple[Participant, str]:
-    """Create a participant and return it with the raw token to put in the cookie."""
+    """Create a participant and return it with the raw token to put in the cookie.
+
+    Raises InvalidInput: display_name empty/too_long, role/age_band/unit_id unknown,
+    guardian_consent required (under 16)."""
     name = clean_line(new.display_name)
     if not name:
-        raise IdentityError("display_name", "empty")
+        raise InvalidInput.of("display_name", "empty")
     if len(name) > NAME_MAX:
-        raise IdentityError("display_name", "too long")
+        raise InvalidInput.of("display_name", "too_long", n=NAME_MAX)
     if new.role not in ROLES:
-        raise IdentityError("role", "unknown role")
+        raise InvalidInput.of("role", "unknown")
     if new.age_band not in AGE_BANDS:
-        raise IdentityError("age_band", "unknown age band")
+        raise InvalidInput.of("age_band", "unknown")
     if new.unit_id is not None and db.session.get(Unit, new.unit_id) is None:
-        raise IdentityError("unit_id", "unknown unit")
+        raise InvalidInput.of("unit_id", "unknown")
     if new.age_band == UNDER_16 and not new.guardian_consent:
-        raise IdentityError("guardian_consent", "consent required")
+        raise InvalidInput.of("guardian_consent", "required")
     token = secrets.token_urlsafe(32)
     participant = Participant(
         token_hash=hash_token(token),

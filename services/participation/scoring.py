@@ -2,11 +2,19 @@
 
 from dataclasses import dataclass, field
 
+from services.common.errors import InvalidInput
+
 TRUE_FALSE_CHOICES = ("true", "false")
 
 
-class InvalidAnswer(ValueError):
-    """An answer names a question or choice that the quiz does not have."""
+class InvalidAnswer(InvalidInput):
+    """Answers the quiz cannot take (a tampered form): errors {question id: code}, codes
+    not_a_question, unanswered, unknown_choice, one_choice; `detail` says it in English."""
+
+    def __init__(self, errors=None, /, detail: str = "", **params):
+        super().__init__(errors, **params)
+        if detail:
+            self.args = (f"{self.args[0]} ({detail})",)
 
 
 @dataclass(frozen=True)
@@ -52,17 +60,20 @@ def score(questions: list[dict], answers: dict[str, list[str]], pass_mark: int) 
     known = {q["id"] for q in questions}
     unknown = set(answers) - known
     if unknown:
-        raise InvalidAnswer(f"unknown questions: {sorted(unknown)}")
+        raise InvalidAnswer(
+            dict.fromkeys(sorted(unknown), "not_a_question"),
+            detail=f"unknown questions: {sorted(unknown)}",
+        )
     results = []
     for question in questions:
         chosen = tuple(sorted(set(answers.get(question["id"], ()))))
         if not chosen:
-            raise InvalidAnswer(f"question {question['id']} is not answered")
+            raise InvalidAnswer.of(question["id"], "unanswered")
         allowed = choice_ids(question)
         if any(c not in allowed for c in chosen):
-            raise InvalidAnswer(f"question {question['id']} has an unknown choice")
+            raise InvalidAnswer({question["id"]: "unknown_choice"}, detail="an unknown choice")
         if question["type"] != "multiple" and len(chosen) != 1:
-            raise InvalidAnswer(f"question {question['id']} takes one choice")
+            raise InvalidAnswer({question["id"]: "one_choice"}, detail="takes one choice")
         key = correct_choices(question)
         results.append(QuestionResult(question["id"], chosen, key, chosen == tuple(sorted(key))))
     correct = sum(r.is_correct for r in results)

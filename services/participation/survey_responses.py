@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import Participant, Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 from models.base import utcnow
+from services.common.errors import InvalidInput
 from services.content.survey_schema import OTHER, TEXT_MAX_LENGTH
 from services.participation import attempts as participation
 
@@ -37,12 +38,13 @@ class Given:
         return not self.choices and self.number is None and not self.text.strip()
 
 
-class InvalidSurveyAnswer(Exception):
-    """An answer the question does not allow (a tampered form or a stale replay)."""
+class InvalidSurveyAnswer(InvalidInput):
+    """An answer the question does not allow (a tampered form or a stale replay): errors
+    {question id: code}."""
 
-    def __init__(self, question_id: str, problem: str):
-        super().__init__(f"{question_id}: {problem}")
-        self.question_id = question_id
+    @property
+    def question_id(self) -> str:
+        return self.field
 
 
 class SurveyClosed(Exception):
@@ -104,57 +106,74 @@ def answer_rows(version: SurveyVersion, answers: dict[str, Given]) -> list[dict]
     """The rows to store for these answers; raises InvalidSurveyAnswer."""
     unknown = set(answers) - {q["id"] for q in version.questions}
     if unknown:
-        raise InvalidSurveyAnswer(sorted(unknown)[0], "not a question of this survey")
+        raise InvalidSurveyAnswer.of(sorted(unknown)[0], "not_a_question")
     rows = []
     for question in version.questions:
         given = answers.get(question["id"], Given())
         if given.empty:
             if question.get("required", True):
-                raise InvalidSurveyAnswer(question["id"], "required")
+                raise InvalidSurveyAnswer.of(question["id"], "required")
             continue
         rows.extend(_rows_for(question, given))
     return rows
 
 
 def _rows_for(question: dict, given: Given) -> list[dict]:
-    qid, kind = question["id"], question["type"]
-    if kind == "likert":
-        if len(given.choices) != 1 or given.choices[0] not in {"1", "2", "3", "4", "5"}:
-            raise InvalidSurveyAnswer(qid, "a Likert answer is one point from 1 to 5")
-        return [{"question_id": qid, "choice_id": given.choices[0]}]
-    if kind in ("single", "multiple"):
-        allowed = {c["id"] for c in question["choices"]} | (
-            {OTHER} if question.get("other") else set()
-        )
-        chosen = given.choices
-        if any(c not in allowed for c in chosen) or len(set(chosen)) != len(chosen):
-            raise InvalidSurveyAnswer(qid, "a choice the question does not offer")
-        if kind == "single" and len(chosen) != 1:
-            raise InvalidSurveyAnswer(qid, "one choice only")
-        other = given.other.strip()
-        if OTHER in chosen and not other:
-            raise InvalidSurveyAnswer(qid, "other needs its text")
-        if len(other) > OTHER_TEXT_LENGTH:
-            raise InvalidSurveyAnswer(qid, "other text too long")
-        return [
-            {"question_id": qid, "choice_id": c, "text_value": other if c == OTHER else None}
-            for c in chosen
-        ]
-    if kind == "number":
-        value = given.number
-        if value is None or value != value or abs(value) == float("inf"):
-            raise InvalidSurveyAnswer(qid, "not a number")
-        if question.get("integer") and value != int(value):
-            raise InvalidSurveyAnswer(qid, "a whole number")
-        if ("min" in question and value < question["min"]) or (
-            "max" in question and value > question["max"]
-        ):
-            raise InvalidSurveyAnswer(qid, "out of range")
-        return [{"question_id": qid, "number_value": value}]
+    """The rows of one given answer, checked against its question's kind."""
+    return ROWS_BY_KIND.get(question["type"], _text_rows)(question, given)
+
+
+def _likert_rows(question: dict, given: Given) -> list[dict]:
+    if len(given.choices) != 1 or given.choices[0] not in {"1", "2", "3", "4", "5"}:
+        raise InvalidSurveyAnswer.of(question["id"], "likert_point")
+    return [{"question_id": question["id"], "choice_id": given.choices[0]}]
+
+
+def _choice_rows(question: dict, given: Given) -> list[dict]:
+    qid = question["id"]
+    allowed = {c["id"] for c in question["choices"]} | ({OTHER} if question.get("other") else set())
+    chosen = given.choices
+    if any(c not in allowed for c in chosen) or len(set(chosen)) != len(chosen):
+        raise InvalidSurveyAnswer.of(qid, "unknown_choice")
+    if question["type"] == "single" and len(chosen) != 1:
+        raise InvalidSurveyAnswer.of(qid, "one_choice")
+    other = given.other.strip()
+    if OTHER in chosen and not other:
+        raise InvalidSurveyAnswer.of(qid, "other_text_missing")
+    if len(other) > OTHER_TEXT_LENGTH:
+        raise InvalidSurveyAnswer.of(qid, "other_text_too_long")
+    return [
+        {"question_id": qid, "choice_id": c, "text_value": other if c == OTHER else None}
+        for c in chosen
+    ]
+
+
+def _number_rows(question: dict, given: Given) -> list[dict]:
+    qid, value = question["id"], given.number
+    if value is None or value != value or abs(value) == float("inf"):
+        raise InvalidSurveyAnswer.of(qid, "not_a_number")
+    if question.get("integer") and value != int(value):
+        raise InvalidSurveyAnswer.of(qid, "not_whole")
+    if ("min" in question and value < question["min"]) or (
+        "max" in question and value > question["max"]
+    ):
+        raise InvalidSurveyAnswer.of(qid, "out_of_range")
+    return [{"question_id": qid, "number_value": value}]
+
+
+def _text_rows(question: dict, given: Given) -> list[dict]:
     text = given.text.strip()
     if len(text) > min(question_max_length(question), TEXT_MAX_LENGTH):
-        raise InvalidSurveyAnswer(qid, "text too long")
-    return [{"question_id": qid, "text_value": text}]
+        raise InvalidSurveyAnswer.of(question["id"], "text_too_long")
+    return [{"question_id": question["id"], "text_value": text}]
+
+
+ROWS_BY_KIND = {
+    "likert": _likert_rows,
+    "single": _choice_rows,
+    "multiple": _choice_rows,
+    "number": _number_rows,
+}
 
 
 def given_from_response(response: SurveyResponse) -> dict[str, Given]:

@@ -1,10 +1,16 @@
 """The half-year report to Sở KH&CN: computed figures frozen into a snapshot, then printed."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from extensions import db
+from models import HalfYearReport, Unit
+from models.base import utcnow
 from services.common import periods
+from services.common.errors import InvalidInput
 from services.common.periods import Period
-from services.reporting import indicators
+from services.common.text import clean_line
+from services.reporting import activities, indicators
 from services.reporting.targets import applicable
 
 DEFAULT_RECIPIENTS = "\n".join(
@@ -17,6 +23,90 @@ DEFAULT_RECIPIENTS = "\n".join(
     ]
 )
 PERIOD_TITLES = {1: "6 tháng đầu năm", 2: "6 tháng cuối năm"}
+# The forms of communication activity, as the report and its annex name them.
+KIND_LABELS = {
+    "article": "Bài viết trên trang thông tin điện tử xã",
+    "social_post": "Bài đăng Zalo/Facebook",
+    "loudspeaker": "Phát thanh trên hệ thống loa",
+    "meeting": "Hội nghị, tọa đàm",
+    "training": "Lớp tập huấn",
+    "competition": "Cuộc thi",
+    "other": "Khác",
+}
+
+
+@dataclass(frozen=True)
+class ReportEdits:
+    """What the office writes in a report (the figures are computed, not written)."""
+
+    number: str
+    report_date: dt.date
+    results_text: str
+    difficulties: str
+    proposals: str
+    signer_authority: str
+    signer_title: str
+    signer_name: str
+    recipients: str
+
+
+def report_period(period_key: str) -> periods.NamedPeriod:
+    """The period a report is for; InvalidInput on period_key for an unknown one."""
+    named = periods.parse(period_key or "")
+    if named is None:
+        raise InvalidInput.of("period_key", "unknown_period")
+    return named
+
+
+def compute(named: periods.NamedPeriod, timezone: str, today: dt.date) -> dict:
+    """The report's figures for the whole commune, computed now (see snapshot)."""
+    unit_ids = [uid for (uid,) in db.session.query(Unit.id)]
+    totals = activities.totals_by_kind(unit_ids, named.start, named.end)
+    return snapshot(named, timezone, today, totals)
+
+
+def apply_edits(report: HalfYearReport, edits: ReportEdits) -> None:
+    """Write the office's text into the report, tidied (one-line fields on one line)."""
+    report.number = clean_line(edits.number)
+    report.report_date = edits.report_date
+    report.results_text = edits.results_text.strip()
+    report.difficulties = edits.difficulties.strip()
+    report.proposals = edits.proposals.strip()
+    report.signer_authority = edits.signer_authority
+    report.signer_title = edits.signer_title
+    report.signer_name = clean_line(edits.signer_name)
+    report.recipients = edits.recipients.strip()
+    report.updated_at = utcnow()
+
+
+def create_report(
+    named: periods.NamedPeriod,
+    edits: ReportEdits,
+    created_by_id: int,
+    timezone: str,
+    today: dt.date,
+) -> HalfYearReport:
+    """A new saved report for the period, its figures frozen as of today."""
+    report = HalfYearReport(
+        period_key=named.key,
+        period_start=named.start,
+        period_end=named.end,
+        snapshot=compute(named, timezone, today),
+        created_by_id=created_by_id,
+    )
+    apply_edits(report, edits)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def update_report(
+    report: HalfYearReport, edits: ReportEdits, refresh: bool, timezone: str, today: dt.date
+) -> None:
+    """Apply the office's edits; recompute the frozen figures only when asked to."""
+    apply_edits(report, edits)
+    if refresh:
+        report.snapshot = compute(periods.parse(report.period_key), timezone, today)
 
 
 def period_title(named: periods.NamedPeriod) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from extensions import db
 from models import Target
 from models.base import utcnow
+from services.common.text import clean_line
 
 REACHED_57 = "100% cán bộ, công chức, viên chức được tiếp cận, quán triệt Nghị quyết số 57-NQ/TW"
 REACHED_80 = "Ít nhất 80% người dân được tiếp cận thông tin về khoa học, công nghệ, chuyển đổi số"
@@ -64,3 +65,34 @@ def update(target: Target, percent: int, description: str) -> None:
     target.target_percent = percent
     target.description = description.strip()[:300]
     target.updated_at = utcnow()
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    """A target as the office writes it."""
+
+    indicator: str
+    year: int
+    roles: tuple[str, ...]
+    percent: int
+    description: str
+
+
+def add(data: TargetInput) -> Target:
+    """A new target of the plan."""
+    target = Target(
+        indicator=data.indicator,
+        year=data.year,
+        roles=list(data.roles),
+        target_percent=data.percent,
+        description=clean_line(data.description)[:300],
+    )
+    db.session.add(target)
+    return target
+
+
+def change(target: Target, data: TargetInput) -> None:
+    """Rewrite a target: its indicator, year, roles, percentage and wording."""
+    update(target, data.percent, clean_line(data.description))
+    target.indicator, target.year = data.indicator, data.year
+    target.roles = list(data.roles)

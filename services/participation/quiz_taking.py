@@ -1,0 +1,68 @@
+"""Taking a quiz: one submit scored and recorded once, and the certificate of a pass issued.
+
+The same call serves the quiz form and answers sent late from a phone without signal; both
+pass plain, already-validated data (chosen choice ids per question id), never a form.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from models import Attempt, Participant, QuizVersion
+from services.participation import attempts, certificates
+
+
+class SubmittedElsewhere(Exception):
+    """The form's idempotency token already made another participant's attempt."""
+
+    def __init__(self, attempt: Attempt):
+        super().__init__(f"attempt {attempt.public_id} belongs to another participant")
+        self.attempt = attempt
+
+
+@dataclass(frozen=True)
+class TakenQuiz:
+    """One submit of a quiz form, as plain data."""
+
+    participant: Participant
+    version: QuizVersion
+    answers: dict[str, list[str]]  # question id → chosen choice ids
+    token: str  # the form's idempotency token
+    poster_id: int | None = None
+    # When it was answered, for answers sent late (already bounded by the caller); None: now.
+    answered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CertificateRules:
+    """How certificates are numbered and dated (from the app's configuration)."""
+
+    serial_prefix: str
+    timezone: str
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "CertificateRules":
+        return cls(config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"])
+
+
+def take_quiz(taken: TakenQuiz, rules: CertificateRules) -> Attempt:
+    """Score and record the submit once per token, and certify a pass.
+
+    Sending the same token again returns the first attempt. Raises attempts.NoAttemptsLeft,
+    attempts.SubmitConflict, scoring.InvalidAnswer, and SubmittedElsewhere when the token's
+    attempt is someone else's.
+    """
+    attempt, _created = attempts.submit_attempt(
+        attempts.Submission(
+            participant=taken.participant,
+            version=taken.version,
+            answers=taken.answers,
+            token=taken.token,
+            poster_id=taken.poster_id,
+            answered_at=taken.answered_at,
+        )
+    )
+    if attempt.participant_id != taken.participant.id:
+        raise SubmittedElsewhere(attempt)
+    certificates.issue_for_attempt(attempt, rules.serial_prefix, rules.timezone)
+    return attempt
