@@ -88,6 +88,8 @@ def create_backup(database_url: str | URL, folder: Path, now: datetime | None = 
     temp.unlink(missing_ok=True)
     try:
         counts, revision = engine.dump(url, temp)
+        if not counts:
+            raise VerifyFailed("the copy holds no tables (is DATABASE_URL the app's database?)")
         manifest = Manifest(dialect, when.isoformat(), revision, counts)
         write_manifest(path, manifest)
         os.replace(temp, path)
