@@ -84,6 +84,8 @@ class Config:
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     # Uploaded lesson images and audio, stored by content hash (served at /uploads/<name>).
     MEDIA_UPLOAD_DIR = os.environ.get("MEDIA_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    # Where `flask backup create` writes database backups unless told --dir.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(BASE_DIR / "instance" / "backups"))
     # Largest audio file accepted (MP3, M4A, OGG); images are re-encoded to at most ~60 KB.
     MEDIA_AUDIO_MAX_BYTES = int(os.environ.get("MEDIA_AUDIO_MAX_BYTES", str(8 * 1024 * 1024)))
     # Largest image file accepted before re-encoding, and its largest pixel count.

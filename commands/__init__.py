@@ -1,7 +1,9 @@
-"""`flask` CLI commands: content, demo data, posters, certificates (schema: `flask db upgrade`)."""
+"""`flask` CLI commands: content, demo data, posters, certificates, backups (schema:
+`flask db upgrade`)."""
 
 from flask import Flask
 
+from commands.backup import backup_cli
 from commands.certificates import certificates_cli
 from commands.content import content_cli
 from commands.content_files import export_command, import_command
@@ -21,3 +23,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(purge_expired_command)
     app.cli.add_command(targets_cli)
+    app.cli.add_command(backup_cli)

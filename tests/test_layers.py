@@ -21,6 +21,7 @@ SERVICE_LAYERS = {
     "content": 3,
     "participation": 4,
     "reporting": 4,
+    "operations": 1,  # backups and restores
     "documents": 5,  # every printable PDF
     "demo": 5,  # the sample commune
 }
