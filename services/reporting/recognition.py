@@ -31,6 +31,7 @@ from services.common import periods
 from services.common.periods import Period
 from services.common.text import clean_line
 from services.common.vietnamese import admin_date, local_date, table_date
+from services.org.settings import commune_settings
 from services.render import exports
 from services.render.pdf import render_pdf
 
@@ -395,7 +396,7 @@ def nominations_pdf(named: periods.NamedPeriod) -> bytes:
         headers=HEADERS,
         period_text=f"Kỳ {named.key}: từ ngày {table_date(named.start)} "
         f"đến ngày {table_date(named.end)}",
-        date_line=f"{config['ISSUER_PLACE']}, {admin_date(today)}",
+        date_line=f"{commune_settings().place_name}, {admin_date(today)}",
         config=config,
     )
     return render_pdf(html, Path(current_app.static_folder))
