@@ -22,12 +22,13 @@ from blueprints.staff import bp as staff_bp
 from blueprints.survey_results import bp as survey_results_bp
 from blueprints.units import bp as units_bp
 from commands import register_commands
-from config import Config
+from config import Config, check_secret_key
 from database import configure_engine
 from deployment import configure_deployment
 from extensions import babel, compress, csrf, db, limiter, migrate
 from i18n import register_i18n
 from security_headers import register_security_headers
+from services.org.settings import register_settings
 from unit_of_work import register_unit_of_work
 
 
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    check_secret_key(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -45,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     register_i18n(app, babel)
     register_login(app)
+    register_settings(app)
     with app.app_context():
         configure_engine(db.engine)
 

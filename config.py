@@ -14,10 +14,30 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+class MissingSecretKey(RuntimeError):
+    """The app was started for real without SECRET_KEY."""
+
+
+def check_secret_key(config) -> None:
+    """Refuse to start without SECRET_KEY; debug and testing get a random one for this process."""
+    if config.get("SECRET_KEY"):
+        return
+    if not (config.get("DEBUG") or config.get("TESTING")):
+        raise MissingSecretKey(
+            "SECRET_KEY is not set. Every app process must sign sessions, CSRF tokens and quiz "
+            "tokens with the same key, so the app refuses to start without one. Make one with\n"
+            "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
+            "and set it in the environment (SECRET_KEY=...) of every process (gunicorn, flask)."
+        )
+    config["SECRET_KEY"] = secrets.token_hex(32)
+
+
 class Config:
     """Production-ready defaults; every secret and location comes from the environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    # Required outside debug and testing (see `check_secret_key`): every worker must sign
+    # sessions, CSRF and quiz tokens with the same key.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'lantoa.sqlite'}"
     )
@@ -60,12 +80,18 @@ class Config:
     CONSENT_TEXT_VERSION = "guardian-2026-11"
     # Dates printed for people (certificates, reports) are in this zone; storage stays UTC.
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
-    # Who issues certificates; printed on them.
-    ISSUER_NAME = os.environ.get("ISSUER_NAME", "Ủy ban nhân dân xã Hoàng Văn Thụ")
-    ISSUER_PARENT = os.environ.get("ISSUER_PARENT", "Tỉnh Lạng Sơn")
-    ISSUER_PLACE = os.environ.get("ISSUER_PLACE", "Hoàng Văn Thụ")
+    # The commune's identity, printed on pages and documents: read it through
+    # services.org.settings.commune_settings(), never from here. The issuer's name, its parent
+    # and the place before a document's date follow the commune and province unless set.
+    COMMUNE_NAME = os.environ.get("COMMUNE_NAME", "xã Hoàng Văn Thụ")
+    PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "tỉnh Lạng Sơn")
+    ISSUER_NAME = os.environ.get("ISSUER_NAME", "")  # "Ủy ban nhân dân xã Hoàng Văn Thụ"
+    ISSUER_PARENT = os.environ.get("ISSUER_PARENT", "")  # "Tỉnh Lạng Sơn"
+    ISSUER_PLACE = os.environ.get("ISSUER_PLACE", "")  # "Hoàng Văn Thụ"
     CERTIFICATE_SIGNER_TITLE = os.environ.get("CERTIFICATE_SIGNER_TITLE", "TM. ỦY BAN NHÂN DÂN")
     CERTIFICATE_SIGNER_NAME = os.environ.get("CERTIFICATE_SIGNER_NAME", "")
+    REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE", "TM. ỦY BAN NHÂN DÂN")
+    REPORT_SIGNER_NAME = os.environ.get("REPORT_SIGNER_NAME", "")  # default: the certificate's
     CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "HVT")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
     # Login attempts per (account, address) and per address; only the pair is slowed, so

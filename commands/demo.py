@@ -1,12 +1,11 @@
 """`flask seed-demo`: a sample commune with villages, a school, classes and posters."""
 
-import datetime as dt
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 import database
+from blueprints.common.dates import local_today
 from services.demo import seed_demo
 
 
@@ -14,7 +13,7 @@ from services.demo import seed_demo
 @with_appcontext
 def seed_demo_command():
     """Create sample data (marked "(mẫu)") so that there is something to click."""
-    result = seed_demo(dt.date.today().year)
+    result = seed_demo(local_today().year)
     database.commit()
     base = current_app.config["BASE_URL"]
     click.echo("Sample data created." if result.created else "Sample data already present.")

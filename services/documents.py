@@ -10,6 +10,7 @@ from models import Certificate, Poster
 from models.base import utcnow
 from services.common import periods
 from services.common.vietnamese import admin_date, local_date, table_date
+from services.org.settings import commune_settings
 from services.participation import certificates as certificate_service
 from services.render import charts
 from services.render.pdf import render_pdf
@@ -43,7 +44,7 @@ def certificate_html(items: list[Certificate]) -> str:
         {
             "certificate": cert,
             "code": certificate_service.format_code(cert.verification_code),
-            "date_line": f"{config['ISSUER_PLACE']}, "
+            "date_line": f"{commune_settings().place_name}, "
             f"{admin_date(local_date(cert.issued_at, config['TIMEZONE']))}",
             "url": verification_url(cert),
             "qr": _qr_markup(verification_url(cert)),
@@ -97,7 +98,7 @@ def report_pdf(report, sheets) -> bytes:
         sheets=sheets,
         people_omitted=len(report.people) > PDF_PEOPLE_LIMIT,
         people_limit=PDF_PEOPLE_LIMIT,
-        date_line=f"{config['ISSUER_PLACE']}, {admin_date(today)}",
+        date_line=f"{commune_settings().place_name}, {admin_date(today)}",
         period=_period_text(report.period),
         config=config,
     )
@@ -119,7 +120,7 @@ def half_year_pdf(report, kind_labels: dict[str, str]) -> bytes:
         report=report,
         snap=report.snapshot,
         title_period=half_year.period_title(named),
-        date_line=f"{config['ISSUER_PLACE']}, {admin_date(report.report_date)}",
+        date_line=f"{commune_settings().place_name}, {admin_date(report.report_date)}",
         period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",
         kind_labels=kind_labels,
         recipients=[line for line in report.recipients.splitlines() if line.strip()],
@@ -161,7 +162,7 @@ def nominations_pdf(named: periods.NamedPeriod) -> bytes:
         headers=recognition_output.HEADERS,
         period_text=f"Kỳ {named.key}: từ ngày {table_date(named.start)} "
         f"đến ngày {table_date(named.end)}",
-        date_line=f"{config['ISSUER_PLACE']}, {admin_date(today)}",
+        date_line=f"{commune_settings().place_name}, {admin_date(today)}",
         config=config,
     )
     return render_pdf(html, _static_dir())

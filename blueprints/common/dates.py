@@ -1,11 +1,18 @@
-"""Date ranges from a staff page's query string (?from=YYYY-MM-DD&to=YYYY-MM-DD)."""
+"""Dates in views: today in the configured time zone, and ranges from a query string."""
 
 import datetime as dt
 
 from flask import abort, current_app, request
 from flask_babel import gettext as _
 
+from models.base import utcnow
 from services.common.periods import FIRST_YEAR, LAST_YEAR, Period
+from services.common.vietnamese import local_date
+
+
+def local_today() -> dt.date:
+    """Today's date for people: the calendar day now in the app's TIMEZONE, not the server's."""
+    return local_date(utcnow(), current_app.config["TIMEZONE"])
 
 
 def range_from_args() -> Period | None:

@@ -1,12 +1,10 @@
 """Report views: the unit's report on screen and as downloads; poster funnels."""
 
-import datetime as dt
-
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from blueprints.common.client import client_ip
-from blueprints.common.dates import range_from_args
+from blueprints.common.dates import local_today, range_from_args
 from blueprints.common.guards import roles_required, visible_unit
 from blueprints.reports import bp
 from blueprints.reports.tables import all_sheets, items_sheet, people_sheet, quizzes_sheet
@@ -47,7 +45,7 @@ def unit_report_download(unit_id: int, fmt: str):
     if fmt not in ("csv", "xlsx", "pdf"):
         abort(404)
     unit, report = _report(unit_id)
-    stem = f"bao-cao-{unit.id}-{dt.date.today().isoformat()}"
+    stem = f"bao-cao-{unit.id}-{local_today().isoformat()}"
     if fmt == "csv":
         table = request.args.get("table", "people")
         if table not in CSV_TABLES:

@@ -4,14 +4,12 @@ Scope: admin sees every response, an officer those from their unit's subtree, a 
 those from their classes (a teacher can run a survey in class; other classes stay hidden).
 """
 
-import datetime as dt
-
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.common.client import client_ip
-from blueprints.common.dates import range_from_args
+from blueprints.common.dates import local_today, range_from_args
 from blueprints.common.guards import roles_required, visible_unit
 from blueprints.survey_results import bp
 from blueprints.survey_results.tables import responses_sheet
@@ -116,7 +114,7 @@ def export(slug: str, fmt: str):
         unit=unit.id if unit else None,
         rows=len(sheet.rows),
     )
-    stem = f"khao-sat-{survey.slug}-{dt.date.today().isoformat()}"
+    stem = f"khao-sat-{survey.slug}-{local_today().isoformat()}"
     return Response(
         body,
         mimetype=MIMES[fmt],
