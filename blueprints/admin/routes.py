@@ -9,8 +9,10 @@ from blueprints.admin import bp
 from blueprints.admin.forms import StaffForm, TargetForm
 from blueprints.common.client import client_ip
 from blueprints.common.guards import roles_required
+from blueprints.common.query import query_int
 from extensions import db
 from models import StaffUser, Target, Unit
+from services.common import limits
 from services.common.text import clean_line
 from services.org import audit, passwords
 from services.org import staff as staff_service
@@ -123,7 +125,7 @@ def edit_user(user_id: int):
 @roles_required("admin")
 def audit_log():
     """The latest staff actions."""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_int("page", 1, maximum=limits.PAGE_MAX)
     events = audit.recent(limit=200, offset=(page - 1) * 200)
     return render_template("admin/audit.html", events=events, page=page)
 
