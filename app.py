@@ -9,6 +9,7 @@ from blueprints.auth import bp as auth_bp
 from blueprints.auth.session import register_login
 from blueprints.authoring import bp as authoring_bp
 from blueprints.certificates import bp as certificates_bp
+from blueprints.common.converters import IdConverter
 from blueprints.content_files import bp as content_files_bp
 from blueprints.errors import register_error_handlers
 from blueprints.halfyear import bp as halfyear_bp
@@ -35,6 +36,7 @@ from unit_of_work import register_unit_of_work
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides settings (tests pass theirs here)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config)
     if config:
         app.config.update(config)

@@ -55,6 +55,9 @@ class Config:
     # A quiz left open for an hour still submits: the form re-shows answers on an expired token.
     WTF_CSRF_TIME_LIMIT = 3600
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    # One form field (not a file) at most this big, and at most this many fields: else a 413.
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    MAX_FORM_PARTS = 1000
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

@@ -10,8 +10,10 @@ from blueprints.admin.forms import StaffForm, TargetForm
 from blueprints.common.client import client_ip
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
+from blueprints.common.query import query_int
 from extensions import db
 from models import StaffUser, Target, Unit
+from services.common import limits
 from services.common.errors import InvalidInput
 from services.org import audit, passwords
 from services.org import staff as staff_service
@@ -127,7 +129,7 @@ def edit_user(user_id: int):
 @roles_required("admin")
 def audit_log():
     """The latest staff actions."""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_int("page", 1, maximum=limits.PAGE_MAX)
     events = audit.recent(limit=200, offset=(page - 1) * 200)
     return render_template("admin/audit.html", events=events, page=page)
 

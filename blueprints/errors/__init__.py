@@ -1,12 +1,20 @@
 """Error pages in Vietnamese: a clear message and the right 4xx, never a stack trace."""
 
+import csv
+import zipfile
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
+
+import yaml
 from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug import exceptions as werkzeug_exceptions
 from werkzeug.exceptions import HTTPException
 
 import database
+from services.common.limits import LimitExceeded
 
 MESSAGES = {
     400: _l("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin."),
@@ -34,6 +42,13 @@ WERKZEUG_DESCRIPTIONS = {
     for cls in vars(werkzeug_exceptions).values()
     if isinstance(cls, type) and issubclass(cls, HTTPException)
 }
+
+# Parser and database errors that mean "this input is malformed or out of range" when they
+# escape a view: the last line of defence answers a 400 and logs a warning, not a traceback.
+MALFORMED_INPUT = (
+    RecursionError, OverflowError, UnicodeError, csv.Error, zipfile.BadZipFile, yaml.YAMLError,
+    ParseError, ExpatError, LimitExceeded, DataError,
+)  # fmt: skip
 
 
 def _page(status: int, message=None):
@@ -78,6 +93,20 @@ def register_error_handlers(app: Flask) -> None:
                 {"Allow": exc.get_response().headers.get("Allow", "")},
             )
         return response
+
+    def _malformed(exc: Exception):
+        database.rollback()
+        app.logger.warning(
+            "Refused malformed input on %s %s: %s: %.200s",
+            request.method,
+            request.path,
+            type(exc).__name__,
+            exc,
+        )
+        return _page(400)
+
+    for kind in MALFORMED_INPUT:
+        app.register_error_handler(kind, _malformed)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

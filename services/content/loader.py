@@ -9,6 +9,7 @@ import yaml
 from extensions import db
 from models import Lesson, Quiz, QuizVersion, StaffUser, Survey
 from models.base import utcnow
+from services.common import safe_yaml
 from services.common.digest import digest
 from services.content import guard as content_guard
 from services.content import survey_content
@@ -57,7 +58,7 @@ def nfc(value):
     return value
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(safe_yaml.BoundedLoader):
     """SafeLoader that refuses a key given twice in one mapping (YAML silently keeps the last)."""
 
 

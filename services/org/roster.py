@@ -1,22 +1,20 @@
 """Class roster import from CSV or XLSX: every row validated, all or nothing."""
 
 import csv
-import io
 import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from sqlalchemy import update
 
 from extensions import db
 from models import RosterEntry, Unit
+from services.common import safe_tables
 from services.common.errors import WHOLE, InvalidInput
 from services.common.text import clean_line
 
 MAX_ROWS = 300
 MAX_NAME = 80
 MAX_NUMBER = 20
-MAX_UNCOMPRESSED = 20 * 1024 * 1024  # an XLSX roster is tiny; more than this is a zip bomb
 NAME_HEADERS = {"họ và tên", "họ tên", "ho va ten", "ho ten", "tên", "ten", "name", "full name"}
 NUMBER_HEADERS = {
     "mã học sinh", "ma hoc sinh", "số thứ tự", "so thu tu", "stt", "mã", "student number", "number",
@@ -43,23 +41,11 @@ def _read_csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")  # UnicodeDecodeError: not UTF-8
     sample = text[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return safe_tables.csv_rows(text, delimiter)
 
 
 def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> list[list[str]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise ValueError("too large when unpacked")
-    # data_only=False: a formula cell comes back as its text ("=1+1"), never evaluated or lost.
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else str(v) for v in row])
-        if len(rows) > max_rows + 1:
-            break
-    workbook.close()
-    return rows
+    return safe_tables.xlsx_rows(data, max_rows)
 
 
 def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> list[tuple[int, list[str]]]:
