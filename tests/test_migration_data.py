@@ -208,3 +208,22 @@ def test_a_migration_that_orphans_rows_is_rolled_back(empty, tmp_path):
 
     assert _current_revision() == HEAD
     _assert_rows_kept(filled)
+
+
+def test_survey_posters_and_their_scans_go_on_downgrade_before_surveys(empty):
+    """db235c0291c9 added survey posters; its downgrade removes them and what points at them."""
+    filled = _filled_at("db235c0291c9")
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE posters SET lesson_id = NULL, survey_id = 1 WHERE id = 1"))
+        conn.execute(text("UPDATE attempts SET poster_id = 1"))
+
+    downgrade(directory=str(MIGRATIONS), revision="3977e2817c61")
+
+    assert _current_revision() == "3977e2817c61"
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM posters ORDER BY id")).scalars().all() == [2, 3]
+        assert conn.execute(text("SELECT poster_id FROM scans")).scalars().all() == [2, 3]
+        assert conn.execute(text("SELECT DISTINCT poster_id FROM attempts")).all() == [(None,)]
+    filled["posters"] = filled["posters"][1:]
+    filled["scans"] = filled["scans"][1:]
+    _assert_rows_kept(filled)
