@@ -1,8 +1,11 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.util import CommandError
 from flask import current_app
+from sqlalchemy import event
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -93,10 +96,67 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        with sqlite_foreign_keys_off(connection):
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                # One transaction per migration: a failed one leaves the revision before it.
+                transaction_per_migration=True,
+                # SQLite has transactional DDL; Alembic assumes not because of the old
+                # pysqlite driver. The BEGIN is ours (see sqlite_foreign_keys_off).
+                transactional_ddl=True if sqlite else None,
+                on_version_apply=[check_foreign_keys] if sqlite else [],
+                **conf_args,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, run the migrations with foreign keys off, each in a real transaction.
+
+    A batch rebuild drops and re-creates a table; with foreign keys on, that DROP fails (or
+    cascades) as soon as another table refers to its rows. The pragma only takes effect
+    outside a transaction, so it is set on the raw connection before any BEGIN, and set back
+    on before the connection returns to the app's pool (database.configure_engine turns it on
+    for every new connection). The app's engine runs in autocommit and begins only on a
+    write, so DDL would commit statement by statement: every transaction here starts with an
+    explicit BEGIN IMMEDIATE, and DDL rolls back with the rest of its migration.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    if raw.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
+        raise CommandError("SQLite foreign keys could not be turned off for the migration")
+    event.listen(connection, "begin", begin_immediate)
+    try:
+        yield
+    finally:
+        event.remove(connection, "begin", begin_immediate)
+        if connection.in_transaction():
+            connection.rollback()
+        raw.execute("PRAGMA foreign_keys=ON")
+        if raw.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+            connection.invalidate()  # never hand the app a connection without foreign keys
+
+
+def begin_immediate(connection):
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def check_foreign_keys(ctx, step, heads, run_args):
+    """Before a SQLite migration commits: no row may point at a missing parent."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = ", ".join(sorted({row[0] for row in broken}))
+        raise CommandError(
+            f"{step.up_revision_id}: {len(broken)} rows in {tables} point at missing rows; "
+            "the migration was rolled back"
+        )
 
 
 if context.is_offline_mode():

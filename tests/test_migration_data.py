@@ -1,0 +1,229 @@
+"""Every migration works on a database that holds data, on SQLite and on PostgreSQL.
+
+For each revision in migrations/versions (walked from the script directory, so a new
+migration is covered without touching this file): a fresh database at that revision, filled
+with linked rows through its own schema, is upgraded to head and downgraded one step; every
+row must still be there. A migration that fails midway leaves the database at the revision
+before it, and runs again once its cause is gone.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, exc, func, inspect, make_url, select, text
+
+from app import create_app
+from extensions import db
+from tests.migration_rows import data_tables, fill, stored_texts, text_columns
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SCRIPTS = ScriptDirectory(str(MIGRATIONS))
+HEAD = SCRIPTS.get_current_head()
+REVISIONS = [script.revision for script in reversed(list(SCRIPTS.walk_revisions()))]
+PREVIOUS = {script.revision: script.down_revision for script in SCRIPTS.walk_revisions()}
+PG_DATABASE = "lantoa_migrations"
+
+
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """This module brings its own database; the session one is left alone."""
+    yield
+
+
+def _database_url(tmp_path_factory) -> str:
+    """A temp SQLite file, or a database of its own on TEST_DATABASE_URL's server."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'migrations.sqlite'}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": PG_DATABASE}
+        ).first()
+        if not found:
+            conn.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
+    server.dispose()
+    return make_url(url).set(database=PG_DATABASE).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def migrating_app(tmp_path_factory):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        }
+    )
+
+
+@pytest.fixture
+def empty(migrating_app):
+    """An app context on an empty database."""
+    with migrating_app.app_context():
+        _drop_everything()
+        yield
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _drop_everything() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        return
+    db.engine.dispose()
+    path = db.engine.url.database
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
+def _current_revision() -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _filled_at(revision: str, directory: Path = MIGRATIONS) -> dict[str, list[dict]]:
+    upgrade(directory=str(directory), revision=revision)
+    with db.engine.begin() as conn:
+        return fill(conn)
+
+
+def _assert_rows_kept(filled: dict[str, list[dict]]) -> None:
+    """Every table still present holds its rows with their texts; nothing is left half-done."""
+    with db.engine.connect() as conn:
+        names = inspect(conn).get_table_names()
+        assert [name for name in names if name.startswith("_alembic_tmp_")] == []
+        for table in data_tables(conn):
+            rows = filled.get(table.name)
+            if rows is None:
+                continue
+            assert conn.scalar(select(func.count()).select_from(table)) == len(rows), table.name
+            columns = [name for name in text_columns(table) if name in rows[0]]
+            expected = {tuple(row[name] for name in columns) for row in rows}
+            if columns:
+                assert stored_texts(conn, table, columns) == expected, table.name
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_upgrade_to_head_keeps_every_row(empty, revision):
+    filled = _filled_at(revision)
+
+    upgrade(directory=str(MIGRATIONS), revision="head")
+
+    assert _current_revision() == HEAD
+    _assert_rows_kept(filled)
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_downgrade_one_step_keeps_the_rows_of_kept_tables(empty, revision):
+    filled = _filled_at(revision)
+
+    downgrade(directory=str(MIGRATIONS), revision=PREVIOUS[revision] or "base")
+
+    assert _current_revision() == PREVIOUS[revision]
+    _assert_rows_kept(filled)
+
+
+PROBE = '''"""{doc}"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = "{down}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+{body}
+
+
+def downgrade():
+    pass
+'''
+
+CREATE_PROBE = (
+    '    op.create_table("migration_probe", sa.Column("id", sa.Integer, primary_key=True))'
+)
+ADD_MOTTO = """    op.create_table("migration_probe_two", sa.Column("id", sa.Integer))
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("units", recreate=recreate) as batch_op:
+        batch_op.add_column(sa.Column("motto", sa.String(80), nullable=False{default}))"""
+
+
+def _scripts_with(tmp_path: Path, *probes: tuple[str, str]) -> Path:
+    """A copy of the migrations with probe revisions appended after head."""
+    directory = tmp_path / "migrations"
+    if not directory.exists():
+        shutil.copytree(MIGRATIONS, directory, ignore=shutil.ignore_patterns("__pycache__"))
+    down = HEAD
+    for revision, body in probes:
+        source = PROBE.format(doc=revision, revision=revision, down=down, body=body)
+        (directory / "versions" / f"{revision}.py").write_text(source, encoding="utf-8")
+        down = revision
+    return directory
+
+
+def test_a_failed_migration_leaves_the_revision_before_it_and_runs_again(empty, tmp_path):
+    failing = ADD_MOTTO.format(default="")
+    directory = _scripts_with(tmp_path, ("probe_one", CREATE_PROBE), ("probe_two", failing))
+    filled = _filled_at(HEAD, directory)
+
+    with pytest.raises(exc.IntegrityError):
+        upgrade(directory=str(directory), revision="head")
+
+    assert _current_revision() == "probe_one"
+    names = inspect(db.engine).get_table_names()
+    assert "migration_probe" in names and "migration_probe_two" not in names
+    assert "motto" not in {c["name"] for c in inspect(db.engine).get_columns("units")}
+    _assert_rows_kept(filled)
+
+    fixed = ADD_MOTTO.format(default=', server_default="Đoàn kết"')
+    directory = _scripts_with(tmp_path, ("probe_one", CREATE_PROBE), ("probe_two", fixed))
+    upgrade(directory=str(directory), revision="head")
+
+    assert _current_revision() == "probe_two"
+    with db.engine.connect() as conn:
+        mottos = conn.execute(text("SELECT DISTINCT motto FROM units")).scalars().all()
+    assert mottos == ["Đoàn kết"]
+    _assert_rows_kept(filled)
+
+
+def test_a_migration_that_orphans_rows_is_rolled_back(empty, tmp_path):
+    orphaning = '    op.execute("DELETE FROM units")'
+    directory = _scripts_with(tmp_path, ("probe_orphans", orphaning))
+    filled = _filled_at(HEAD, directory)
+
+    with pytest.raises((SystemExit, exc.IntegrityError)):
+        upgrade(directory=str(directory), revision="head")
+
+    assert _current_revision() == HEAD
+    _assert_rows_kept(filled)
+
+
+def test_survey_posters_and_their_scans_go_on_downgrade_before_surveys(empty):
+    """db235c0291c9 added survey posters; its downgrade removes them and what points at them."""
+    filled = _filled_at("db235c0291c9")
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE posters SET lesson_id = NULL, survey_id = 1 WHERE id = 1"))
+        conn.execute(text("UPDATE attempts SET poster_id = 1"))
+
+    downgrade(directory=str(MIGRATIONS), revision="3977e2817c61")
+
+    assert _current_revision() == "3977e2817c61"
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM posters ORDER BY id")).scalars().all() == [2, 3]
+        assert conn.execute(text("SELECT poster_id FROM scans")).scalars().all() == [2, 3]
+        assert conn.execute(text("SELECT DISTINCT poster_id FROM attempts")).all() == [(None,)]
+    filled["posters"] = filled["posters"][1:]
+    filled["scans"] = filled["scans"][1:]
+    _assert_rows_kept(filled)
