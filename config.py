@@ -42,6 +42,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'lantoa.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite: how long a write waits for another writer's lock before it answers "busy" (503).
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
     BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/")
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "quizzes"))
 

@@ -3,12 +3,13 @@
 import sqlite3
 import time
 
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from extensions import db
 
-SQLITE_BUSY_TIMEOUT_MS = 15000
+SQLITE_BUSY_TIMEOUT_MS = 15000  # the default of the SQLITE_BUSY_TIMEOUT_MS setting
 STATISTICS_EVERY_S = 600.0
 ANALYSIS_LIMIT = 1000  # rows sampled per index: enough for the planner, cheap on big tables
 
@@ -33,7 +34,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # autocommit; we open transactions ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
@@ -56,6 +57,14 @@ def configure_engine(engine: Engine) -> None:
             return
         if statement.lstrip()[:9].upper().startswith(WRITE_PREFIXES):
             cursor.execute("BEGIN IMMEDIATE")
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for the write lock before its request fails as locked: the
+    app's SQLITE_BUSY_TIMEOUT_MS setting, read when a connection opens."""
+    if not has_app_context():
+        return SQLITE_BUSY_TIMEOUT_MS
+    return int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS))
 
 
 def refresh_statistics(dbapi_connection) -> None:

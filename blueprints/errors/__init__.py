@@ -14,6 +14,7 @@ from werkzeug import exceptions as werkzeug_exceptions
 from werkzeug.exceptions import HTTPException
 
 import database
+import unit_of_work
 from services.common.limits import LimitExceeded
 
 MESSAGES = {
@@ -24,7 +25,8 @@ MESSAGES = {
     409: _l("Thao tác này đã được thực hiện trước đó."),
     413: _l("Dữ liệu gửi lên quá lớn."),
     429: _l("Bạn thao tác quá nhanh. Vui lòng đợi một chút rồi thử lại."),
-    500: _l("Hệ thống gặp sự cố. Dữ liệu đã lưu của bạn không bị mất. Vui lòng thử lại sau."),
+    # The request's changes were rolled back: say only that it was not done.
+    500: _l("Hệ thống gặp sự cố nên chưa làm được việc bạn vừa yêu cầu. Vui lòng thử lại sau."),
 }
 TITLES = {
     400: _l("Thông tin chưa đúng"),
@@ -111,5 +113,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         database.rollback()
+        fault_page = unit_of_work.storage_fault_answer(exc)  # locked, full…: not a bug
+        if fault_page is not None:
+            return fault_page
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return _page(500)

@@ -45,6 +45,7 @@ from services.participation import catalog, offline, quiz_taking, scoring
 from services.participation import survey_attribution as attribution
 from services.participation import survey_responses as surveys
 from services.render.markdown import media_url
+from unit_of_work import fault_message, on_storage_fault
 
 REPLAY_HEADER = "X-Lantoa-Offline"
 ID_DIGITS = re.compile(r"[0-9]{1,9}")
@@ -214,6 +215,8 @@ def _late(send):
     """Run a late send: JSON for the phone, the reason when it is refused."""
     if request.headers.get(REPLAY_HEADER) != "1":
         return _refuse(400, _("Bài làm không hợp lệ. Vui lòng mở lại bài."))
+    # A 503 leaves the answer in the phone's queue; it is sent again later.
+    on_storage_fault(lambda fault: _refuse(503, fault_message(fault, _("Máy sẽ gửi lại sau."))))
     try:
         return send()
     except Refused as refused:

@@ -47,6 +47,7 @@ from services.participation import (
     scoring,
 )
 from services.participation import survey_responses as surveys
+from unit_of_work import fault_message, on_storage_fault
 
 # Link-preview fetchers (Facebook, Zalo, Telegram…): they follow links but are not people.
 PREVIEW_BOTS = re.compile(
@@ -99,7 +100,9 @@ def poster(code: str):
     # not attributed to it.
     anonymous = found.survey is not None and found.survey.anonymous
     participant = visitor.load_participant(touch=not anonymous)
+    target = _poster_target(found, participant, anonymous)
     if not _is_link_preview():
+        on_storage_fault(lambda _fault: _scan_not_recorded(target))
         scan = participation.record_scan(found, None if anonymous else participant)
         db.session.flush()
         if anonymous:
@@ -107,17 +110,28 @@ def poster(code: str):
         else:
             session[visitor.POSTER_KEY] = found.id
             session[visitor.SCAN_KEY] = scan.id
+    return redirect(target)
+
+
+def _poster_target(found, participant, anonymous: bool) -> str:
+    """Where a poster leads: its lesson, quiz or survey (a first-time visitor identifies first,
+    one round trip less on a slow line; an anonymous survey needs no identity form)."""
     if found.lesson is not None:
         target = url_for("learn.lesson", slug=found.lesson.slug)
     elif found.quiz is not None:
         target = url_for("learn.quiz", slug=found.quiz.slug)
     else:
         target = url_for("learn.survey", slug=found.survey.slug)
-        if anonymous:  # answered without a name: no identity form
-            return redirect(target)
+        if anonymous:
+            return target
     if participant is None and not _is_link_preview():
-        # One round trip less on a slow line: a first-time visitor identifies first anyway.
-        return redirect(url_for("learn.identify", next=target))
+        return url_for("learn.identify", next=target)
+    return target
+
+
+def _scan_not_recorded(target: str):
+    """The storage refused the scan: go on to the poster's page all the same."""
+    session.pop(visitor.SCAN_KEY, None)  # it names a scan that was never saved
     return redirect(target)
 
 
@@ -226,7 +240,12 @@ def lesson(slug: str):
     participant = visitor.load_participant()
     if participant is None:
         return _identify_first()
+    on_storage_fault(lambda _fault: _lesson_page(item))  # the visit is lost, not the lesson
     participation.record_visit(participant, item, visitor.via_poster())
+    return _lesson_page(item)
+
+
+def _lesson_page(item: Lesson):
     label = lesson_media.image_label if device.data_saver() else None
     return render_template(
         "learn/lesson.html",
@@ -270,6 +289,7 @@ def quiz(slug: str):
         return _identify_first()
     if request.method == "GET":
         return _show_quiz(item, participant)
+    on_storage_fault(lambda fault: _quiz_not_saved(item, participant, fault))
     return _submit_quiz(item, participant)
 
 
@@ -297,6 +317,17 @@ def _show_quiz(item: Quiz, participant):
     if not offline.is_save_fetch(request.headers):  # saved for later, not opened yet
         participation.record_visit(participant, item, visitor.via_poster())
     return _quiz_page(item, version, form, participant)
+
+
+def _quiz_not_saved(item: Quiz, participant, fault):
+    """The storage refused the submit: the form again, with the answers as typed."""
+    version = _posted_version(item)
+    form = quiz_form_class_for(version, current_language())()
+    notice = fault_message(
+        fault,
+        _("Các câu trả lời của bạn vẫn còn trên trang này. Hãy bấm “Nộp bài” lại sau ít phút."),
+    )
+    return _quiz_page(item, version, form, participant, status=503, notice=notice)
 
 
 def _submit_quiz(item: Quiz, participant):

@@ -27,6 +27,7 @@ from services.participation import attempts as participation
 from services.participation import offline
 from services.participation import survey_attribution as attribution
 from services.participation import survey_responses as surveys
+from unit_of_work import fault_message, on_storage_fault
 
 DIGITS = re.compile(r"[0-9]{1,9}")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -129,11 +130,9 @@ def survey(slug: str):
     participant = visitor.load_participant(touch=not item.anonymous)
     if participant is None and not item.anonymous:
         return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
-    key, new_device = attribution.respondent(item, participant, visitor.device_token())
-    if request.method == "POST" and item.anonymous:
-        # The respondent the form was made for, not whatever cookie came with it: one form
-        # makes at most one anonymous response (a retry without the device cookie included).
-        key = _stamped_respondent(item) or key
+    if request.method == "POST":
+        on_storage_fault(lambda fault: _not_saved(item, participant, fault))
+    key, new_device = _respondent(item, participant)
     response = surveys.find_response(item, key)
     lang = current_language()
     if request.method == "POST":
@@ -145,6 +144,32 @@ def survey(slug: str):
         visitor.remember_device(page, new_device)
     page.headers["Cache-Control"] = "private, no-store"
     return page
+
+
+def _respondent(item: Survey, participant) -> tuple[str, str | None]:
+    """(respondent key, a new device token to remember or None) for this request."""
+    key, new_device = attribution.respondent(item, participant, visitor.device_token())
+    if request.method == "POST" and item.anonymous:
+        # The respondent the form was made for, not whatever cookie came with it: one form
+        # makes at most one anonymous response (a retry without the device cookie included).
+        key = _stamped_respondent(item) or key
+    return key, new_device
+
+
+def _not_saved(item: Survey, participant, fault):
+    """The storage refused the submit: the form again, with the answers as typed."""
+    key, _new_device = _respondent(item, participant)
+    version = _posted_version(item) or item.current_version
+    form = survey_form_class_for(version, current_language())()
+    _keep_token(form)
+    notice = fault_message(
+        fault,
+        _(
+            "Các câu trả lời của bạn vẫn còn trên trang này. "
+            "Hãy bấm “Gửi câu trả lời” lại sau ít phút."
+        ),
+    )
+    return _form_page(item, version, form, key, _posted_revision(), 503, notice)
 
 
 def _show(item: Survey, participant, key: str, response, lang: str):
