@@ -4,6 +4,7 @@ nothing that references or names them and the export holds everything; "Không p
 the learner's token on the server."""
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -27,6 +28,7 @@ pytest_plugins = ["staff_fixtures"]
 PUPILS = ["Nguyễn Thị Ánh", "Lò Văn Sỹ", "Đặng Quốc Việt"]
 LIST_NUMBER_REVISION = "c4a1d2e3f5b6"
 PREVIOUS_REVISION = "881f67e9c1c3"
+NOW = dt.datetime(2026, 9, 5, 1, 0)
 
 
 def join_page(client, code: str) -> str:
@@ -164,15 +166,28 @@ def fresh_database(tmp_path):
 
 
 def test_the_migration_numbers_existing_rosters_per_class_and_goes_back(fresh_database):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": fresh_database})
-    units = sa.table("units", *map(sa.column, ("id", "kind", "name", "join_code")))
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": fresh_database}
+    )
+    units = sa.table(
+        "units", *map(sa.column, ("id", "kind", "name", "join_code", "is_sample", "created_at"))
+    )
     entries = sa.table("roster_entries", *map(sa.column, ("id", "unit_id", "name")))
     with app.app_context():
         migrations = str(ROOT / "migrations")
         upgrade(directory=migrations, revision=PREVIOUS_REVISION)
         with db.engine.begin() as conn:
-            conn.execute(sa.insert(units).values(id=1, kind="class", name="7A", join_code="AAAAAA"))
-            conn.execute(sa.insert(units).values(id=2, kind="class", name="7B", join_code="BBBBBB"))
+            for id_, name, code in [(1, "7A", "AAAAAA"), (2, "7B", "BBBBBB")]:
+                conn.execute(
+                    sa.insert(units).values(
+                        id=id_,
+                        kind="class",
+                        name=name,
+                        join_code=code,
+                        is_sample=False,
+                        created_at=NOW,
+                    )
+                )
             for id_, unit, name in [(5, 1, "C"), (3, 2, "X"), (4, 1, "A"), (9, 2, "Y")]:
                 conn.execute(sa.insert(entries).values(id=id_, unit_id=unit, name=name))
         upgrade(directory=migrations, revision=LIST_NUMBER_REVISION)
@@ -190,7 +205,7 @@ def test_the_migration_numbers_existing_rosters_per_class_and_goes_back(fresh_da
 
 
 def test_unknown_codes_are_throttled_but_real_scans_are_not(app, make_poster, places):
-    app.config["CODE_GUESS_RATE_LIMIT"] = "5 per minute"
+    app.config["CODE_GUESS_RATE_LIMIT"] = "6 per minute"
     try:
         code = make_poster()
         client = app.test_client()
@@ -252,9 +267,7 @@ def _rows_about(conn, table_name: str, links, pid: int) -> int:
         if hop is None:
             condition = table.c[column] == pid
         else:
-            condition = table.c[column].in_(
-                sa.select(hop.c.id).where(hop.c.participant_id == pid)
-            )
+            condition = table.c[column].in_(sa.select(hop.c.id).where(hop.c.participant_id == pid))
         total += conn.execute(sa.select(sa.func.count()).where(condition)).scalar()
     return total
 
@@ -302,9 +315,12 @@ def test_erasing_a_nominated_person_leaves_nothing_about_them(app, nominated, st
     with app.app_context(), db.engine.connect() as conn:
         for name, links in _person_tables().items():
             assert _rows_about(conn, name, links, pid) == 0, name
-        assert conn.execute(sa.text("SELECT count(*) FROM participants WHERE id = :p"), {
-            "p": pid
-        }).scalar() == 0
+        assert (
+            conn.execute(
+                sa.text("SELECT count(*) FROM participants WHERE id = :p"), {"p": pid}
+            ).scalar()
+            == 0
+        )
         # Nothing names her, except the school's own class list (unclaimed again).
         for table in db.metadata.sorted_tables:
             text_columns = [c for c in table.c if isinstance(c.type, sa.String | sa.Text)]
