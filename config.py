@@ -99,6 +99,12 @@ class Config:
     REPORT_SIGNER_NAME = os.environ.get("REPORT_SIGNER_NAME", "")  # default: the certificate's
     CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "HVT")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    # Unknown poster and class codes (/p/, /c/) per address: only misses count, so real scans,
+    # a class of 40 behind one school address included, are never held up.
+    CODE_GUESS_RATE_LIMIT = os.environ.get("CODE_GUESS_RATE_LIMIT", "120 per minute")
+    # Wrong list numbers when claiming a roster name: per name, and per (address, class).
+    ROSTER_NUMBER_RATE_LIMIT = os.environ.get("ROSTER_NUMBER_RATE_LIMIT", "5 per 15 minutes")
+    ROSTER_NUMBER_CLASS_RATE_LIMIT = os.environ.get("ROSTER_NUMBER_CLASS_RATE_LIMIT", "40 per hour")
     # Login attempts per (account, address) and per address; only the pair is slowed, so
     # someone guessing a known user name from elsewhere cannot lock its owner out.
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per minute")

@@ -87,7 +87,12 @@ class RosterEntry(db.Model):
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
     name = db.Column(db.String(80), nullable=False)
     student_number = db.Column(db.String(20))
+    # The pupil's number on the class list: what a pupil claiming this name types, which the
+    # class link (shown to anyone holding it) does not carry.
+    list_number = db.Column(db.Integer, nullable=False)
     participant_id = db.Column(db.Integer, db.ForeignKey("participants.id"))
+
+    unit = db.relationship("Unit")
 
     __table_args__ = (db.UniqueConstraint("unit_id", "name", "student_number"),)
 

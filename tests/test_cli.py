@@ -166,7 +166,7 @@ def test_seed_demo_creates_marked_sample_data_once(app, runner, seed):
         classes = [u for u in units if u.kind == "class"]
         assert len(classes) == len(CLASSES)
         for klass in classes:
-            assert re.fullmatch(f"{CODE_CHARS}{{6}}", klass.join_code), klass.join_code
+            assert re.fullmatch(f"{CODE_CHARS}{{8}}", klass.join_code), klass.join_code
             assert f"https://lantoa.example/c/{klass.join_code}" in result.stdout
         assert all(u.join_code is None for u in units if u.kind != "class")
         assert len({k.join_code for k in classes}) == len(classes)

@@ -165,10 +165,17 @@ def test_student_picks_name_from_class_roster(app, client, content, places):
         )
         database.commit()
     html = client.get(f"/c/{places['class_code']}", follow_redirects=True).get_data(as_text=True)
-    assert "Hoàng Thị Mai" in html and "Lý Văn Đức" in html
+    # Shown to anyone holding the link: given names with initials, never full names.
+    assert "Mai H. T." in html and "Đức L. V." in html
+    assert "Hoàng Thị Mai" not in html and "Lý Văn Đức" not in html
     with app.app_context():
         entry_id = RosterEntry.query.filter_by(name="Lý Văn Đức").one().id
-    data = {"csrf_token": csrf_token(html), "roster_entry": str(entry_id), "age_band": "16-29"}
+    data = {
+        "csrf_token": csrf_token(html),
+        "roster_entry": str(entry_id),
+        "list_number": "2",  # second on the class list
+        "age_band": "16-29",
+    }
     assert client.post("/identify", data=data).status_code == 303
     with app.app_context():
         participant = Participant.query.one()
@@ -176,4 +183,4 @@ def test_student_picks_name_from_class_roster(app, client, content, places):
         assert db.session.get(RosterEntry, entry_id).participant_id == participant.id
     other = app.test_client()
     html = other.get(f"/c/{places['class_code']}", follow_redirects=True).get_data(as_text=True)
-    assert "Lý Văn Đức" not in html  # a taken name is no longer offered
+    assert "Đức L. V." not in html  # a taken name is no longer offered

@@ -68,13 +68,13 @@ def test_poster_and_class_rules_exist_and_take_get(app):
 
 
 def test_generated_poster_and_class_codes_are_crockford(app, make_poster, places):
-    assert POSTER_CODE_LENGTH == 7 and CLASS_CODE_LENGTH == 6
+    assert POSTER_CODE_LENGTH == 7 and CLASS_CODE_LENGTH == 8
     assert codes.ALPHABET == CROCKFORD
     poster_codes = [make_poster() for _ in range(5)]
     for code in poster_codes:
         assert re.fullmatch(rf"[{CROCKFORD}]{{7}}", code), code
     assert len(set(poster_codes)) == 5
-    assert re.fullmatch(rf"[{CROCKFORD}]{{6}}", places["class_code"])
+    assert re.fullmatch(rf"[{CROCKFORD}]{{8}}", places["class_code"])
     for length in (6, 7, 8):
         assert re.fullmatch(rf"[{CROCKFORD}]{{{length}}}", codes.generate(length))
 

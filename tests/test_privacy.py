@@ -57,7 +57,7 @@ def child(app, staff, make_poster, identify, surveys):
     lesson, passed the quiz, holds a certificate and answered a named and an anonymous survey.
     Also a classmate, to be left alone."""
     with app.app_context():
-        entry = RosterEntry(unit_id=staff.class_a, name=CHILD, student_number="12")
+        entry = RosterEntry(unit_id=staff.class_a, name=CHILD, student_number="12", list_number=1)
         db.session.add(entry)
         database.commit()
         entry_id = entry.id
@@ -65,7 +65,14 @@ def child(app, staff, make_poster, identify, surveys):
     client = app.test_client()
     client.get(f"/p/{code}")
     client.get(f"/c/{staff.class_a_code}")
-    identify(client, name="", age="under16", guardian_consent="y", roster_entry=str(entry_id))
+    identify(
+        client,
+        name="",
+        age="under16",
+        guardian_consent="y",
+        roster_entry=str(entry_id),
+        list_number="1",
+    )
     client.get("/lessons/an-toan")
     take(client, "an-toan", HALF_RIGHT)
     take(client, "an-toan", ALL_RIGHT, 2)

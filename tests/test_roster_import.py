@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from extensions import db
 from models import AuditEvent, Participant, RosterEntry
+from services.org.roster import short_name
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -475,12 +476,19 @@ def test_joining_students_are_offered_the_roster_names(app, staff, teacher, uplo
     imported_ok(upload("ds.csv", csv_text(roster_rows()).encode("utf-8-sig")), teacher, 4)
     student, html = identify_page(app, staff)
     assert "Lớp 7A" in html
-    assert sorted(offered_names(html)) == sorted(NAMES)
+    # Anyone holding the class link sees the list: short names only, never full names.
+    assert sorted(offered_names(html)) == sorted(short_name(n) for n in NAMES)
+    assert not any(name in html for name in NAMES)
 
-    entry = re.search(r'<option value="(\d+)"[^>]*>Đặng Quốc Việt</option>', html).group(1)
+    entry = re.search(r'<option value="(\d+)"[^>]*>Việt Đ. Q.</option>', html).group(1)
     response = student.post(
         "/identify",
-        data={"csrf_token": csrf_token(html), "roster_entry": entry, "age_band": "16-29"},
+        data={
+            "csrf_token": csrf_token(html),
+            "roster_entry": entry,
+            "list_number": "2",  # STT in the file
+            "age_band": "16-29",
+        },
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     assert urlsplit(response.headers["Location"]).path == "/"
@@ -491,7 +499,9 @@ def test_joining_students_are_offered_the_roster_names(app, staff, teacher, uplo
 
     # The next student no longer sees the name taken.
     _other, html = identify_page(app, staff)
-    assert sorted(offered_names(html)) == sorted(n for n in NAMES if n != "Đặng Quốc Việt")
+    assert sorted(offered_names(html)) == sorted(
+        short_name(n) for n in NAMES if n != "Đặng Quốc Việt"
+    )
     # And the teacher sees the student in the class.
     page = teacher.get(f"/staff/units/{staff.class_a}").get_data(as_text=True)
     assert "Người học (1)" in page
@@ -517,10 +527,15 @@ def test_a_roster_name_of_another_class_cannot_be_claimed(app, staff, teacher, u
 def test_reimport_keeps_names_students_already_picked(app, staff, teacher, upload):
     imported_ok(upload("ds.csv", csv_text(roster_rows()).encode()), teacher, 4)
     student, html = identify_page(app, staff)
-    entry = re.search(r'<option value="(\d+)"[^>]*>Lò Văn Sỹ</option>', html).group(1)
+    entry = re.search(r'<option value="(\d+)"[^>]*>Sỹ L. V.</option>', html).group(1)
     student.post(
         "/identify",
-        data={"csrf_token": csrf_token(html), "roster_entry": entry, "age_band": "16-29"},
+        data={
+            "csrf_token": csrf_token(html),
+            "roster_entry": entry,
+            "list_number": "3",
+            "age_band": "16-29",
+        },
     )
     imported_ok(upload("ds.csv", csv_text(roster_rows(NAMES[:1])).encode()), teacher, 1)
     with app.app_context():

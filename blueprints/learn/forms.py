@@ -43,6 +43,10 @@ class IdentityForm(FlaskForm):
     roster_entry = SelectField(
         _l("Chọn tên của em trong danh sách lớp"), coerce=str, validate_choice=False
     )
+    # What the pupil knows and the class link does not carry: their number on the class list.
+    list_number = StringField(
+        _l("Số thứ tự của em trong danh sách lớp"), filters=[lambda v: (v or "").strip()]
+    )
     role = RadioField(_l("Bạn là"), choices=list(ROLE_LABELS.items()), validate_choice=False)
     unit_id = SelectField(
         _l("Thôn, cơ quan hoặc nơi làm việc"),
@@ -67,6 +71,14 @@ class IdentityForm(FlaskForm):
     def validate_roster_entry(self, field):
         if field.data:
             _choice_in_list(self, field)
+
+    def validate_list_number(self, field):
+        if not self.roster_entry.data:
+            return
+        if not field.data:
+            raise ValidationError(_l("Vui lòng nhập số thứ tự của em trong danh sách lớp."))
+        if not (field.data.isascii() and field.data.isdigit() and len(field.data) <= 3):
+            raise ValidationError(_l("Số thứ tự là một số, ví dụ 7."))
 
     def validate_role(self, field):
         if self.fixed_unit is None:

@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from blueprints.common.client import client_ip
 from blueprints.common.form_errors import put_errors
 from blueprints.common.redirects import safe_next
-from blueprints.learn import bp, device, lesson_media, visitor
+from blueprints.learn import bp, device, guesses, lesson_media, visitor
 from blueprints.learn.forms import (
     IdentityForm,
     field_name,
@@ -94,7 +95,7 @@ def poster(code: str):
     """Permanent poster link: count the scan, then go to the poster's lesson or quiz."""
     found = participation.find_poster(code)
     if found is None:
-        return render_template("learn/unknown_code.html", kind="poster", code=code[:20]), 404
+        return _unknown_code("poster", code)
     # An anonymous survey's poster names nobody: its scan is not tied to the person, now or
     # when they identify later (not even by their last-seen time), and what they open next is
     # not attributed to it.
@@ -135,12 +136,19 @@ def _scan_not_recorded(target: str):
     return redirect(target)
 
 
+def _unknown_code(kind: str, code: str):
+    """A code matching no poster or class: 404, or 429 once this address has guessed too many."""
+    if not guesses.missed("CODE_GUESS_RATE_LIMIT", "code-guess", client_ip()):
+        abort(429)
+    return render_template("learn/unknown_code.html", kind=kind, code=code[:20]), 404
+
+
 @bp.get("/c/<code>")
 def join_class(code: str):
     """Permanent class join link: the student identifies with the class already chosen."""
     unit = catalog.find_class(code)
     if unit is None:
-        return render_template("learn/unknown_code.html", kind="class", code=code[:20]), 404
+        return _unknown_code("class", code)
     participant = visitor.load_participant()
     if participant is not None and participant.unit_id == unit.id:
         return redirect(url_for("learn.home"))
@@ -169,8 +177,9 @@ def _identity_form() -> IdentityForm:
     form.fixed_unit = db.session.get(Unit, class_id) if isinstance(class_id, int) else None
     form.unit_id.choices = unit_choices(catalog.selectable_units())
     names = roster.unclaimed(form.fixed_unit) if form.fixed_unit is not None else []
+    # Anyone holding the class link sees this list: short names only, never full names.
     form.roster_entry.choices = [("", _("— Tên em không có trong danh sách —"))] + [
-        (str(entry.id), entry.name) for entry in names
+        (str(entry_id), label) for entry_id, label in roster.choices(names)
     ]
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"), "")
@@ -191,7 +200,9 @@ def identify():
         status = 400 if request.method == "POST" else 200
         return render_template("learn/identify.html", form=form, target=target), status
     fixed = form.fixed_unit
-    entry = _roster_entry(form)
+    entry, refusal = _checked_roster_entry(form)
+    if refusal is not None:
+        return render_template("learn/identify.html", form=form, target=target), refusal
     new = identity.NewIdentity(
         display_name=entry.name if entry else form.display_name.data,
         role="student" if fixed is not None else form.role.data,
@@ -216,6 +227,30 @@ def identify():
     return response
 
 
+def _checked_roster_entry(form: IdentityForm) -> tuple[RosterEntry | None, int | None]:
+    """The roster name a student may claim, checked against the list number they typed; or the
+    status refusing it (400 wrong number, 429 too many wrong numbers), the error on the form."""
+    chosen = _roster_entry(form)
+    if chosen is None:
+        return None, None
+    keys = (
+        ("ROSTER_NUMBER_RATE_LIMIT", f"entry {chosen.id}"),
+        ("ROSTER_NUMBER_CLASS_RATE_LIMIT", f"{client_ip()} class {chosen.unit_id}"),
+    )
+    if not all(guesses.allowed(setting, "roster-number", key) for setting, key in keys):
+        form.list_number.errors = [
+            _("Em đã nhập sai nhiều lần. Hãy đợi ít phút rồi thử lại, hoặc hỏi thầy cô.")
+        ]
+        return None, 429
+    entry = roster.entry_for_number(chosen, int(form.list_number.data))
+    if entry is None:
+        for setting, key in keys:
+            guesses.missed(setting, "roster-number", key)
+        form.list_number.errors = [_("Số thứ tự không khớp với tên đã chọn.")]
+        return None, 400
+    return entry, None
+
+
 def _roster_entry(form: IdentityForm) -> RosterEntry | None:
     """The roster name a student picked, if it belongs to the class being joined."""
     raw = form.roster_entry.data or ""
@@ -227,7 +262,11 @@ def _roster_entry(form: IdentityForm) -> RosterEntry | None:
 
 @bp.post("/not-me")
 def not_me():
-    """Shared phone: forget who was here and start a new identity."""
+    """Shared phone: end who was here (their token stops working on the server too) and start
+    a new identity."""
+    participant = visitor.load_participant(touch=False)
+    if participant is not None:
+        identity.revoke_token(participant)
     response = redirect(url_for("learn.identify"), code=303)
     visitor.forget_participant(response)
     return response

@@ -167,11 +167,14 @@ def export_person(participant_id: int, fmt: str):
         body = json.dumps(data, ensure_ascii=False, indent=2)
         return Response(body, mimetype="application/json", headers=headers)
     if fmt == "csv":
-        rows = [["participant", k, v] for k, v in data["participant"].items()]
-        for section in ("consents", "visits", "attempts", "certificates"):
+        rows = [
+            ["participant", k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)]
+            for k, v in data.pop("participant").items()
+        ]
+        for section, items in data.items():  # every other section, each item one row
             rows += [
                 [section, i + 1, json.dumps(item, ensure_ascii=False)]
-                for i, item in enumerate(data[section])
+                for i, item in enumerate(items)
             ]
         sheet = exports.Sheet("data", ["phần", "mục", "giá trị"], rows)
         return Response(exports.csv_bytes(sheet), mimetype="text/csv", headers=headers)

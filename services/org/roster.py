@@ -19,6 +19,9 @@ NAME_HEADERS = {"họ và tên", "họ tên", "ho va ten", "ho ten", "tên", "te
 NUMBER_HEADERS = {
     "mã học sinh", "ma hoc sinh", "số thứ tự", "so thu tu", "stt", "mã", "student number", "number",
 }  # fmt: skip
+# A number column under one of these headers is the pupil's number on the class list.
+LIST_NUMBER_HEADERS = {"số thứ tự", "so thu tu", "stt"}
+MAX_LIST_NUMBER = 999
 
 
 @dataclass
@@ -26,6 +29,7 @@ class RosterRow:
     line: int
     name: str
     student_number: str | None
+    list_number: int | None = None  # None: numbered by its place among the rows
 
 
 @dataclass
@@ -67,8 +71,9 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> list[tup
     return [(line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)]
 
 
-def _roster_columns(numbered: list[tuple[int, list[str]]]) -> tuple[int, int | None]:
-    """The name and number columns of a roster's header; InvalidInput for a file without rows."""
+def _roster_columns(numbered: list[tuple[int, list[str]]]) -> tuple[int, int | None, bool]:
+    """The name and number columns of a roster's header, and whether that number is the list
+    number (STT); InvalidInput for a file without rows."""
     if not numbered:
         raise InvalidInput.of(WHOLE, "empty")
     header_line, header_row = numbered[0]
@@ -81,7 +86,11 @@ def _roster_columns(numbered: list[tuple[int, list[str]]]) -> tuple[int, int | N
         raise InvalidInput.of(WHOLE, "no_rows")
     if len(numbered) - 1 > MAX_ROWS:
         raise InvalidInput.of(WHOLE, "too_many")
-    return name_col, number_col
+    return (
+        name_col,
+        number_col,
+        number_col is not None and header[number_col] in LIST_NUMBER_HEADERS,
+    )
 
 
 def _row_problem(person: str, number: str, seen: set[tuple[str, str | None]]) -> str | None:
@@ -101,7 +110,7 @@ def parse(filename: str, data: bytes) -> RosterParse:
     result = RosterParse()
     try:
         numbered = read_table(filename, data)
-        name_col, number_col = _roster_columns(numbered)
+        name_col, number_col, is_list_number = _roster_columns(numbered)
     except InvalidInput as exc:
         result.errors.append((exc.params.get("line"), exc.code))
         return result
@@ -117,7 +126,21 @@ def parse(filename: str, data: bytes) -> RosterParse:
         else:
             seen.add((person, number or None))
             result.rows.append(RosterRow(line, person, number or None))
+    _number_rows(result.rows, is_list_number)
     return result
+
+
+def _number_rows(rows: list[RosterRow], from_file: bool) -> None:
+    """Give each row its number on the class list: the file's STT when every row has a
+    distinct one, else its place in the file."""
+    given = [r.student_number or "" for r in rows] if from_file else []
+    usable = (
+        bool(given)
+        and all(n.isdigit() and 0 < int(n) <= MAX_LIST_NUMBER for n in given)
+        and len({int(n) for n in given}) == len(given)
+    )
+    for position, row in enumerate(rows, start=1):
+        row.list_number = int(given[position - 1]) if usable else position
 
 
 def replace_roster(unit: Unit, rows: list[RosterRow]) -> int:
@@ -127,10 +150,19 @@ def replace_roster(unit: Unit, rows: list[RosterRow]) -> int:
     for key, entry in existing.items():
         if key not in wanted and entry.participant_id is None:
             db.session.delete(entry)
-    for row in rows:
-        if (row.name, row.student_number) not in existing:
+    for position, row in enumerate(rows, start=1):
+        number = row.list_number or position
+        kept = existing.get((row.name, row.student_number))
+        if kept is not None:
+            kept.list_number = number
+        else:
             db.session.add(
-                RosterEntry(unit_id=unit.id, name=row.name, student_number=row.student_number)
+                RosterEntry(
+                    unit_id=unit.id,
+                    name=row.name,
+                    student_number=row.student_number,
+                    list_number=number,
+                )
             )
     db.session.flush()
     return len(rows)
@@ -148,6 +180,42 @@ def claim(entry_id: int, unit: Unit, participant_id: int) -> RosterEntry | None:
         .values(participant_id=participant_id)
     ).rowcount
     return db.session.get(RosterEntry, entry_id) if taken == 1 else None
+
+
+def entry_for_number(chosen: RosterEntry, list_number: int) -> RosterEntry | None:
+    """The unclaimed entry of the chosen entry's class showing the same short name and having
+    this list number: the chosen one, or its namesake when two short names collide."""
+    shown = short_name(chosen.name)
+    for entry in RosterEntry.query.filter_by(
+        unit_id=chosen.unit_id, list_number=list_number, participant_id=None
+    ):
+        if short_name(entry.name) == shown:
+            return entry
+    return None
+
+
+def short_name(full_name: str) -> str:
+    """A Vietnamese name (family name first, given name last) shown as the given name and the
+    initials of the others: "Nguyễn Thị Ánh" → "Ánh N. T."."""
+    words = full_name.split()
+    if len(words) <= 1:
+        return " ".join(words)
+    initials = " ".join(f"{word[0].upper()}." for word in words[:-1])
+    return f"{words[-1]} {initials}"
+
+
+def choices(entries: list[RosterEntry]) -> list[tuple[int, str]]:
+    """(entry id, short name) for a roster list shown to anyone holding the class link; short
+    names that collide are told apart by their order, never by the secret list number."""
+    shown = [short_name(e.name) for e in entries]
+    seen: dict[str, int] = {}
+    labels = []
+    for entry, label in zip(entries, shown, strict=True):
+        if shown.count(label) > 1:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label} ({seen[label]})"
+        labels.append((entry.id, label))
+    return labels
 
 
 def unclaimed(unit: Unit) -> list[RosterEntry]:

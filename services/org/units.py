@@ -4,7 +4,7 @@ from extensions import db
 from models import Unit
 from services.common.codes import unique_code
 
-CLASS_CODE_LENGTH = 6
+CLASS_CODE_LENGTH = 8  # 40 bits of Crockford base 32; older 6-character codes keep working
 
 
 def create_unit(kind: str, name: str, parent: Unit | None = None, **fields) -> Unit:

@@ -75,6 +75,13 @@ def create_participant(new: NewIdentity, consent_text_version: str) -> tuple[Par
     return participant, token
 
 
+def revoke_token(participant: Participant) -> None:
+    """End the participant's cookie token ("Không phải tôi"): a fresh hash nobody holds the
+    token of replaces it, so a copy of the old cookie no longer recognises them."""
+    participant.token_hash = hash_token(secrets.token_urlsafe(32))
+    db.session.flush()
+
+
 def touch(participant: Participant) -> None:
     """Remember when the participant was last seen (at most once a minute, to spare writes)."""
     now = utcnow()
