@@ -29,6 +29,7 @@ from deployment import configure_deployment
 from extensions import babel, compress, csrf, db, limiter, migrate
 from i18n import register_i18n
 from security_headers import register_security_headers
+from services.common.vocabulary import register_vocabulary
 from services.org.settings import register_settings
 from unit_of_work import register_unit_of_work
 
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_i18n(app, babel)
     register_login(app)
     register_settings(app)
+    register_vocabulary(app)
     with app.app_context():
         configure_engine(db.engine)
 

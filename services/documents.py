@@ -1,6 +1,7 @@
 """Printable documents as PDF bytes: certificates, posters, reports, nomination lists (two-line
 views send them)."""
 
+from functools import partial
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -8,7 +9,7 @@ from markupsafe import Markup
 
 from models import Certificate, Poster
 from models.base import utcnow
-from services.common import periods
+from services.common import periods, vocabulary
 from services.common.vietnamese import admin_date, local_date, table_date
 from services.org.settings import commune_settings
 from services.participation import certificates as certificate_service
@@ -111,7 +112,7 @@ def _period_text(period) -> str:
     return "toàn bộ thời gian" if not (period.start or period.end) else f"từ {start} đến {end}"
 
 
-def half_year_pdf(report, kind_labels: dict[str, str]) -> bytes:
+def half_year_pdf(report) -> bytes:
     """The half-year report (Nghị định 30/2020/NĐ-CP layout) from its saved snapshot."""
     config = current_app.config
     named = periods.parse(report.period_key)
@@ -122,7 +123,8 @@ def half_year_pdf(report, kind_labels: dict[str, str]) -> bytes:
         title_period=half_year.period_title(named),
         date_line=f"{commune_settings().place_name}, {admin_date(report.report_date)}",
         period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",
-        kind_labels=kind_labels,
+        kind_label=partial(vocabulary.vietnamese_label, vocabulary.ACTIVITY_KIND_LABELS),
+        indicator_labels=vocabulary.vietnamese(vocabulary.INDICATOR_LABELS),
         recipients=[line for line in report.recipients.splitlines() if line.strip()],
         village_chart=_village_chart(report.snapshot),
         config=config,

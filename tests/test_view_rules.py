@@ -93,9 +93,9 @@ def test_the_annex_lays_out_three_sheets_from_the_snapshot():
         ],
     }
     units, goals, done = half_year_annex.sheets(snap)
-    assert units.rows == [["  Thôn A", "village", 10, 5, 50.0, 1, 10.0]]
+    assert units.rows == [["  Thôn A", "Thôn", 10, 5, 50.0, 1, 10.0]]
     assert goals.rows == [["80% người dân", 2026, 80, 5, 10, 50.0]]
-    assert done.rows == [["Hội nghị, tọa đàm", 2, 40], ["new-kind", 1, 3]]
+    assert done.rows == [["Hội nghị, tọa đàm", 2, 40], ["Khác", 1, 3]]  # unknown kind: "Khác"
     assert half_year_annex.xlsx(snap)[:2] == b"PK"  # a zip: an XLSX workbook
 
 

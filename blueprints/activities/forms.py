@@ -6,16 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from blueprints.common.fields import DayField, WholeNumberField
-
-KIND_LABELS = {
-    "article": _l("Bài viết trên trang thông tin điện tử xã"),
-    "social_post": _l("Bài đăng Zalo/Facebook"),
-    "loudspeaker": _l("Phát thanh trên hệ thống loa"),
-    "meeting": _l("Hội nghị, tọa đàm"),
-    "training": _l("Lớp tập huấn"),
-    "competition": _l("Cuộc thi"),
-    "other": _l("Khác"),
-}
+from services.common.vocabulary import ACTIVITY_KIND_LABELS, choices
 
 
 class ActivityForm(FlaskForm):
@@ -23,7 +14,7 @@ class ActivityForm(FlaskForm):
 
     unit_id = SelectField(_l("Đơn vị"), coerce=str, validate_choice=False)
     kind = SelectField(
-        _l("Hình thức"), choices=list(KIND_LABELS.items()), coerce=str, validate_choice=False
+        _l("Hình thức"), choices=choices(ACTIVITY_KIND_LABELS), coerce=str, validate_choice=False
     )
     held_on = DayField(_l("Ngày thực hiện"))
     title = StringField(_l("Tiêu đề hoặc nội dung chính"))

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.activities import bp
-from blueprints.activities.forms import KIND_LABELS, ActivityForm, DeleteForm
+from blueprints.activities.forms import ActivityForm, DeleteForm
 from blueprints.common.client import client_ip
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
@@ -18,6 +18,7 @@ from models.base import utcnow
 from services.common import periods
 from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date, local_datetime, table_date
+from services.common.vocabulary import UNIT_KIND_LABELS, label
 from services.org import access, audit
 from services.reporting import activities as activity_service
 
@@ -40,19 +41,6 @@ MESSAGES = {
     ("link", "scheme"): _l("Đường dẫn phải bắt đầu bằng http:// hoặc https://."),
     ("link", "too_long"): _l("Đường dẫn dài quá %(n)d ký tự.", n=activity_service.MAX_LINK),
 }
-STATUS_LABELS = {
-    "filed": _l("Đã báo cáo"),
-    "late": _l("Báo cáo sau hạn"),
-    "pending": _l("Chưa báo cáo"),
-    "overdue": _l("Quá hạn, chưa báo cáo"),
-}
-UNIT_KIND_LABELS = {
-    "commune": _l("Xã"),
-    "village": _l("Thôn"),
-    "school": _l("Trường"),
-    "agency": _l("Cơ quan"),
-    "enterprise": _l("Doanh nghiệp"),
-}
 
 
 def _today() -> dt.date:
@@ -74,7 +62,7 @@ def _filing_units() -> list[Unit]:
     query = Unit.query.filter(Unit.kind.notin_(activity_service.NOT_FILING_KINDS))
     if visible is not None:
         query = query.filter(Unit.id.in_(visible or [0]))
-    order = list(UNIT_KIND_LABELS)
+    order = list(UNIT_KIND_LABELS)  # the commune first, then villages, schools, …
     return sorted(query.all(), key=lambda u: (order.index(u.kind), u.name.casefold(), u.id))
 
 
@@ -97,8 +85,6 @@ def _page(form: ActivityForm, named: periods.NamedPeriod, today: dt.date, status
         period=named,
         recent=periods.recent(today),
         activities=rows,
-        kind_labels=KIND_LABELS,
-        unit_kind_labels=UNIT_KIND_LABELS,
         delete_form=DeleteForm(),
         filed_at=lambda a: local_datetime(a.filed_at, current_app.config["TIMEZONE"]),
         table_date=table_date,
@@ -115,7 +101,7 @@ def index():
     form = ActivityForm()
     units = _filing_units()
     form.unit_id.choices = [("", "—")] + [
-        (str(u.id), f"{u.name} ({UNIT_KIND_LABELS.get(u.kind, u.kind)})") for u in units
+        (str(u.id), f"{u.name} ({label(UNIT_KIND_LABELS, u.kind)})") for u in units
     ]
     if not form.is_submitted():
         form.held_on.data = today
@@ -195,7 +181,5 @@ def status():
         rows=rows,
         filed=sum(1 for r in rows if r.filed),
         deadline_passed=activity_service.deadline_passed(named, today),
-        status_labels=STATUS_LABELS,
-        unit_kind_labels=UNIT_KIND_LABELS,
         table_date=table_date,
     )

@@ -5,11 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-ROLE_CHOICES = [
-    ("teacher", _l("Giáo viên")),
-    ("officer", _l("Cán bộ đơn vị (thôn, cơ quan, trường, doanh nghiệp)")),
-    ("admin", _l("Quản trị (Phòng Văn hóa - Xã hội)")),
-]
+from services.common.vocabulary import INDICATOR_LABELS, ROLE_LABELS, STAFF_ROLE_LABELS, choices
+from services.reporting.indicators import ROLE_UNIT_KINDS
 
 
 class StaffForm(FlaskForm):
@@ -17,7 +14,9 @@ class StaffForm(FlaskForm):
     display_name = StringField(
         _l("Họ và tên"), validators=[InputRequired(_l("Nhập họ tên.")), Length(max=120)]
     )
-    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES, validators=[InputRequired()])
+    role = SelectField(
+        _l("Vai trò"), choices=choices(STAFF_ROLE_LABELS), validators=[InputRequired()]
+    )
     unit_id = SelectField(_l("Đơn vị (với cán bộ đơn vị)"), coerce=str, validators=[Optional()])
     class_ids = SelectMultipleField(_l("Lớp phụ trách (với giáo viên)"), coerce=int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
@@ -29,19 +28,15 @@ class TargetForm(FlaskForm):
 
     indicator = SelectField(
         _l("Chỉ số"),
-        choices=[("reached", _l("Được tiếp cận")), ("trained", _l("Được tập huấn"))],
+        choices=choices(INDICATOR_LABELS),
     )
     year = IntegerField(
         _l("Năm"), validators=[InputRequired(_l("Nhập năm.")), NumberRange(2024, 2100)]
     )
     roles = SelectMultipleField(
         _l("Đối tượng (để trống: mọi người)"),
-        choices=[
-            ("villager", _l("Người dân")),
-            ("student", _l("Học sinh")),
-            ("official", _l("Cán bộ, công chức, viên chức")),
-            ("worker", _l("Người lao động ở doanh nghiệp")),
-        ],
+        # Only the roles whose people some unit kind holds (a target needs a denominator).
+        choices=choices(ROLE_LABELS, ROLE_UNIT_KINDS),
     )
     target_percent = IntegerField(
         _l("Mục tiêu (%)"),

@@ -90,9 +90,7 @@ def edit(report_id: int):
         flash(_("Đã lưu báo cáo."))
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
     status = 400 if form.is_submitted() else 200
-    return render_template(
-        "halfyear/edit.html", form=form, report=report, kinds=half_year.KIND_LABELS
-    ), status
+    return render_template("halfyear/edit.html", form=form, report=report), status
 
 
 @bp.get("/<int:report_id>.pdf")
@@ -100,7 +98,7 @@ def edit(report_id: int):
 def pdf(report_id: int):
     """The report in the layout of Nghị định 30/2020/NĐ-CP."""
     report = db.session.get(HalfYearReport, report_id) or abort(404)
-    body = documents.half_year_pdf(report, half_year.KIND_LABELS)
+    body = documents.half_year_pdf(report)
     audit.record(current_user, "report_exported", report.number, client_ip(), format="pdf")
     return _download(body, "application/pdf", report, "pdf")
 

@@ -76,6 +76,7 @@ def dashboard():
         progress=progress,
         unit_status=unit_status,
         reached_target=reached_target,
+        kind_roles=indicators.KIND_ROLES,
         label=label,
         recent=periods.recent(today),
         village_chart=village_chart,

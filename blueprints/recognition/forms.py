@@ -5,19 +5,16 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from services.common.vocabulary import NOMINEE_KIND_LABELS, choices
 from services.reporting.recognition import MAX_REASON
-
-SUBJECT_KINDS = [
-    ("village", _l("Thôn")),
-    ("class", _l("Lớp")),
-    ("participant", _l("Cá nhân")),
-]
 
 
 class NominationForm(FlaskForm):
     period_key = HiddenField(validators=[InputRequired(_l("Chọn kỳ."))])
     subject_kind = SelectField(
-        _l("Đối tượng"), choices=SUBJECT_KINDS, validators=[InputRequired(_l("Chọn đối tượng."))]
+        _l("Đối tượng"),
+        choices=choices(NOMINEE_KIND_LABELS),
+        validators=[InputRequired(_l("Chọn đối tượng."))],
     )
     subject_id = IntegerField(
         _l("Mã đối tượng"),

@@ -6,13 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from blueprints.common.fields import DayField
-
-STATUS_LABELS = {
-    "planned": _l("Chưa triển khai"),
-    "in_progress": _l("Đang thực hiện"),
-    "completed": _l("Đã nghiệm thu"),
-    "cancelled": _l("Đã dừng, hủy"),
-}
+from services.common.vocabulary import TASK_STATUS_LABELS, choices
 
 
 class ScienceTaskForm(FlaskForm):
@@ -22,7 +16,7 @@ class ScienceTaskForm(FlaskForm):
     owner = StringField(_l("Chủ nhiệm, đơn vị chủ trì"))
     budget_source = StringField(_l("Nguồn kinh phí"))
     status = SelectField(
-        _l("Tình trạng"), choices=list(STATUS_LABELS.items()), coerce=str, validate_choice=False
+        _l("Tình trạng"), choices=choices(TASK_STATUS_LABELS), coerce=str, validate_choice=False
     )
     published_on = DayField(_l("Ngày công khai"))
     publication_link = StringField(_l("Đường dẫn công khai"))

@@ -11,7 +11,7 @@ from blueprints.common.client import client_ip
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.science import bp
-from blueprints.science.forms import STATUS_LABELS, ScienceTaskForm
+from blueprints.science.forms import ScienceTaskForm
 from extensions import db
 from models import ScienceTask
 from models.base import utcnow
@@ -62,7 +62,6 @@ def _list_page(form: ScienceTaskForm, status: int = 200):
         form=form,
         tasks=science_service.all_tasks(),
         share=science_service.published_share(),
-        status_labels=STATUS_LABELS,
         table_date=table_date,
         today=_today(),
     ), status

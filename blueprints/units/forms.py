@@ -6,17 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from services.common.vocabulary import UNIT_KIND_LABELS, choices
 from services.org.unit_tree import MAX_NAME, MAX_YEAR, MIN_YEAR
-
-KIND_CHOICES = [
-    ("commune", _l("Xã")),
-    ("village", _l("Thôn")),
-    ("school", _l("Trường")),
-    ("class", _l("Lớp")),
-    ("agency", _l("Cơ quan")),
-    ("enterprise", _l("Doanh nghiệp")),
-]
-KIND_LABELS = dict(KIND_CHOICES)
 
 
 class EditUnitForm(FlaskForm):
@@ -55,7 +46,7 @@ class UnitForm(EditUnitForm):
 
     kind = SelectField(
         _l("Loại"),
-        choices=KIND_CHOICES,
+        choices=choices(UNIT_KIND_LABELS),
         validators=[InputRequired(_l("Chọn loại đơn vị."))],
         validate_choice=False,
     )

@@ -9,10 +9,11 @@ from blueprints.common.client import client_ip
 from blueprints.common.form_errors import message_for, put_errors
 from blueprints.common.guards import roles_required
 from blueprints.units import bp
-from blueprints.units.forms import KIND_LABELS, EditUnitForm, ImportForm, UnitForm
+from blueprints.units.forms import EditUnitForm, ImportForm, UnitForm
 from extensions import db
 from models import Unit
 from services.common.errors import WHOLE, InvalidInput
+from services.common.vocabulary import UNIT_KIND_LABELS, label
 from services.org import audit, roster, unit_import, unit_tree
 
 UNIT_ERRORS = {
@@ -61,7 +62,7 @@ def _parent_choices(form: EditUnitForm, unit: Unit | None = None) -> None:
     kind = unit.kind if unit is not None else None
     choices = unit_tree.parent_choices(kind, exclude=unit)
     form.parent_id.choices = [("", "—")] + [
-        (str(u.id), f"{u.name} ({KIND_LABELS.get(u.kind, u.kind)})") for u in choices
+        (str(u.id), f"{u.name} ({label(UNIT_KIND_LABELS, u.kind)})") for u in choices
     ]
 
 
@@ -82,7 +83,6 @@ def _index(form=None, import_form=None, problems=None, status=200):
     return render_template(
         "units/index.html",
         rows=unit_tree.tree(),
-        kinds=KIND_LABELS,
         form=form,
         import_form=import_form or ImportForm(formdata=None),
         problems=problems,
@@ -133,7 +133,7 @@ def edit(unit_id: int):
     template = "units/edit.html"
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template(template, form=form, unit=unit, kinds=KIND_LABELS), status
+        return render_template(template, form=form, unit=unit), status
     try:
         changes = unit_tree.change_unit(
             unit,
@@ -144,7 +144,7 @@ def edit(unit_id: int):
         )
     except InvalidInput as exc:
         put_errors(form, exc, UNIT_ERRORS)
-        return render_template(template, form=form, unit=unit, kinds=KIND_LABELS), 400
+        return render_template(template, form=form, unit=unit), 400
     if changes:
         audit.record(
             current_user, "unit_changed", unit.name, client_ip(), unit_id=unit.id, **changes

@@ -23,16 +23,6 @@ DEFAULT_RECIPIENTS = "\n".join(
     ]
 )
 PERIOD_TITLES = {1: "6 tháng đầu năm", 2: "6 tháng cuối năm"}
-# The forms of communication activity, as the report and its annex name them.
-KIND_LABELS = {
-    "article": "Bài viết trên trang thông tin điện tử xã",
-    "social_post": "Bài đăng Zalo/Facebook",
-    "loudspeaker": "Phát thanh trên hệ thống loa",
-    "meeting": "Hội nghị, tọa đàm",
-    "training": "Lớp tập huấn",
-    "competition": "Cuộc thi",
-    "other": "Khác",
-}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from services.common import periods
+from services.common.vocabulary import NOMINEE_KIND_LABELS, vietnamese
 from services.render import exports
 from services.reporting.recognition import (
     named_period,
@@ -17,7 +18,6 @@ from services.reporting.recognition import (
 )
 
 CHILD_NOTE = "(dưới 16 tuổi)"
-KIND_LABELS = {"village": "Thôn", "class": "Lớp", "participant": "Cá nhân"}
 
 
 @dataclass
@@ -44,6 +44,7 @@ def list_rows(named: periods.NamedPeriod, timezone: str) -> list[ListRow]:
     items = nominations(named.key)
     units = {row.unit_id: row for rows in unit_rankings(period, None).values() for row in rows}
     people = person_results(period, [n.participant_id for n in items if n.participant_id])
+    kinds = vietnamese(NOMINEE_KIND_LABELS)  # the list is a Vietnamese document
     out = []
     for number, item in enumerate(items, start=1):
         nfc = unicodedata.normalize("NFC", subject_name(item))
@@ -71,7 +72,7 @@ def list_rows(named: periods.NamedPeriod, timezone: str) -> list[ListRow]:
         out.append(
             ListRow(
                 number,
-                KIND_LABELS[item.subject_kind],
+                kinds[item.subject_kind],
                 name,
                 unicodedata.normalize("NFC", unit),
                 achievement,
