@@ -22,16 +22,27 @@ def _load(text: str):
     return yaml.load(text, Loader=safe_yaml.BoundedLoader)  # noqa: S506
 
 
+def test_yaml_a_repeated_plain_value_may_be_aliased():
+    """PyYAML writes `&id001` / `*id001` when one date object appears twice."""
+    assert _load("opens: &d 2026-06-05\ncloses: *d\n")["closes"].isoformat() == "2026-06-05"
+
+
 def test_yaml_plain_documents_still_load():
     assert _load("id: a\nitems: [1, {b: c}]\n") == {"id": "a", "items": [1, {"b": "c"}]}
 
 
 @pytest.mark.parametrize(
     "text",
-    ["a: &x [1, 2]\nb: *x\n", "a: &x 1\n", "[" * 200 + "]" * 200, "a: " + "x" * (2 * 1024 * 1024)],
-    ids=["alias", "anchor", "deep", "big"],
+    [
+        "a: &x [1, 2]\nb: *x\n",
+        "a: &x {b: 1}\n",
+        "a: &x 1\nb: [" + ", ".join(["*x"] * 101) + "]\n",
+        "[" * 200 + "]" * 200,
+        "a: " + "x" * (2 * 1024 * 1024),
+    ],
+    ids=["list-alias", "mapping-anchor", "many-aliases", "deep", "big"],
 )
-def test_yaml_refuses_aliases_depth_and_size(text):
+def test_yaml_refuses_collection_aliases_depth_and_size(text):
     with pytest.raises(yaml.YAMLError):
         _load(text)
 

@@ -24,6 +24,7 @@ ZIP_RATIO_FROM = 1024 * 1024
 # YAML content files.
 YAML_MAX_BYTES = 1024 * 1024
 YAML_MAX_DEPTH = 40  # nesting of lists and mappings
+YAML_MAX_ALIASES = 100  # aliases of plain values only: bounded, never an expansion
 
 
 class LimitExceeded(ValueError):

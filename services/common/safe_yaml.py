@@ -1,18 +1,20 @@
-"""A YAML SafeLoader with bounds: no anchors or aliases, limited nesting and size.
+"""A YAML SafeLoader with bounds: no anchored lists or mappings, few aliases, limited nesting
+and size.
 
-Aliases are how a 400-byte file expands to gigabytes ("billion laughs"); content files never
-need them (the exporter writes none), so they are refused outright.
+Aliases of lists and mappings are how a 400-byte file expands to gigabytes ("billion laughs"),
+so an anchor is allowed on a plain value only (PyYAML itself writes `&id001` when the same date
+appears twice), and a file may hold at most YAML_MAX_ALIASES aliases.
 """
 
 import yaml
 from yaml.composer import ComposerError
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionStartEvent
 
 from services.common import limits
 
 
 class BoundedLoader(yaml.SafeLoader):
-    """SafeLoader refusing aliases, anchors, nesting beyond YAML_MAX_DEPTH and big streams."""
+    """SafeLoader refusing anchored collections, many aliases, deep nesting and big streams."""
 
     def __init__(self, stream):
         size = len(stream) if isinstance(stream, str | bytes) else 0
@@ -20,13 +22,20 @@ class BoundedLoader(yaml.SafeLoader):
             raise yaml.YAMLError(f"file larger than {limits.YAML_MAX_BYTES // 1024} KB")
         super().__init__(stream)
         self._depth = 0
+        self._aliases = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
-        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+        if isinstance(event, CollectionStartEvent) and event.anchor:
             raise ComposerError(
-                None, None, "anchors and aliases (&, *) are not allowed", event.start_mark
+                None, None, "anchors (&) on lists or mappings are not allowed", event.start_mark
             )
+        if isinstance(event, AliasEvent):
+            self._aliases += 1
+            if self._aliases > limits.YAML_MAX_ALIASES:
+                raise ComposerError(
+                    None, None, f"more than {limits.YAML_MAX_ALIASES} aliases (*)", event.start_mark
+                )
         self._depth += 1
         try:
             if self._depth > limits.YAML_MAX_DEPTH:
