@@ -9,17 +9,17 @@ from flask_login import current_user
 
 from blueprints.activities import bp
 from blueprints.activities.forms import ActivityForm, DeleteForm
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
+from blueprints.common.dates import local_today
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from extensions import db
 from models import Activity, Unit
-from models.base import utcnow
 from services.common import periods
 from services.common.errors import InvalidInput
-from services.common.vietnamese import local_date, local_datetime, table_date
+from services.common.vietnamese import local_datetime, table_date
 from services.common.vocabulary import UNIT_KIND_LABELS, label
-from services.org import access, audit
+from services.org import access
 from services.reporting import activities as activity_service
 
 MESSAGES = {
@@ -41,10 +41,6 @@ MESSAGES = {
     ("link", "scheme"): _l("Đường dẫn phải bắt đầu bằng http:// hoặc https://."),
     ("link", "too_long"): _l("Đường dẫn dài quá %(n)d ký tự.", n=activity_service.MAX_LINK),
 }
-
-
-def _today() -> dt.date:
-    return local_date(utcnow(), current_app.config["TIMEZONE"])
 
 
 def _period(today: dt.date) -> periods.NamedPeriod:
@@ -96,7 +92,7 @@ def _page(form: ActivityForm, named: periods.NamedPeriod, today: dt.date, status
 @roles_required("admin", "officer")
 def index():
     """File an activity; below, the period's activities of every unit the user may see."""
-    today = _today()
+    today = local_today()
     named = _period(today)
     form = ActivityForm()
     units = _filing_units()
@@ -126,11 +122,9 @@ def index():
         except InvalidInput as exc:
             put_errors(form, exc, MESSAGES)
         else:
-            audit.record(
-                current_user,
+            audit_trail.record(
                 "activity_filed",
                 activity.title,
-                client_ip(),
                 activity_id=activity.id,
                 unit_id=activity.unit_id,
                 kind=activity.kind,
@@ -152,11 +146,9 @@ def delete(activity_id: int):
     if not DeleteForm().validate_on_submit():
         abort(400)
     key = periods.containing(activity.held_on).key
-    audit.record(
-        current_user,
+    audit_trail.record(
         "activity_deleted",
         activity.title,
-        client_ip(),
         activity_id=activity.id,
         unit_id=activity.unit_id,
         kind=activity.kind,
@@ -171,7 +163,7 @@ def delete(activity_id: int):
 @roles_required("admin")
 def status():
     """Which villages, agencies, schools and enterprises have filed for the period."""
-    today = _today()
+    today = local_today()
     named = _period(today)
     rows = activity_service.filing_status(named, today, current_app.config["TIMEZONE"])
     return render_template(

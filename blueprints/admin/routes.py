@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import StaffForm, TargetForm
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.common.query import query_int
@@ -77,7 +77,7 @@ def new_user():
     except InvalidInput as exc:
         put_errors(form, exc, MESSAGES)
         return _user_form(form, None, 400)
-    audit.record(current_user, "staff_created", user.username, client_ip(), role=user.role)
+    audit_trail.record("staff_created", user.username, role=user.role)
     return render_template("admin/password.html", user=user, password=password)
 
 
@@ -108,18 +108,16 @@ def edit_user(user_id: int):
     except staff_service.SelfLockout:
         flash(_("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."))
         return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
-    audit.record(
-        current_user,
+    audit_trail.record(
         "staff_changed",
         user.username,
-        client_ip(),
         role=user.role,
         active=user.active,
     )
     if form.reset_password.data:
         password = passwords.generate_password()
         staff_service.set_password(user, password)
-        audit.record(current_user, "staff_password_reset", user.username, client_ip())
+        audit_trail.record("staff_password_reset", user.username)
         return render_template("admin/password.html", user=user, password=password)
     flash(_("Đã lưu."))
     return redirect(url_for("admin.users"), code=303)
@@ -151,9 +149,7 @@ def targets():
     form = TargetForm()
     if form.validate_on_submit():
         target = target_service.add(_target_input(form))
-        audit.record(
-            current_user, "target_added", target.description, client_ip(), year=target.year
-        )
+        audit_trail.record("target_added", target.description, year=target.year)
         return redirect(url_for("admin.targets"), code=303)
     rows = Target.query.order_by(Target.year, Target.indicator, Target.id).all()
     status = 400 if form.is_submitted() else 200
@@ -168,8 +164,7 @@ def edit_target(target_id: int):
     form = TargetForm(obj=target)
     if form.validate_on_submit():
         target_service.change(target, _target_input(form))
-        audit.record(
-            current_user, "target_changed", target.description, client_ip(),
+        audit_trail.record("target_changed", target.description,
             percent=target.target_percent, year=target.year,
         )  # fmt: skip
         flash(_("Đã lưu."))

@@ -12,20 +12,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.authoring import bp, editor
 from blueprints.authoring.forms import CsrfForm, NewItemForm, PosterForm
+from blueprints.common import audit_trail
 from blueprints.common.client import client_ip
+from blueprints.common.dates import local_today
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from models import Poster, Unit
-from models.base import utcnow
 from services import documents
 from services.common.errors import InvalidInput
-from services.common.vietnamese import local_date
 from services.common.vocabulary import ROLE_LABELS
 from services.content import authoring, schema_messages, visibility
 from services.content import diff as content_diff
 from services.content.localize import localized, localized_question
 from services.content.schema import TRANSLATION_LANGUAGES
-from services.org import audit
 from services.participation import posters
 from services.render import markdown
 from unit_of_work import keep_changes_on_error
@@ -61,10 +60,6 @@ QUESTION_TYPES = {
 
 def _content_dir() -> Path:
     return Path(current_app.config["CONTENT_DIR"])
-
-
-def _today():
-    return local_date(utcnow(), current_app.config["TIMEZONE"])
 
 
 def _editable(kind: str, slug: str) -> authoring.Item:
@@ -118,7 +113,7 @@ def new(kind: str):
         status = 400 if form.is_submitted() else 200
         return render_template("authoring/new.html", form=form, kind=kind), status
     slug = form.slug.data or authoring.free_slug(form.title.data)
-    data = authoring.blank(kind, slug, _today())
+    data = authoring.blank(kind, slug, local_today())
     data["title"] = form.title.data.strip()
     try:
         authoring.create(kind, data, current_user, client_ip())
@@ -411,7 +406,7 @@ def poster(kind: str, slug: str):
     if kind == "topic" and form.target.data == "quiz" and found.live.quiz is not None:
         target = found.live.quiz
     created = posters.create_poster(f"{found.live.title} — {unit.name}", unit, target)
-    audit.record(current_user, "poster_created", f"{kind}:{slug}", client_ip(), code=created.code)
+    audit_trail.record("poster_created", f"{kind}:{slug}", code=created.code)
     flash(_("Đã tạo áp phích %(code)s.", code=created.code))
     return redirect(url_for("authoring.item", kind=kind, slug=slug), code=303)
 

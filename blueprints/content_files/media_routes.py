@@ -4,9 +4,8 @@ from pathlib import Path
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.content_files import bp
@@ -14,7 +13,6 @@ from blueprints.content_files.forms import UploadForm
 from blueprints.content_files.messages import MB, MEDIA_MESSAGES, shown_media_error
 from services.common.errors import InvalidInput
 from services.content import media, media_files
-from services.org import audit
 
 
 def _upload_dir() -> Path:
@@ -74,11 +72,9 @@ def library():
         put_errors(form, shown_media_error(exc), MEDIA_MESSAGES)
         return _page(form, 400)
     description = (form.description.data or "").strip()
-    audit.record(
-        current_user,
+    audit_trail.record(
         "media_uploaded",
         stored.path,
-        client_ip(),
         original=(upload.filename or "")[:100],
         bytes=stored.size,
     )

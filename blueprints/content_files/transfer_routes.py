@@ -4,9 +4,9 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
+from blueprints.common.downloads import download
 from blueprints.common.form_errors import message_for
 from blueprints.common.guards import roles_required
 from blueprints.content_files import bp
@@ -19,7 +19,6 @@ from services.content import exporter as content_export
 from services.content import importer as content_import
 from services.content import loader as content_loader
 from services.content import media
-from services.org import audit
 
 
 def _content_dir() -> Path:
@@ -37,8 +36,7 @@ def _page(form: ImportForm, problems: list[str] | None = None, status: int = 200
 
 
 def _download(body: str | bytes, filename: str, mimetype: str):
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = download(body, mimetype, filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -98,11 +96,9 @@ def import_files():
     except content_loader.ContentError as exc:
         return _page(form, exc.errors, 400)
     loaded = result.loaded
-    audit.record(
-        current_user,
+    audit_trail.record(
         "content_imported",
         upload.filename,
-        client_ip(),
         files=len(result.files),
         created=loaded.created,
         updated=loaded.updated,

@@ -7,33 +7,28 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
+from blueprints.common.dates import local_today
+from blueprints.common.downloads import download
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.halfyear import bp
 from blueprints.halfyear.forms import HalfYearForm
 from extensions import db
 from models import HalfYearReport
-from models.base import utcnow
 from services import documents
 from services.common import periods
 from services.common.errors import InvalidInput
-from services.common.vietnamese import local_date
-from services.org import audit
 from services.reporting import half_year, half_year_annex
 
 MESSAGES = {("period_key", "unknown_period"): _l("Chọn kỳ báo cáo.")}
 
 
-def _today():
-    return local_date(utcnow(), current_app.config["TIMEZONE"])
-
-
 def _form(report: HalfYearReport | None) -> HalfYearForm:
     form = HalfYearForm(obj=report)
-    form.period_key.choices = [(p.key, p.key) for p in periods.recent(_today(), 8)]
+    form.period_key.choices = [(p.key, p.key) for p in periods.recent(local_today(), 8)]
     if report is None and not form.is_submitted():
-        form.report_date.data = _today()
+        form.report_date.data = local_today()
         form.recipients.data = half_year.DEFAULT_RECIPIENTS
         form.signer_name.data = current_app.config["CERTIFICATE_SIGNER_NAME"]
     return form
@@ -56,7 +51,7 @@ def _create(form: HalfYearForm) -> HalfYearReport | None:
     if not form.validate():
         return None
     timezone = current_app.config["TIMEZONE"]
-    return half_year.create_report(named, _edits(form), current_user.id, timezone, _today())
+    return half_year.create_report(named, _edits(form), current_user.id, timezone, local_today())
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -66,7 +61,7 @@ def index():
     form = _form(None)
     report = _create(form) if form.is_submitted() else None
     if report is not None:
-        audit.record(current_user, "half_year_report_saved", report.number, client_ip())
+        audit_trail.record("half_year_report_saved", report.number)
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
     reports = HalfYearReport.query.order_by(
         HalfYearReport.period_end.desc(), HalfYearReport.id.desc()
@@ -84,9 +79,9 @@ def edit(report_id: int):
     form.period_key.data = report.period_key
     if form.validate_on_submit():
         half_year.update_report(
-            report, _edits(form), form.refresh.data, current_app.config["TIMEZONE"], _today()
+            report, _edits(form), form.refresh.data, current_app.config["TIMEZONE"], local_today()
         )
-        audit.record(current_user, "half_year_report_saved", report.number, client_ip())
+        audit_trail.record("half_year_report_saved", report.number)
         flash(_("Đã lưu báo cáo."))
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
     status = 400 if form.is_submitted() else 200
@@ -99,7 +94,7 @@ def pdf(report_id: int):
     """The report in the layout of Nghị định 30/2020/NĐ-CP."""
     report = db.session.get(HalfYearReport, report_id) or abort(404)
     body = documents.half_year_pdf(report)
-    audit.record(current_user, "report_exported", report.number, client_ip(), format="pdf")
+    audit_trail.record("report_exported", report.number, format="pdf")
     return _download(body, "application/pdf", report, "pdf")
 
 
@@ -109,12 +104,10 @@ def annex(report_id: int):
     """The annex: per-unit figures, targets and activities, as saved."""
     report = db.session.get(HalfYearReport, report_id) or abort(404)
     body = half_year_annex.xlsx(report.snapshot)
-    audit.record(current_user, "report_exported", report.number, client_ip(), format="xlsx")
+    audit_trail.record("report_exported", report.number, format="xlsx")
     return _download(body, half_year_annex.MIME, report, "xlsx")
 
 
 def _download(body: bytes, mime: str, report: HalfYearReport, ext: str) -> Response:
     name = f"bao-cao-{report.period_key}-{report.id}.{ext}"
-    return Response(
-        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return download(body, mime, name)

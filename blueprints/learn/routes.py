@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from blueprints.common.client import client_ip
+from blueprints.common.downloads import download
 from blueprints.common.form_errors import put_errors
 from blueprints.common.redirects import safe_next
 from blueprints.learn import bp, device, guesses, lesson_media, visitor
@@ -438,10 +439,10 @@ def certificate_pdf(public_id: str):
     certificate = certificates.certificate_for(attempt.participant_id, attempt.quiz_id)
     if certificate is None:
         abort(404, description=_("Bạn chưa có giấy chứng nhận cho bài này."))
-    response = make_response(documents.certificate_pdf([certificate]))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="giay-chung-nhan-{certificate.serial}.pdf"'
+    response = download(
+        documents.certificate_pdf([certificate]),
+        "application/pdf",
+        f"giay-chung-nhan-{certificate.serial}.pdf",
     )
     return response
 

@@ -7,6 +7,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from blueprints.common.dates import local_today
 from blueprints.learn import bp, stamps, visitor
 from blueprints.learn.survey_forms import (
     field_name,
@@ -19,8 +20,7 @@ from blueprints.learn.survey_forms import (
 from extensions import csrf, db
 from i18n import current_language
 from models import Survey, SurveyVersion
-from models.base import utcnow
-from services.common.vietnamese import local_date, vn_number
+from services.common.vietnamese import vn_number
 from services.content.localize import localized_question
 from services.content.survey_schema import OTHER
 from services.participation import attempts as participation
@@ -67,10 +67,6 @@ SUBMIT_REFUSALS: dict[type[Exception], Refusal] = {
         FORM_PAGE,
     ),
 }
-
-
-def _today():
-    return local_date(utcnow(), current_app.config["TIMEZONE"])
 
 
 def _answers_shown(version: SurveyVersion, given: dict, lang: str) -> list[tuple[str, str]]:
@@ -180,7 +176,7 @@ def _show(item: Survey, participant, key: str, response, lang: str):
         and not offline.is_save_fetch(request.headers)
     ):
         participation.record_visit(participant, item, visitor.via_poster())
-    is_open = item.is_open(_today())
+    is_open = item.is_open(local_today())
     if response is not None and (request.args.get("sua") != "1" or not is_open):
         given = surveys.given_from_response(response)
         return render_template(
@@ -191,7 +187,7 @@ def _show(item: Survey, participant, key: str, response, lang: str):
             just_sent=request.args.get("da_gui") == "1",
         )
     if not is_open:
-        return render_template("learn/survey_closed.html", survey=item, today=_today())
+        return render_template("learn/survey_closed.html", survey=item, today=local_today())
     version = item.current_version
     data = {"submission_token": surveys.new_submission_token()}
     if response is not None:
@@ -229,7 +225,7 @@ def _posted_revision() -> int:
 
 
 def _closed(item: Survey):
-    return render_template(CLOSED_PAGE, survey=item, today=_today()), 409
+    return render_template(CLOSED_PAGE, survey=item, today=local_today()), 409
 
 
 def _sent(item: Survey):
@@ -240,7 +236,7 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
     posted = request.form.get("submission_token", "")
     if response is not None and response.submission_token == posted:
         return _sent(item)  # the same form again (a double tap, a retry): nothing changes
-    if not item.is_open(_today()):
+    if not item.is_open(local_today()):
         return _closed(item)
     version = _posted_version(item)
     revision = _posted_revision()
@@ -269,7 +265,7 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
     )
     submission = attribution.submission(item, key, participant, visitor.arrival(), answered)
     try:
-        surveys.submit_response(submission, _today())
+        surveys.submit_response(submission, local_today())
     except tuple(SUBMIT_REFUSALS) as exc:
         return _refused(_refusal_for(exc), item, version, form, key, revision)
     return _sent(item)
@@ -282,7 +278,7 @@ def _refusal_for(exc: Exception) -> Refusal:
 def _refused(refusal: Refusal, item: Survey, version, form, key: str, revision: int):
     """The answer to a submit the service refused: the closed page, or the form again."""
     if refusal.template == CLOSED_PAGE:
-        return render_template(CLOSED_PAGE, survey=item, today=_today()), refusal.status
+        return render_template(CLOSED_PAGE, survey=item, today=local_today()), refusal.status
     editing = False
     if refusal.restart:
         # Sent from a page made before the answers last changed: ask before replacing them.

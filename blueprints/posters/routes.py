@@ -1,7 +1,8 @@
 """Poster downloads. A poster's code is printed in public, so its artwork is public too."""
 
-from flask import Response, abort, request
+from flask import abort, request
 
+from blueprints.common.downloads import download
 from blueprints.posters import bp
 from services import documents
 from services.participation import attempts as participation
@@ -20,7 +21,7 @@ def qr_svg_download(code: str):
     """The poster's QR code as SVG, for people who make their own designs."""
     poster = _poster(code)
     svg = qr_svg(documents.poster_url(poster))
-    return Response(svg, mimetype="image/svg+xml", headers=_attachment(poster, "svg"))
+    return download(svg, "image/svg+xml", _filename(poster, "svg"))
 
 
 @bp.get("/<code>/qr.png")
@@ -28,7 +29,7 @@ def qr_png_download(code: str):
     """The poster's QR code as a PNG."""
     poster = _poster(code)
     png = qr_png(documents.poster_url(poster))
-    return Response(png, mimetype="image/png", headers=_attachment(poster, "png"))
+    return download(png, "image/png", _filename(poster, "png"))
 
 
 @bp.get("/<code>/poster.pdf")
@@ -39,8 +40,8 @@ def poster_pdf(code: str):
     if size not in documents.POSTER_SIZES:
         abort(400)
     pdf = documents.poster_pdf([poster], size)
-    return Response(pdf, mimetype="application/pdf", headers=_attachment(poster, "pdf"))
+    return download(pdf, "application/pdf", _filename(poster, "pdf"))
 
 
-def _attachment(poster, extension: str) -> dict:
-    return {"Content-Disposition": f'attachment; filename="ap-phich-{poster.code}.{extension}"'}
+def _filename(poster, extension: str) -> str:
+    return f"ap-phich-{poster.code}.{extension}"

@@ -1,25 +1,23 @@
 """Recognition views: rankings for a period, nominating, and the nomination list downloads."""
 
-import datetime as dt
-
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail, downloads
+from blueprints.common.dates import local_today
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.recognition import bp
 from blueprints.recognition.forms import NominationForm, RemoveForm
 from extensions import db
-from models.base import utcnow
 from models.recognition import Nomination
 from services import documents
 from services.common import periods
 from services.common.errors import InvalidInput
-from services.common.vietnamese import local_date, local_datetime, table_date
-from services.org import access, audit
+from services.common.vietnamese import local_datetime, table_date
+from services.org import access
 from services.reporting import recognition as service
 from services.reporting import recognition_output
 
@@ -33,14 +31,10 @@ MESSAGES = {
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _today() -> dt.date:
-    return local_date(utcnow(), current_app.config["TIMEZONE"])
-
-
 def _named(key: str | None) -> periods.NamedPeriod:
     """?period=2026-H1|2026-H2|2026; the current half-year window by default; 400 otherwise."""
     key = (key or "").strip()
-    named = periods.parse(key) if key else periods.containing(_today())
+    named = periods.parse(key) if key else periods.containing(local_today())
     if named is None:
         abort(400, description=_("Kỳ không hợp lệ (ví dụ 2026-H1, 2026-H2 hoặc 2026)."))
     return named
@@ -57,7 +51,7 @@ def _page(named: periods.NamedPeriod, form: NominationForm | None = None, status
     return render_template(
         "recognition/index.html",
         period=named,
-        recent=periods.recent(_today()),
+        recent=periods.recent(local_today()),
         villages=rankings["village"],
         classes=rankings["class"],
         people=service.person_ranking(period, visible),
@@ -88,7 +82,7 @@ def nominate():
     if not form.validate_on_submit() or named is None:
         if form.is_submitted() and named is None:
             form.period_key.errors = [MESSAGES["period"]]
-        return _page(named or periods.containing(_today()), form, 400)
+        return _page(named or periods.containing(local_today()), form, 400)
     try:
         nomination = service.nominate(
             named.key, form.subject_kind.data, form.subject_id.data, form.reason.data, current_user
@@ -96,11 +90,9 @@ def nominate():
     except InvalidInput as exc:
         put_errors(form, exc, MESSAGES)
         return _page(named, form, 409 if exc.code == "duplicate" else 400)
-    audit.record(
-        current_user,
+    audit_trail.record(
         "nomination_added",
         service.subject_name(nomination),
-        client_ip(),
         nomination_id=nomination.id,
         period=nomination.period_key,
         kind=nomination.subject_kind,
@@ -118,11 +110,9 @@ def remove(nomination_id: int):
     if not RemoveForm().validate_on_submit():
         abort(400)
     key = nomination.period_key
-    audit.record(
-        current_user,
+    audit_trail.record(
         "nomination_removed",
         service.subject_name(nomination),
-        client_ip(),
         nomination_id=nomination.id,
         period=key,
         kind=nomination.subject_kind,
@@ -145,10 +135,6 @@ def download(fmt: str):
         body, mime = recognition_output.nominations_xlsx(named, tz), XLSX
     else:
         body, mime = documents.nominations_pdf(named), "application/pdf"
-    audit.record(
-        current_user, "nominations_exported", named.key, client_ip(), period=named.key, format=fmt
-    )
+    audit_trail.record("nominations_exported", named.key, period=named.key, format=fmt)
     name = f"de-nghi-khen-thuong-{named.key}.{fmt}"
-    return Response(
-        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return downloads.download(body, mime, name)

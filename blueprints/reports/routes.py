@@ -1,17 +1,18 @@
 """Report views: the unit's report on screen and as downloads; poster funnels."""
 
-from flask import Response, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
 from blueprints.common.dates import local_today, range_from_args
+from blueprints.common.downloads import download
 from blueprints.common.guards import roles_required, visible_unit
 from blueprints.reports import bp
 from blueprints.reports.tables import all_sheets, items_sheet, people_sheet, quizzes_sheet
 from models import Poster
 from services import documents
 from services.common.periods import Period
-from services.org import access, audit
+from services.org import access
 from services.render import exports
 from services.reporting import funnel
 from services.reporting.unit_reports import unit_report
@@ -61,10 +62,8 @@ def unit_report_download(unit_id: int, fmt: str):
     else:
         body = documents.report_pdf(report, all_sheets(report))
         mime = "application/pdf"
-    audit.record(current_user, "report_exported", unit.name, client_ip(), format=fmt)
-    return Response(
-        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'}
-    )
+    audit_trail.record("report_exported", unit.name, format=fmt)
+    return download(body, mime, f"{stem}.{fmt}")
 
 
 @bp.get("/posters")

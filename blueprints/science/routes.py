@@ -1,23 +1,19 @@
 """Science task views: the office keeps the register; anyone sees the published tasks."""
 
-import datetime as dt
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
+from blueprints.common.dates import local_today
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.science import bp
 from blueprints.science.forms import ScienceTaskForm
 from extensions import db
 from models import ScienceTask
-from models.base import utcnow
 from services.common.errors import InvalidInput
-from services.common.vietnamese import local_date, table_date
-from services.org import audit
+from services.common.vietnamese import table_date
 from services.reporting import science as science_service
 
 MESSAGES = {
@@ -40,17 +36,13 @@ MESSAGES = {
 FIELDS = ("name", "owner", "budget_source", "status", "published_on", "publication_link", "summary")
 
 
-def _today() -> dt.date:
-    return local_date(utcnow(), current_app.config["TIMEZONE"])
-
-
 def _save(form: ScienceTaskForm, task: ScienceTask | None) -> ScienceTask | None:
     """Create or update from a validated form; None (errors set on the form) when refused."""
     fields = {name: getattr(form, name).data for name in FIELDS}
     try:
         if task is None:
-            return science_service.create(_today(), **fields)
-        return science_service.update(task, _today(), **fields)
+            return science_service.create(local_today(), **fields)
+        return science_service.update(task, local_today(), **fields)
     except InvalidInput as exc:
         put_errors(form, exc, MESSAGES)
         return None
@@ -63,7 +55,7 @@ def _list_page(form: ScienceTaskForm, status: int = 200):
         tasks=science_service.all_tasks(),
         share=science_service.published_share(),
         table_date=table_date,
-        today=_today(),
+        today=local_today(),
     ), status
 
 
@@ -77,7 +69,7 @@ def tasks():
     task = _save(form, None)
     if task is None:
         return _list_page(form, 400)
-    audit.record(current_user, "science_task_added", task.name, client_ip(), status=task.status)
+    audit_trail.record("science_task_added", task.name, status=task.status)
     flash(_("Đã thêm nhiệm vụ."))
     return redirect(url_for("science.tasks"), code=303)
 
@@ -89,14 +81,15 @@ def edit_task(task_id: int):
     task = db.session.get(ScienceTask, task_id) or abort(404)
     form = ScienceTaskForm(obj=task) if request.method == "GET" else ScienceTaskForm()
     if form.validate_on_submit() and _save(form, task) is not None:
-        audit.record(
-            current_user, "science_task_changed", task.name, client_ip(),
+        audit_trail.record("science_task_changed", task.name,
             status=task.status, published=task.is_published,
         )  # fmt: skip
         flash(_("Đã lưu."))
         return redirect(url_for("science.tasks"), code=303)
     status = 400 if form.is_submitted() else 200
-    return render_template("science/task_form.html", form=form, task=task, today=_today()), status
+    return render_template(
+        "science/task_form.html", form=form, task=task, today=local_today()
+    ), status
 
 
 @bp.get("/nhiem-vu-khoa-hoc")

@@ -2,19 +2,20 @@
 
 import json
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
+from blueprints.common.downloads import download
 from blueprints.common.guards import roles_required, visible_participant, visible_unit
 from blueprints.staff import bp
 from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
 from extensions import db
 from models import Participant, Unit
 from services.common.text import clean_line
-from services.org import access, audit, roster
+from services.org import access, roster
 from services.org.units import create_unit
 from services.participation import privacy
 from services.render import exports
@@ -72,7 +73,7 @@ def new_class():
     klass = create_unit("class", name, school, target_population=form.students.data)
     if current_user.role == "teacher":
         current_user.classes.append(klass)
-    audit.record(current_user, "class_created", klass.name, client_ip(), unit_id=klass.id)
+    audit_trail.record("class_created", klass.name, unit_id=klass.id)
     return redirect(url_for("staff.unit", unit_id=klass.id), code=303)
 
 
@@ -110,11 +111,7 @@ def join_qr(unit_id: int, fmt: str):
         abort(404)
     url = f"{current_app.config['BASE_URL']}/c/{found.join_code}"
     body, mime = (qr_svg(url), "image/svg+xml") if fmt == "svg" else (qr_png(url), "image/png")
-    return Response(
-        body,
-        mimetype=mime,
-        headers={"Content-Disposition": f'attachment; filename="lop-{found.join_code}.{fmt}"'},
-    )
+    return download(body, mime, f"lop-{found.join_code}.{fmt}")
 
 
 @bp.post("/units/<int:unit_id>/roster")
@@ -147,7 +144,7 @@ def import_roster(unit_id: int):
             400,
         )
     count = roster.replace_roster(found, parsed.rows)
-    audit.record(current_user, "roster_imported", found.name, client_ip(), rows=count)
+    audit_trail.record("roster_imported", found.name, rows=count)
     flash(_("Đã nhập %(n)d học sinh vào danh sách lớp.", n=count))
     return redirect(url_for("staff.unit", unit_id=unit_id), code=303)
 
@@ -158,14 +155,11 @@ def export_person(participant_id: int, fmt: str):
     """Everything recorded about one person (a data request), as JSON or CSV."""
     person = visible_participant(participant_id)
     data = privacy.export_participant(person)
-    audit.record(
-        current_user, "person_exported", f"participant {person.id}", client_ip(), format=fmt
-    )
+    audit_trail.record("person_exported", f"participant {person.id}", format=fmt)
     filename = f"du-lieu-{person.id}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
-        return Response(body, mimetype="application/json", headers=headers)
+        return download(body, "application/json", filename)
     if fmt == "csv":
         rows = [
             ["participant", k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)]
@@ -177,7 +171,7 @@ def export_person(participant_id: int, fmt: str):
                 for i, item in enumerate(items)
             ]
         sheet = exports.Sheet("data", ["phần", "mục", "giá trị"], rows)
-        return Response(exports.csv_bytes(sheet), mimetype="text/csv", headers=headers)
+        return download(exports.csv_bytes(sheet), "text/csv", filename)
     abort(404)
 
 
@@ -192,9 +186,7 @@ def delete_person(participant_id: int):
         return render_template("staff/delete_person.html", person=person, form=form), status
     unit_id = person.unit_id
     counts = privacy.delete_participant(person)
-    audit.record(
-        current_user, "person_deleted", f"participant {participant_id}", client_ip(), **counts
-    )
+    audit_trail.record("person_deleted", f"participant {participant_id}", **counts)
     flash(_("Đã xóa toàn bộ dữ liệu của người học này."))
     target = url_for("staff.unit", unit_id=unit_id) if unit_id else url_for("staff.home")
     return redirect(target, code=303)

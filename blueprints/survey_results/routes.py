@@ -4,18 +4,19 @@ Scope: admin sees every response, an officer those from their unit's subtree, a 
 those from their classes (a teacher can run a survey in class; other classes stay hidden).
 """
 
-from flask import Response, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
 from blueprints.common.dates import local_today, range_from_args
+from blueprints.common.downloads import download
 from blueprints.common.guards import roles_required, visible_unit
 from blueprints.survey_results import bp
 from blueprints.survey_results.tables import responses_sheet
 from models import Survey, Unit
 from services.common.periods import Period
-from services.org import access, audit, unit_tree
+from services.org import access, unit_tree
 from services.render import charts, exports
 from services.reporting import survey_results
 
@@ -105,18 +106,12 @@ def export(slug: str, fmt: str):
     unit, unit_ids, period = _filters()
     sheet = responses_sheet(survey, survey_results.export_table(survey, unit_ids, period))
     body = exports.csv_bytes(sheet) if fmt == "csv" else exports.xlsx_bytes([sheet])
-    audit.record(
-        current_user,
+    audit_trail.record(
         "survey_exported",
         survey.slug,
-        client_ip(),
         format=fmt,
         unit=unit.id if unit else None,
         rows=len(sheet.rows),
     )
     stem = f"khao-sat-{survey.slug}-{local_today().isoformat()}"
-    return Response(
-        body,
-        mimetype=MIMES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
-    )
+    return download(body, MIMES[fmt], f"{stem}.{fmt}")

@@ -3,9 +3,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from blueprints.common.client import client_ip
+from blueprints.common import audit_trail
 from blueprints.common.form_errors import message_for, put_errors
 from blueprints.common.guards import roles_required
 from blueprints.units import bp
@@ -14,7 +13,7 @@ from extensions import db
 from models import Unit
 from services.common.errors import WHOLE, InvalidInput
 from services.common.vocabulary import UNIT_KIND_LABELS, label
-from services.org import audit, roster, unit_import, unit_tree
+from services.org import roster, unit_import, unit_tree
 
 UNIT_ERRORS = {
     "bad_kind": _l("Loại đơn vị không hợp lệ."),
@@ -110,8 +109,7 @@ def index():
     except InvalidInput as exc:
         put_errors(form, exc, UNIT_ERRORS)
         return _index(form=form, status=400)
-    audit.record(
-        current_user, "unit_created", unit.name, client_ip(),
+    audit_trail.record("unit_created", unit.name,
         unit_id=unit.id, kind=unit.kind, parent_id=unit.parent_id,
         target_population=unit.target_population, year=unit.population_year,
     )  # fmt: skip
@@ -146,9 +144,7 @@ def edit(unit_id: int):
         put_errors(form, exc, UNIT_ERRORS)
         return render_template(template, form=form, unit=unit), 400
     if changes:
-        audit.record(
-            current_user, "unit_changed", unit.name, client_ip(), unit_id=unit.id, **changes
-        )
+        audit_trail.record("unit_changed", unit.name, unit_id=unit.id, **changes)
     flash(_("Đã lưu."))
     return redirect(url_for("units.index"), code=303)
 
@@ -177,11 +173,9 @@ def import_units():
         ]
         return _index(problems=problems, status=400)
     created, updated = unit_import.apply_import(plan)
-    audit.record(
-        current_user,
+    audit_trail.record(
         "units_imported",
         upload.filename,
-        client_ip(),
         rows=len(plan.actions),
         created=created,
         updated=updated,
