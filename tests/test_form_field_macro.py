@@ -1,6 +1,7 @@
 """The staff form-field macro: label, errors, widget and hint, tied by aria-describedby."""
 
 import re
+from pathlib import Path
 
 from conftest import csrf_token
 
@@ -34,3 +35,84 @@ def test_a_select_keeps_its_choice(staff, staff_client):
     ).get_data(as_text=True)
     kinds = re.search(r'<select id="kind" name="kind">(.*?)</select>', html, re.DOTALL).group(1)
     assert re.findall(r'<option value="(\w+)" selected>', kinds) == ["school"]
+
+
+# Staff templates: every folder except the learners' pages, the public certificate check, the
+# error pages, the PDF layouts and the macros themselves.
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+NOT_STAFF = {"learn", "certificates", "errors", "pdf", "macros"}
+TAG = re.compile(r"<(input|select|textarea)\b[^>]*>", re.IGNORECASE)
+NOT_FIELDS = {"hidden", "submit", "button"}
+# Hand-written fields that stay, each with the reason (template, name).
+KEPT: dict[tuple[str, str], str] = {}
+
+
+def staff_templates():
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        relative = path.relative_to(TEMPLATES)
+        if len(relative.parts) > 1 and relative.parts[0] not in NOT_STAFF:
+            yield str(relative), path.read_text(encoding="utf-8")
+
+
+def test_staff_templates_draw_their_fields_with_the_macro():
+    found = []
+    for name, text in staff_templates():
+        for tag in TAG.finditer(text):
+            kind = re.search(r'type="([^"]+)"', tag.group(0))
+            if kind and kind.group(1) in NOT_FIELDS:
+                continue
+            field = re.search(r'name="([^"]+)"', tag.group(0))
+            if (name, field.group(1) if field else "") not in KEPT:
+                found.append(f"{name}: {tag.group(0)}")
+    assert found == [], "use macros/forms.html instead:\n" + "\n".join(found)
+
+
+def test_the_walk_sees_the_staff_templates():
+    names = {name for name, _ in staff_templates()}
+    assert {"authoring/edit.html", "staff/unit.html", "recognition/index.html"} <= names
+    assert not any(name.startswith(("learn/", "macros/")) for name in names)
+
+
+def test_a_plain_field_points_at_its_errors_and_hint(app):
+    with app.test_request_context():
+        macros = app.jinja_env.get_template("macros/forms.html").module
+        html = str(
+            macros.plain(
+                "quiz.pass_mark",
+                "Điểm đạt",
+                "150",
+                "number",
+                id="pass-mark",
+                problems={"quiz.pass_mark": ["Quá lớn.", "Phải là số."], "other": ["x"]},
+                hint="Phần trăm",
+                max=100,
+            )
+        )
+    assert '<label for="pass-mark">Điểm đạt</label>' in html
+    assert '<p class="err" id="pass-mark-err">Quá lớn.</p>' in html
+    assert '<p class="err" id="pass-mark-err2">Phải là số.</p>' in html
+    tag = re.search(r"<input [^>]*>", html).group(0)
+    assert 'name="quiz.pass_mark"' in tag and 'value="150"' in tag and 'max="100"' in tag
+    assert 'aria-describedby="pass-mark-err pass-mark-err2 pass-mark-hint"' in tag
+    assert '<p class="muted" id="pass-mark-hint">Phần trăm</p>' in html and ">x<" not in html
+
+
+def test_a_plain_box_and_a_group_keep_what_was_ticked(app):
+    with app.test_request_context():
+        macros = app.jinja_env.get_template("macros/forms.html").module
+        box = str(macros.plain("reach", "Tính", "1", "checkbox", checked=True))
+        group = str(
+            macros.plain(
+                "audience",
+                "Dành cho",
+                ["b"],
+                "boxes",
+                problems={"audience[0]": ["Sai."]},
+                under="audience",
+                options=[("a", "A"), ("b", "B")],
+            )
+        )
+    assert 'name="reach" value="1" checked>' in box and "aria-describedby" not in box
+    assert '<fieldset aria-describedby="audience-err">' in group
+    assert '<p class="err" id="audience-err">Sai.</p>' in group
+    assert re.findall(r'value="(\w)"( checked)?>', group) == [("a", ""), ("b", " checked")]
