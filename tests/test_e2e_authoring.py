@@ -14,17 +14,6 @@ pytestmark = pytest.mark.e2e
 pytest_plugins = ["staff_fixtures"]
 
 
-@pytest.fixture
-def desk(browser):
-    """The office's computer."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def field(name: str) -> str:
     return f'[name="{name}"]'
 

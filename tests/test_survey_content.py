@@ -16,7 +16,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SURVEYS, csrf_token, hidden
+from conftest import FIXTURE_SURVEYS
+from helpers import survey_form
 from sqlalchemy import inspect
 from test_content_validation import (
     DELETE,
@@ -741,14 +742,7 @@ def _answer_page(client, slug="y-kien", query="") -> str:
 
 
 def _send(client, html: str, answers: dict, slug="y-kien"):
-    data = {
-        "csrf_token": csrf_token(html),
-        "submission_token": hidden(html, "submission_token"),
-        "version": hidden(html, "version"),
-        "revision": hidden(html, "revision"),
-        **answers,
-    }
-    response = client.post(f"/surveys/{slug}", data=data)
+    response = client.post(f"/surveys/{slug}", data=survey_form(html, answers))
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
