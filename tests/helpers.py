@@ -89,6 +89,34 @@ def by_first_cell(table: list[list[str]]) -> dict[str, list[str]]:
     return {row[0]: row[1:] for row in table[1:]}
 
 
+# --- content files ---------------------------------------------------------------------------
+
+DELETE = object()  # as a value for `changed`: remove the field
+
+
+def _steps(path: str) -> list:
+    steps = []
+    for part in path.split("."):
+        name, *indexes = re.split(r"\[(\d+)\]", part)
+        steps.append(name)
+        steps.extend(int(i) for i in indexes if i)
+    return [s for s in steps if s != ""]
+
+
+def changed(data: dict, path: str, value) -> dict:
+    """`data` with the field at `path` (e.g. quiz.questions[1].answer) set to `value`, or
+    deleted when `value` is DELETE; changed in place and returned."""
+    *parents, last = _steps(path)
+    node = data
+    for step in parents:
+        node = node[step]
+    if value is DELETE:
+        del node[last]
+    else:
+        node[last] = value
+    return data
+
+
 # --- the learner forms -------------------------------------------------------------------------
 
 
@@ -268,6 +296,14 @@ def collapsed(text: str) -> str:
 def fits_width(page) -> bool:
     """No horizontal scrolling: the page is no wider than the window."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def identify_in_browser(page, name: str, age: str = "30-44") -> None:
+    """Fill the identity form on the page as a villager of the given age band and send it."""
+    page.fill("#display_name", name)
+    page.check("input[name=role][value=villager]")
+    page.check(f"input[name=age_band][value='{age}']")
+    page.click("button[type=submit]")
 
 
 def pass_quiz_in_browser(page, submit: str = "button[type=submit]") -> None:

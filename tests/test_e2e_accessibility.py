@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from helpers import axe_violations, pass_quiz_in_browser, record_lesson_audio
+from helpers import axe_violations, identify_in_browser, pass_quiz_in_browser, record_lesson_audio
 
 import database
 from extensions import db
@@ -37,13 +37,6 @@ class Audit:
         assert not self.found, json.dumps(self.found, ensure_ascii=False, indent=1)
 
 
-def _identify(page, name="Lục Thị Mai"):
-    page.fill("#display_name", name)
-    page.check("input[name=role][value=villager]")
-    page.check("input[name=age_band][value='30-44']")
-    page.click("button[type=submit]")
-
-
 def test_every_learner_page_passes_axe(app, live_server, phone, make_poster, surveys):
     record_lesson_audio(app)
     page = phone
@@ -59,7 +52,7 @@ def test_every_learner_page_passes_axe(app, live_server, phone, make_poster, sur
     page.click("button[type=submit]")  # nothing filled in: the errors are shown
     assert page.locator(".err").count() >= 2
     audit.check("identify with errors")
-    _identify(page)
+    identify_in_browser(page, "Lục Thị Mai")
 
     assert page.locator("a[data-audio]").count() == 3
     audit.check("lesson with audio")

@@ -1,7 +1,7 @@
 """End to end in real headless Chromium at 360 px: poster → identity → lesson → quiz → result."""
 
 import pytest
-from helpers import fits_width
+from helpers import fits_width, identify_in_browser
 
 from extensions import db
 from models import Attempt, Scan
@@ -58,10 +58,7 @@ def test_journey_works_with_javascript_off(app, browser, live_server, make_poste
     )
     page = context.new_page()
     page.goto(f"{live_server}/p/{code}")
-    page.fill("#display_name", "Hà Văn Sơn")
-    page.check("input[name=role][value=villager]")
-    page.check("input[name=age_band][value='45-59']")
-    page.click("button[type=submit]")
+    identify_in_browser(page, "Hà Văn Sơn", age="45-59")
     assert "Kiểm tra" in page.locator("h1").inner_text()
     page.check("input[name=q_otp][value=b]")
     page.check("input[name=q_dau_hieu][value=a]")

@@ -17,11 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_SURVEYS
-from helpers import survey_form
+from helpers import DELETE, changed, survey_form
 from sqlalchemy import inspect
 from test_content_validation import (
-    DELETE,
-    _steps,
     assert_one_error,
     dump,
     make_folder,
@@ -113,16 +111,7 @@ def survey(**top_level) -> dict:
 
 def broken(path: str, value) -> dict:
     """The valid survey with the field at `path` (e.g. questions[1].other) set or deleted."""
-    data = survey()
-    *parents, last = _steps(path)
-    node = data
-    for step in parents:
-        node = node[step]
-    if value is DELETE:
-        del node[last]
-    else:
-        node[last] = value
-    return data
+    return changed(survey(), path, value)
 
 
 def errors_for(tmp_path: Path, data, name: str = FILE) -> list[str]:
