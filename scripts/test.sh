@@ -11,5 +11,6 @@ echo "== tests on SQLite =="
 pgdir=$(mktemp -d /tmp/lantoa-pg.XXXXXX)
 trap 'bash scripts/pg-test-server.sh stop "$pgdir"' EXIT
 eval "$(bash scripts/pg-test-server.sh start "$pgdir")"
-echo "== tests on PostgreSQL ($TEST_DATABASE_URL) =="
-.venv/bin/python -m pytest -q -p no:cacheprovider
+echo "== tests on PostgreSQL ($TEST_DATABASE_URL), two workers =="
+# pytest-xdist: each worker gets its own database, TEST_DATABASE_URL's name + _gw0, _gw1 (conftest).
+.venv/bin/python -m pytest -q -p no:cacheprovider -n 2

@@ -1,4 +1,7 @@
-"""A live server for the app and a real headless Chromium (Debian's) driven by Playwright."""
+"""A live server for the app and a real headless Chromium (Debian's) driven by Playwright.
+
+Safe under pytest-xdist: each worker starts its own Chromium and serves on a free port of its own
+(port 0). Every test using these fixtures must be marked `e2e` (conftest checks it)."""
 
 import shutil
 import threading
@@ -52,6 +55,17 @@ def phone(browser):
             "Mozilla/5.0 (Linux; Android 10; SM-A105F) AppleWebKit/537.36 "
             "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 Zalo android/12"
         ),
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desk(browser):
+    """An office or staff-room computer: a 1280 px wide screen, downloads kept."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True
     )
     page = context.new_page()
     yield page

@@ -1,13 +1,21 @@
 """Fixtures: one app and schema per test session (SQLite file, or PostgreSQL when
-TEST_DATABASE_URL is set), emptied between tests; clients and small factories."""
+TEST_DATABASE_URL is set), emptied between tests; clients and small factories.
+
+Under pytest-xdist each worker has its own session: its own SQLite file (in its own temporary
+folder) or its own PostgreSQL database, TEST_DATABASE_URL's with the worker's name appended."""
+
+# ruff: noqa: E402 (the shared helpers are registered for assert rewriting before their import)
 
 import os
-import re
 from pathlib import Path
 
 import pytest
+
+pytest.register_assert_rewrite("helpers")
+
 from flask_migrate import upgrade
-from sqlalchemy import text
+from helpers import csrf_token, hidden  # noqa: F401 (tests also import them from here)
+from sqlalchemy import create_engine, make_url, text
 
 import database
 from app import create_app
@@ -24,16 +32,44 @@ pytest_plugins = ["browser_fixtures"]
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 FIXTURE_SURVEYS = Path(__file__).parent / "fixtures" / "surveys"
-CSRF_RE = re.compile(
-    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
-)
 
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """The URL of a database of the same server named `<database>_<worker>` (lantoa_test_gw0),
+    created through the server's maintenance database `postgres` when it is missing."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if conn.execute(query, {"name": name}).scalar() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives Chromium (the `browser` fixture, directly or through `phone` or
+    `desk`) must carry the `e2e` marker, so that `pytest -m "not e2e"` leaves them all out."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("e2e")
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests using the browser without the e2e marker: " + ", ".join(unmarked)
+        )
 
 
 @pytest.fixture(scope="session")
@@ -131,20 +167,6 @@ def make_poster(app, content, places):
             return poster.code
 
     return make
-
-
-def csrf_token(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1) or match.group(2)
-
-
-def hidden(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
-        rf'value="([^"]*)"[^>]*name="{name}"', html
-    )
-    assert match, f"page has no hidden field {name}"
-    return match.group(1)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from authoring_helpers import read_form
-from conftest import FIXTURE_CONTENT, ROOT, csrf_token, hidden
-from helpers import HALF_RIGHT, answer_form
+from conftest import FIXTURE_CONTENT, ROOT, csrf_token
+from helpers import HALF_RIGHT, answer_form, survey_form
 from werkzeug.datastructures import MultiDict
 
 import database
@@ -749,14 +749,7 @@ def test_publishing_unchanged_bundled_items_through_the_editor_changes_nothing(
 def answer_survey(client, slug: str, answers: dict) -> None:
     """Send a survey form as a learner's browser would."""
     html = client.get(f"/surveys/{slug}").get_data(as_text=True)
-    data = {
-        "csrf_token": csrf_token(html),
-        "submission_token": hidden(html, "submission_token"),
-        "version": hidden(html, "version"),
-        "revision": hidden(html, "revision"),
-        **answers,
-    }
-    response = client.post(f"/surveys/{slug}", data=data)
+    response = client.post(f"/surveys/{slug}", data=survey_form(html, answers))
     assert response.status_code == 303, response.get_data(as_text=True)
 
 

@@ -1,13 +1,12 @@
 """Bad input on every learner form gets a clear Vietnamese message and a 4xx, never a 500, and
 saves nothing (DESIGN.md, "Quality bars")."""
 
-import html as html_lib
 import re
 import unicodedata
 
 import pytest
 from conftest import csrf_token
-from helpers import ALL_RIGHT, answer_form
+from helpers import ALL_RIGHT, answer_form, quiz_page
 
 from models import Answer, Attempt, Consent, Participant, Quiz, Scan, Visit
 
@@ -50,16 +49,6 @@ def _identity_data(client, places, changes: dict) -> dict:
         else:
             data[key] = value
     return data
-
-
-def _quiz_html(client, slug="an-toan") -> str:
-    page = client.get(f"/quizzes/{slug}")
-    assert page.status_code == 200
-    body = _text(page)
-    if 'name="submission_token"' not in body:  # an attempt exists: follow "try again"
-        retry = re.search(rf'href="(/quizzes/{slug}\?[^"]+)"', body)
-        body = _text(client.get(html_lib.unescape(retry.group(1))))
-    return body
 
 
 def _checked(body: str, field: str, value: str) -> bool:
@@ -172,7 +161,7 @@ def _post_quiz(client, data: dict):
 
 def test_missing_answer_shows_the_form_again_with_the_other_answers(app, client, content, identify):
     identify(client)
-    page = _quiz_html(client)
+    page = quiz_page(client)
     data = answer_form(page, _without(ALL_RIGHT, "cap-nhat"))
     before = _rows(app)
     response = _post_quiz(client, data)
@@ -222,7 +211,7 @@ QUIZ_CASES = {
 @pytest.mark.parametrize("changes, message", QUIZ_CASES.values(), ids=QUIZ_CASES.keys())
 def test_quiz_submit_refuses_bad_input(app, client, content, identify, changes, message):
     identify(client)
-    data = answer_form(_quiz_html(client), ALL_RIGHT)
+    data = answer_form(quiz_page(client), ALL_RIGHT)
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)
@@ -332,7 +321,7 @@ def test_identify_with_a_nul_byte_in_next_is_not_a_500(app, client, content, pla
 def test_oversized_post_bodies_are_refused_with_413(app, client, content, identify):
     identify(client)
     limit = app.config["MAX_CONTENT_LENGTH"]
-    quiz_form = answer_form(_quiz_html(client), ALL_RIGHT)
+    quiz_form = answer_form(quiz_page(client), ALL_RIGHT)
     before = _rows(app)
     big = "A" * (limit + 1024)
     cases = [

@@ -6,15 +6,23 @@ zbarimg); they are required, as in CI, and a missing one fails the test rather t
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pypdf
 import pytest
-from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
+from helpers import (
+    ALL_RIGHT,
+    HALF_RIGHT,
+    collapsed,
+    decode_qr_pdf,
+    pdf_fonts,
+    pdf_text,
+    run,
+    save,
+    take_quiz,
+)
 
 import database
 from models import Attempt, Certificate, Participant
@@ -72,96 +80,7 @@ NAMES = [
 ]
 
 
-# --- the real tools ----------------------------------------------------------------------------
-
-
-def tool(name: str) -> str:
-    """The path of a required command-line tool; fails (never skips) when it is missing."""
-    path = shutil.which(name)
-    assert path, f"{name} is required (poppler-utils / zbar-tools; CI installs them)"
-    return path
-
-
-def run(*args: str) -> str:
-    result = subprocess.run(
-        [tool(args[0]), *args[1:]], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, f"{args[0]} failed ({result.returncode}): {result.stderr}"
-    return result.stdout
-
-
-def save(pdf: bytes, folder: Path, name: str = "document.pdf") -> Path:
-    assert pdf.startswith(b"%PDF-"), pdf[:200]
-    path = folder / name
-    path.write_bytes(pdf)
-    return path
-
-
-def pdf_text(path: Path, page: int | None = None, layout: bool = False) -> str:
-    """pdftotext's output (whole file or one page), normalised to NFC."""
-    args = ["pdftotext", "-enc", "UTF-8"]
-    if page is not None:
-        args += ["-f", str(page), "-l", str(page)]
-    if layout:
-        args.append("-layout")
-    return unicodedata.normalize("NFC", run(*args, str(path), "-"))
-
-
-def pdf_fonts(path: Path) -> list[dict[str, str]]:
-    """pdffonts' table as dicts, columns cut where its dashed rule says."""
-    lines = run("pdffonts", str(path)).splitlines()
-    header, rule, rows = lines[0], lines[1], lines[2:]
-    spans = [match.span() for match in re.finditer(r"-+", rule)]
-    names = [header[start:end].strip() for start, end in spans]
-    columns = list(zip(names, spans, strict=True))
-    return [{n: row[start:end].strip() for n, (start, end) in columns} for row in rows]
-
-
-def decode_qr_png(png: Path) -> list[str]:
-    """Every symbol zbarimg finds in an image, one string each."""
-    result = subprocess.run(
-        [tool("zbarimg"), "--raw", "-q", str(png)], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode in (0, 4), result.stderr  # 4: ran fine, found nothing
-    return [line for line in result.stdout.splitlines() if line.strip()]
-
-
-def decode_qr_pdf(path: Path, page: int = 1) -> list[str]:
-    """Rasterise one page at 150 dpi and decode its QR codes."""
-    prefix = path.with_suffix(f".p{page}")
-    run(
-        "pdftoppm",
-        "-r",
-        "150",
-        "-png",
-        "-f",
-        str(page),
-        "-l",
-        str(page),
-        "-singlefile",
-        str(path),
-        str(prefix),
-    )
-    return decode_qr_png(prefix.with_suffix(f".p{page}.png"))
-
-
-def collapsed(text: str) -> str:
-    return " ".join(text.split())
-
-
 # --- the learner side --------------------------------------------------------------------------
-
-
-def take_quiz(client, answers, slug: str = "an-toan", number: int | None = None) -> str:
-    """Open and submit a quiz through the real pages; returns the result page's path."""
-    url = f"/quizzes/{slug}" + (f"?lan={number}" if number else "")
-    page = client.get(url)
-    assert page.status_code == 200, page.get_data(as_text=True)
-    response = client.post(
-        f"/quizzes/{slug}", data=answer_form(page.get_data(as_text=True), answers)
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return response.headers["Location"]
 
 
 @pytest.fixture

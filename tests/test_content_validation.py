@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import DELETE, changed
 
 from models import Lesson, Quiz
 from services.content import loader as content_loader
@@ -22,8 +23,6 @@ QUIZZES = Path(__file__).resolve().parent.parent / "quizzes"
 BUNDLED_FILES = sorted(QUIZZES.glob("*.yaml")) + sorted(QUIZZES.glob("*.yml"))
 BUNDLED_TOPICS = [p for p in BUNDLED_FILES if "kind: topic" in p.read_text(encoding="utf-8")]
 FILE = "01-thu-nghiem.yaml"
-DELETE = object()
-
 VALID = {
     "kind": "topic",
     "id": "thu-nghiem",
@@ -110,27 +109,9 @@ def topic(**top_level) -> dict:
     return data
 
 
-def _steps(path: str) -> list:
-    steps = []
-    for part in path.split("."):
-        name, *indexes = re.split(r"\[(\d+)\]", part)
-        steps.append(name)
-        steps.extend(int(i) for i in indexes if i)
-    return [s for s in steps if s != ""]
-
-
 def broken(path: str, value) -> dict:
     """The valid topic with the field at `path` (e.g. quiz.questions[1].answer) set or deleted."""
-    data = topic()
-    *parents, last = _steps(path)
-    node = data
-    for step in parents:
-        node = node[step]
-    if value is DELETE:
-        del node[last]
-    else:
-        node[last] = value
-    return data
+    return changed(topic(), path, value)
 
 
 def without_translations(data: dict, path: str) -> dict:

@@ -5,10 +5,11 @@ hand-computed commune."""
 import datetime as dt
 import re
 import secrets
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import by_first_cell
+from helpers import tables as page_tables
 from sqlalchemy import update
 
 import database
@@ -33,42 +34,10 @@ SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 # --- reading the page -----------------------------------------------------------------------------
 
 
-class Tables(HTMLParser):
-    """Every <table> of a page as rows of cell texts."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[-1].append(self._row)
-            self._row = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
 def tables(html: str) -> tuple[list[list[str]], dict[str, list[str]]]:
     """The targets table (rows without the header) and the units table by unit name."""
-    parser = Tables()
-    parser.feed(html)
-    target_table, unit_table = parser.tables
-    return target_table[1:], {row[0]: row[1:] for row in unit_table[1:]}
+    target_table, unit_table = page_tables(html)
+    return target_table[1:], by_first_cell(unit_table)
 
 
 def charts(html: str) -> list[str]:

@@ -6,39 +6,15 @@ axe.min.js: nothing is fetched at test time."""
 
 import datetime as dt
 import json
-from pathlib import Path
 
-import axe_playwright_python
 import pytest
+from helpers import axe_violations, identify_in_browser, pass_quiz_in_browser, record_lesson_audio
 
 import database
 from extensions import db
-from models import Certificate, Lesson, Survey
+from models import Certificate, Survey
 
 pytestmark = pytest.mark.e2e
-
-AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-# Every rule axe runs by default, plus the WCAG 2.2 target-size rule (off by default).
-AXE_OPTIONS = {"rules": {"target-size": {"enabled": True}}, "resultTypes": ["violations"]}
-FAILING_IMPACTS = ("serious", "critical")
-
-
-def axe_violations(page) -> list[dict]:
-    """Serious and critical axe violations on the page as it is now."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    return [
-        {
-            "rule": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "where": [node["target"] for node in v["nodes"]][:5],
-            "html": [node["html"][:160] for node in v["nodes"]][:3],
-        }
-        for v in result["violations"]
-        if v["impact"] in FAILING_IMPACTS
-    ]
 
 
 class Audit:
@@ -61,31 +37,8 @@ class Audit:
         assert not self.found, json.dumps(self.found, ensure_ascii=False, indent=1)
 
 
-def _identify(page, name="Lục Thị Mai"):
-    page.fill("#display_name", name)
-    page.check("input[name=role][value=villager]")
-    page.check("input[name=age_band][value='30-44']")
-    page.click("button[type=submit]")
-
-
-def _pass_quiz(page):
-    page.check("input[name=q_otp][value=a]")
-    page.check("input[name=q_dau_hieu][value=a]")
-    page.check("input[name=q_dau_hieu][value=b]")
-    page.check("input[name=q_cap_nhat][value=true]")
-    page.check("input[name=q_ung_dung][value=a]")
-    page.click("button[type=submit]")
-
-
-def _record_lesson(app):
-    with app.app_context():
-        lesson = Lesson.query.filter_by(slug="an-toan").one()
-        lesson.audio = {lang: f"media/an-toan-{lang}.ogg" for lang in ("vi", "tay", "nun")}
-        database.commit()
-
-
 def test_every_learner_page_passes_axe(app, live_server, phone, make_poster, surveys):
-    _record_lesson(app)
+    record_lesson_audio(app)
     page = phone
     audit = Audit(page)
 
@@ -99,7 +52,7 @@ def test_every_learner_page_passes_axe(app, live_server, phone, make_poster, sur
     page.click("button[type=submit]")  # nothing filled in: the errors are shown
     assert page.locator(".err").count() >= 2
     audit.check("identify with errors")
-    _identify(page)
+    identify_in_browser(page, "Lục Thị Mai")
 
     assert page.locator("a[data-audio]").count() == 3
     audit.check("lesson with audio")
@@ -113,7 +66,7 @@ def test_every_learner_page_passes_axe(app, live_server, phone, make_poster, sur
     page.click("button[type=submit]")  # no answer chosen
     assert page.locator("[role=alert]").count() == 1
     audit.check("quiz with errors")
-    _pass_quiz(page)
+    pass_quiz_in_browser(page)
     assert page.locator(".inapp-hint").count() == 1  # the phone is Zalo's in-app browser
     audit.check("result with certificate and in-app hint")
 

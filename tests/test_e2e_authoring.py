@@ -6,23 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import identify_in_browser
 from pypdf import PdfReader
 
 from models import Attempt, Lesson, Poster
 
 pytestmark = pytest.mark.e2e
 pytest_plugins = ["staff_fixtures"]
-
-
-@pytest.fixture
-def desk(browser):
-    """The office's computer."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def field(name: str) -> str:
@@ -93,10 +83,7 @@ def test_admin_writes_publishes_and_prints_a_quiz_that_a_villager_passes(
     # A villager scans the poster on a phone, says who they are and passes.
     learner = phone
     learner.goto(f"{live_server}/p/{code}")
-    learner.fill("#display_name", "Nông Văn Dũng")
-    learner.check("input[name=role][value=villager]")
-    learner.check("input[name=age_band][value='30-44']")
-    learner.click("button[type=submit]")
+    identify_in_browser(learner, "Nông Văn Dũng")
     assert "Mật khẩu nào an toàn hơn?" in learner.content()
     learner.check("input[name=q_cau_1][value=b]")
     learner.check("input[name=q_cau_2][value=false]")

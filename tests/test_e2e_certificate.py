@@ -4,7 +4,14 @@ open the verification page it leads to."""
 import re
 
 import pytest
-from test_certificates import collapsed, decode_qr_pdf, pdf_fonts, pdf_text
+from helpers import (
+    collapsed,
+    decode_qr_pdf,
+    identify_in_browser,
+    pass_quiz_in_browser,
+    pdf_fonts,
+    pdf_text,
+)
 
 from models import Certificate
 
@@ -18,17 +25,9 @@ def test_pass_download_scan_and_verify(app, live_server, phone, make_poster, tmp
     code = make_poster()
     page = phone
     page.goto(f"{live_server}/p/{code}")
-    page.fill("#display_name", NAME)
-    page.check("input[name=role][value=villager]")
-    page.check("input[name=age_band][value='30-44']")
-    page.click("button[type=submit]")
+    identify_in_browser(page, NAME)
     page.click("text=Làm bài kiểm tra")
-    page.check("input[name=q_otp][value=a]")
-    page.check("input[name=q_dau_hieu][value=a]")
-    page.check("input[name=q_dau_hieu][value=b]")
-    page.check("input[name=q_cap_nhat][value=true]")
-    page.check("input[name=q_ung_dung][value=a]")
-    page.click("button[type=submit]")
+    pass_quiz_in_browser(page)
     assert "Chúc mừng, bạn đã đạt!" in page.content()
 
     with page.expect_download() as info:

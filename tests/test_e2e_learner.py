@@ -1,15 +1,12 @@
 """End to end in real headless Chromium at 360 px: poster → identity → lesson → quiz → result."""
 
 import pytest
+from helpers import fits_width, identify_in_browser
 
 from extensions import db
 from models import Attempt, Scan
 
 pytestmark = pytest.mark.e2e
-
-
-def _fits_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_villager_journey_from_poster(app, live_server, phone, make_poster, places, tmp_path):
@@ -18,7 +15,7 @@ def test_villager_journey_from_poster(app, live_server, phone, make_poster, plac
     page.goto(f"{live_server}/p/{code.lower()}")
 
     assert page.locator("h1").inner_text() == "Chào bạn!"
-    assert _fits_width(page)
+    assert fits_width(page)
     page.fill("#display_name", "Nông Thị Ánh Tuyết")
     page.check("input[name=role][value=villager]")
     assert page.locator("#unit_id").input_value() == str(places["village"])
@@ -27,7 +24,7 @@ def test_villager_journey_from_poster(app, live_server, phone, make_poster, plac
 
     assert page.locator("h1").inner_text() == "An toàn trên mạng"
     assert "Không bao giờ đưa" in page.locator("article").inner_text()
-    assert _fits_width(page)
+    assert fits_width(page)
     page.click("text=Làm bài kiểm tra")
 
     page.check("input[name=q_otp][value=a]")
@@ -35,14 +32,14 @@ def test_villager_journey_from_poster(app, live_server, phone, make_poster, plac
     page.check("input[name=q_dau_hieu][value=b]")
     page.check("input[name=q_cap_nhat][value=true]")
     page.check("input[name=q_ung_dung][value=a]")
-    assert _fits_width(page)
+    assert fits_width(page)
     page.screenshot(path=str(tmp_path / "quiz-360px.png"), full_page=False)
     page.click("button[type=submit]")
 
     assert "Kết quả" in page.locator("h1").inner_text()
     assert page.locator(".score").inner_text() == "100%"
     assert "Chúc mừng, bạn đã đạt!" in page.content()
-    assert _fits_width(page)
+    assert fits_width(page)
 
     # Back and submit again (a double submit): still one attempt.
     page.go_back()
@@ -61,10 +58,7 @@ def test_journey_works_with_javascript_off(app, browser, live_server, make_poste
     )
     page = context.new_page()
     page.goto(f"{live_server}/p/{code}")
-    page.fill("#display_name", "Hà Văn Sơn")
-    page.check("input[name=role][value=villager]")
-    page.check("input[name=age_band][value='45-59']")
-    page.click("button[type=submit]")
+    identify_in_browser(page, "Hà Văn Sơn", age="45-59")
     assert "Kiểm tra" in page.locator("h1").inner_text()
     page.check("input[name=q_otp][value=b]")
     page.check("input[name=q_dau_hieu][value=a]")

@@ -8,7 +8,7 @@ import datetime as dt
 import threading
 
 import pytest
-from test_e2e_accessibility import axe_violations
+from helpers import axe_violations, pass_quiz_in_browser
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from extensions import db
@@ -83,15 +83,6 @@ def _identify(page, base: str, places, name: str, target: str) -> None:
     page.click("button[type=submit]")
 
 
-def _answer_quiz(page) -> None:
-    page.check("input[name=q_otp][value=a]")
-    page.check("input[name=q_dau_hieu][value=a]")
-    page.check("input[name=q_dau_hieu][value=b]")
-    page.check("input[name=q_cap_nhat][value=true]")
-    page.check("input[name=q_ung_dung][value=a]")
-    page.click("form[method=post] button[type=submit]")
-
-
 def _answer_survey(page) -> None:
     page.check("input[name=s_da_nghe][value=roi]")
     page.check("input[name=s_hieu][value='4']")
@@ -139,7 +130,7 @@ def test_save_a_topic_then_learn_and_answer_without_signal(
     assert page.locator("article img").evaluate("img => img.complete && img.naturalWidth > 0")
     page.click("text=Làm bài kiểm tra")
     assert "Kiểm tra" in page.locator("h1").inner_text()
-    _answer_quiz(page)
+    pass_quiz_in_browser(page, "form[method=post] button[type=submit]")
     page.wait_for_selector(f"text={QUEUED}")
     assert page.locator("h1").inner_text() == "Không có mạng"
     assert not page.locator("#offline-missing").is_visible()
@@ -200,7 +191,7 @@ def test_an_online_answer_goes_through_the_service_worker_unchanged(
     _identify(page, base, places, "Lý Văn Bình", "/quizzes/an-toan")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.reload()  # the quiz form, now through the service worker
-    _answer_quiz(page)
+    pass_quiz_in_browser(page, "form[method=post] button[type=submit]")
     assert page.locator(".score").inner_text() == "100%"
     page.go_back()
     with app.app_context():
@@ -221,7 +212,7 @@ def test_the_same_journey_without_javascript_works_online(
     assert page.locator("h1").inner_text() == "An toàn trên mạng"
     assert not page.locator("#offline-save").is_visible()  # nothing to save without a script
     page.click("text=Làm bài kiểm tra")
-    _answer_quiz(page)
+    pass_quiz_in_browser(page, "form[method=post] button[type=submit]")
     assert page.locator(".score").inner_text() == "100%"
     page.goto(f"{base}/surveys/y-kien")
     _answer_survey(page)

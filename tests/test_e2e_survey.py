@@ -3,15 +3,12 @@ kind → thanks with the answers → one answer changed; and an anonymous survey
 with no identity form and JavaScript off."""
 
 import pytest
+from helpers import fits_width
 
 from extensions import db
 from models import Participant, Scan, Survey, SurveyResponse
 
 pytestmark = pytest.mark.e2e
-
-
-def _fits_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _answers(response: SurveyResponse) -> dict:
@@ -48,7 +45,7 @@ def test_named_survey_from_a_poster_answered_then_edited(
     page.check("input[name=s_hieu][value='4']")  # Likert
     page.fill("input[name=s_so_lan]", "12")  # number
     page.fill("textarea[name=s_gop_y]", "Nên mở lớp vào buổi tối.")  # free text
-    assert _fits_width(page)
+    assert fits_width(page)
     page.screenshot(path=str(tmp_path / "survey-360px.png"), full_page=True)
     page.click("button[type=submit]")
 
@@ -60,7 +57,7 @@ def test_named_survey_from_a_poster_answered_then_edited(
     assert any("Đồng ý" in c and "Rất" not in c for c in cards)
     assert any(c.strip().endswith("12") for c in cards)
     assert any("Nên mở lớp vào buổi tối." in c for c in cards)
-    assert _fits_width(page)
+    assert fits_width(page)
 
     # Change one answer: the form opens with everything already given.
     page.click("text=Sửa câu trả lời")
@@ -112,7 +109,7 @@ def test_anonymous_survey_from_a_poster_without_identity_or_javascript(
     assert page.locator("h1").inner_text() == "Dịch vụ số bạn dùng"
     assert "Phiếu không ghi tên" in page.content()
     assert page.locator("#display_name").count() == 0
-    assert _fits_width(page)
+    assert fits_width(page)
     page.check("input[name=s_thanh_toan][value=roi]")
     page.fill("textarea[name=s_kho_khan]", "Sóng yếu.")
     page.click("button[type=submit]")

@@ -13,17 +13,6 @@ pytest_plugins = ["staff_fixtures"]
 STUDENT = "Nông Thị Ánh Tuyết"
 
 
-@pytest.fixture
-def desk(browser):
-    """The teacher's laptop in the staff room."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="vi-VN", accept_downloads=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_teacher_logs_in_opens_the_class_and_downloads_the_report(
     app, live_server, desk, staff, tmp_path
 ):

@@ -3,9 +3,7 @@ only when tapped, and data-saver images that load in place on tap (or open as a 
 JavaScript)."""
 
 import pytest
-
-import database
-from models import Lesson
+from helpers import record_lesson_audio
 
 pytestmark = pytest.mark.e2e
 
@@ -34,13 +32,6 @@ def count_targets(page) -> int:
     return page.evaluate("s => document.querySelectorAll(s).length", TAP_TARGETS)
 
 
-def _record_lesson(app):
-    with app.app_context():
-        lesson = Lesson.query.filter_by(slug="an-toan").one()
-        lesson.audio = {lang: f"media/an-toan-{lang}.ogg" for lang in ("vi", "tay", "nun")}
-        database.commit()
-
-
 def _identify(page):
     page.set_default_timeout(10_000)
     page.fill("#display_name", "Hoàng Văn Pấu")
@@ -52,7 +43,7 @@ def _identify(page):
 
 
 def test_tap_targets_are_at_least_44px_at_360px(app, live_server, phone, make_poster, surveys):
-    _record_lesson(app)
+    record_lesson_audio(app)
     page = phone
     assert page.viewport_size["width"] == 360
     checked, small = {}, {}
@@ -97,7 +88,7 @@ def test_tap_targets_are_at_least_44px_at_360px(app, live_server, phone, make_po
 def test_audio_downloads_only_when_tapped_and_plays_in_place(
     app, live_server, phone, content, places
 ):
-    _record_lesson(app)
+    record_lesson_audio(app)
     page = phone
     audio_requests = []
     page.on("request", lambda r: audio_requests.append(r.url) if ".ogg" in r.url else None)
@@ -122,7 +113,7 @@ def test_audio_downloads_only_when_tapped_and_plays_in_place(
 
 
 def test_audio_without_javascript_is_a_link_to_the_file(app, browser, live_server, content, places):
-    _record_lesson(app)
+    record_lesson_audio(app)
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, java_script_enabled=False, locale="vi-VN"
     )
@@ -195,7 +186,7 @@ def test_small_target_check_can_fail(live_server, phone, content):
 def test_text_follows_the_phones_font_size_and_still_fits(app, live_server, phone, make_poster):
     """A phone set to large text raises the root font size (meta text-scale): every size on the
     page is in rem, so the text grows with it and the page still fits 360 px."""
-    _record_lesson(app)
+    record_lesson_audio(app)
     page = phone
     page.goto(f"{live_server}/p/{make_poster()}")
     _identify(page)

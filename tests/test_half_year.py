@@ -2,10 +2,9 @@
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 
 from conftest import csrf_token
+from helpers import pdf_text
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import update
@@ -80,16 +79,8 @@ def _save_report(client, **extra):
 
 
 def _pdf_pages(body: bytes) -> list[str]:
-    tool = shutil.which("pdftotext")
-    assert tool, "poppler-utils must be installed"
-    pages = []
-    for number in range(1, len(PdfReader(io.BytesIO(body)).pages) + 1):
-        out = subprocess.run(
-            [tool, "-layout", "-f", str(number), "-l", str(number), "-", "-"],
-            input=body, capture_output=True, check=True,
-        )  # fmt: skip
-        pages.append(out.stdout.decode("utf-8"))
-    return pages
+    count = len(PdfReader(io.BytesIO(body)).pages)
+    return [pdf_text(body, page=number, layout=True) for number in range(1, count + 1)]
 
 
 def test_report_pdf_has_the_administrative_layout_and_the_figures(

@@ -5,23 +5,13 @@ import html as html_lib
 import re
 
 import pytest
-from helpers import ALL_RIGHT, answer_form
+from helpers import ALL_RIGHT, answer_form, quiz_page
 
 EN = {"Accept-Language": "en"}
 
 
 def _text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def _quiz_html(client, slug="an-toan", headers=None) -> str:
-    page = client.get(f"/quizzes/{slug}", headers=headers)
-    assert page.status_code == 200
-    body = _text(page)
-    if 'name="submission_token"' not in body:  # an attempt exists: follow "try again"
-        retry = re.search(rf'href="(/quizzes/{slug}\?[^"]+)"', body)
-        body = _text(client.get(html_lib.unescape(retry.group(1)), headers=headers))
-    return body
 
 
 def _meta(body: str, key: str) -> str | None:
@@ -45,7 +35,7 @@ def test_vietnamese_by_default(client, content, identify):
     identify(client)
     for path in ("/", "/identify", "/lessons/an-toan"):
         assert _html_lang(_text(client.get(path))) == "vi", path
-    quiz = _quiz_html(client)
+    quiz = quiz_page(client)
     assert _html_lang(quiz) == "vi"
     assert "Nộp bài" in quiz
     assert "Ai được biết mã OTP của bạn?" in quiz
@@ -70,7 +60,7 @@ def _assert_english_content(client, headers=None) -> None:
     assert "Never give your <strong>OTP</strong> to anyone." in lesson
     assert "An toàn trên mạng" not in lesson
 
-    quiz = _quiz_html(client, headers=headers)
+    quiz = quiz_page(client, headers=headers)
     assert "Staying safe online" in quiz
     assert "Who may know your OTP?" in quiz
     assert "Only you" in quiz and "Police calling you" in quiz
@@ -98,7 +88,7 @@ def test_language_switch_to_english(client, content, identify):
 
 def test_result_page_in_english_falls_back_per_question(client, content, identify):
     identify(client)
-    html = _quiz_html(client, headers=EN)
+    html = quiz_page(client, headers=EN)
     submitted = client.post("/quizzes/an-toan", data=answer_form(html, ALL_RIGHT), headers=EN)
     assert submitted.status_code == 303
     result = _text(client.get(submitted.headers["Location"], headers=EN))
@@ -114,7 +104,7 @@ def test_switch_to_vietnamese_wins_over_accept_language(client, content, identif
     lesson = _text(client.get("/lessons/an-toan", headers=EN))
     assert _html_lang(lesson) == "vi"
     assert "An toàn trên mạng" in lesson and "Staying safe online" not in lesson
-    quiz = _quiz_html(client, headers=EN)
+    quiz = quiz_page(client, headers=EN)
     assert "Ai được biết mã OTP của bạn?" in quiz and "Who may know your OTP?" not in quiz
     assert "Nộp bài" in quiz
 
@@ -154,7 +144,7 @@ def _learner_pages(app, client, make_poster, identify) -> dict[str, str]:
     identify(client)
     pages["home"] = ("/", _text(client.get("/")))
     pages["lesson"] = ("/lessons/an-toan", _text(client.get("/lessons/an-toan")))
-    quiz = _quiz_html(client)
+    quiz = quiz_page(client)
     pages["quiz"] = ("/quizzes/an-toan", quiz)
     location = client.post("/quizzes/an-toan", data=answer_form(quiz, ALL_RIGHT)).headers[
         "Location"

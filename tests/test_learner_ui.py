@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import ALL_RIGHT
-from test_certificates import take_quiz
+from helpers import ALL_RIGHT, take_quiz
 
 import database
 from models import Lesson

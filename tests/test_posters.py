@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pypdf
 import pytest
 from conftest import csrf_token, hidden
-from helpers import ALL_RIGHT
-from test_certificates import (
+from helpers import (
+    ALL_RIGHT,
     collapsed,
     decode_qr_pdf,
     decode_qr_png,

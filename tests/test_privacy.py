@@ -9,7 +9,7 @@ import re
 
 import pytest
 from conftest import csrf_token, hidden
-from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
+from helpers import ALL_RIGHT, HALF_RIGHT, take_quiz
 
 import database
 from extensions import db
@@ -43,14 +43,6 @@ def answer_survey(client, slug: str, answers: dict) -> None:
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
-def take(client, slug: str, answers: dict, number: int = 1) -> str:
-    url = f"/quizzes/{slug}" + (f"?lan={number}" if number > 1 else "")
-    html = client.get(url).get_data(as_text=True)
-    response = client.post(f"/quizzes/{slug}", data=answer_form(html, answers))
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return response.headers["Location"]
-
-
 @pytest.fixture
 def child(app, staff, make_poster, identify, surveys):
     """A pupil under 16 of class 7A: came by a poster, picked her roster name, opened the
@@ -74,8 +66,8 @@ def child(app, staff, make_poster, identify, surveys):
         list_number="1",
     )
     client.get("/lessons/an-toan")
-    take(client, "an-toan", HALF_RIGHT)
-    take(client, "an-toan", ALL_RIGHT, 2)
+    take_quiz(client, HALF_RIGHT, "an-toan")
+    take_quiz(client, ALL_RIGHT, "an-toan", 2)
     answer_survey(client, "y-kien", {"s_da_nghe": "roi", "s_hieu": "4", "s_gop_y": "Hay"})
     answer_survey(client, "an-danh", {"s_thanh_toan": "chua"})
 
@@ -83,7 +75,7 @@ def child(app, staff, make_poster, identify, surveys):
     classmate.get(f"/c/{staff.class_a_code}")
     identify(classmate, name=OTHER, age="under16", guardian_consent="y")
     classmate.get("/lessons/an-toan")
-    take(classmate, "an-toan", ALL_RIGHT)
+    take_quiz(classmate, ALL_RIGHT, "an-toan")
 
     with app.app_context():
         person = Participant.query.filter_by(display_name=CHILD).one()

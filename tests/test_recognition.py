@@ -6,11 +6,10 @@ nomination of the same subject), and the nomination list as XLSX (openpyxl) and 
 import datetime as dt
 import io
 import secrets
-import shutil
-import subprocess
 import unicodedata
 
 import pytest
+from helpers import pdf_text
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
@@ -446,22 +445,11 @@ def test_xlsx_nomination_list(app, nominated):
         assert event.detail == {"period": "2026-H1", "format": "xlsx"}
 
 
-def pdftotext(body: bytes, tmp_path) -> str:
-    tool = shutil.which("pdftotext")
-    assert tool, "pdftotext (poppler-utils) is required"
-    path = tmp_path / "nominations.pdf"
-    path.write_bytes(body)
-    out = subprocess.run(
-        [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
-    )
-    return unicodedata.normalize("NFC", out.stdout)
-
-
 def test_pdf_nomination_list(app, nominated, tmp_path):
     response = nominated.get("/staff/recognition/nominations.pdf?period=2026-H1")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
-    text = pdftotext(response.data, tmp_path)
+    text = pdf_text(response.data)
     flat = " ".join(text.split())
     assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in flat
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
@@ -477,7 +465,7 @@ def test_empty_list_and_unknown_format(app, world, staff_client, tmp_path):
     admin = staff_client("admin")
     response = admin.get("/staff/recognition/nominations.pdf?period=2026-H2")
     assert response.status_code == 200
-    assert "Chưa có đề nghị nào" in pdftotext(response.data, tmp_path)
+    assert "Chưa có đề nghị nào" in pdf_text(response.data)
     assert admin.get("/staff/recognition/nominations.csv?period=2026-H1").status_code == 404
     assert admin.get("/staff/recognition/nominations.xlsx?period=abc").status_code == 400
 

@@ -6,13 +6,10 @@ import csv
 import datetime as dt
 import io
 import secrets
-import shutil
-import subprocess
 import unicodedata
-from html.parser import HTMLParser
 
 import pytest
-from helpers import ALL_RIGHT, HALF_RIGHT, answer_form
+from helpers import ALL_RIGHT, HALF_RIGHT, by_first_cell, pdf_text, tables, take_quiz
 from openpyxl import load_workbook
 from sqlalchemy import event, update
 
@@ -41,46 +38,6 @@ SY_ANSWERS = {"otp": "b", "dau-hieu": ["a", "b"], "cap-nhat": "false", "ung-dung
 # --- building a class through the real learner pages -------------------------------------------
 
 
-class Tables(HTMLParser):
-    """Every <table> of a page as rows of cell texts."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[-1].append(self._row)
-            self._row = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tables(html: str) -> list[list[list[str]]]:
-    parser = Tables()
-    parser.feed(html)
-    return parser.tables
-
-
-def by_first_cell(table: list[list[str]]) -> dict[str, list[str]]:
-    return {row[0]: row[1:] for row in table[1:]}
-
-
 @pytest.fixture
 def student(app, staff, identify):
     """student(name) → a test client that joined class 7A through /c/<code> as `name`."""
@@ -94,36 +51,28 @@ def student(app, staff, identify):
     return join
 
 
-def take(client, slug: str, answers: dict, number: int = 1) -> None:
-    html = client.get(f"/quizzes/{slug}" + (f"?lan={number}" if number > 1 else "")).get_data(
-        as_text=True
-    )
-    response = client.post(f"/quizzes/{slug}", data=answer_form(html, answers))
-    assert response.status_code == 303, response.get_data(as_text=True)
-
-
 @pytest.fixture
 def klass(app, content, staff, student, identify):
     """Class 7A: three students with lessons, attempts and certificates; someone elsewhere."""
     hoa = student(HOA)
     hoa.get("/lessons/an-toan")
     hoa.get("/lessons/an-toan")  # opened twice: one lesson
-    take(hoa, "an-toan", HOA_ANSWERS)  # 75%, passed, certificate
+    take_quiz(hoa, HOA_ANSWERS, "an-toan")  # 75%, passed, certificate
 
     viet = student(unicodedata.normalize("NFD", VIET))  # typed decomposed, stored NFC
     viet.get("/lessons/an-toan")
     viet.get("/lessons/gioi-han")
-    take(viet, "an-toan", HALF_RIGHT)  # 50%
-    take(viet, "gioi-han", {"q1": "false", "q2": "true", "q3": "false", "q4": "true"})  # 25%
-    take(viet, "gioi-han", {"q1": "true", "q2": "true", "q3": "true", "q4": "true"}, 2)  # 75%
+    take_quiz(viet, HALF_RIGHT, "an-toan")  # 50%
+    take_quiz(viet, {"q1": "false", "q2": "true", "q3": "false", "q4": "true"}, "gioi-han")  # 25%
+    take_quiz(viet, {"q1": "true", "q2": "true", "q3": "true", "q4": "true"}, "gioi-han", 2)  # 75%
 
     sy = student(SY)
-    take(sy, "an-toan", SY_ANSWERS)  # 50%
+    take_quiz(sy, SY_ANSWERS, "an-toan")  # 50%
 
     # A villager who passed: not in the class report.
     outsider = app.test_client()
     identify(outsider, name="Hoàng Văn Ngoài", unit="village")
-    take(outsider, "an-toan", ALL_RIGHT)
+    take_quiz(outsider, ALL_RIGHT, "an-toan")
     with app.app_context():
         return {p.display_name: p.id for p in Participant.query.all()}
 
@@ -401,21 +350,10 @@ def test_wide_columns_fit_long_names(app, staff, staff_client):
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def pdftotext(body: bytes, tmp_path) -> str:
-    tool = shutil.which("pdftotext")
-    assert tool, "pdftotext (poppler-utils) is required"
-    path = tmp_path / "report.pdf"
-    path.write_bytes(body)
-    out = subprocess.run(
-        [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
-    )
-    return unicodedata.normalize("NFC", out.stdout)
-
-
 def test_pdf_has_the_administrative_header_and_the_names(app, staff, klass, staff_client, tmp_path):
     response = download(staff_client("teacher_a"), staff.class_a, "pdf")
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
-    text = pdftotext(response.data, tmp_path)
+    text = pdf_text(response.data)
     assert "BÁO CÁO KẾT QUẢ THAM GIA HỌC TẬP" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
@@ -430,7 +368,7 @@ def test_pdf_period_line_follows_the_filter(app, staff, klass, staff_client, tmp
     body = download(
         staff_client("teacher_a"), staff.class_a, "pdf", "?from=2026-01-01&to=2026-01-31"
     ).data
-    assert "từ 01/01/2026 đến 31/01/2026" in " ".join(pdftotext(body, tmp_path).split())
+    assert "từ 01/01/2026 đến 31/01/2026" in " ".join(pdf_text(body).split())
 
 
 def test_downloads_are_audited_without_their_content(app, staff, klass, staff_client):

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from conftest import csrf_token, hidden
-from helpers import ALL_RIGHT, answer_form
+from helpers import ALL_RIGHT, answer_form, quiz_page
 
 import database
 from models import Attempt, Participant
@@ -37,16 +37,6 @@ def _text(response) -> str:
 def _count(app, model) -> int:
     with app.app_context():
         return model.query.count()
-
-
-def _quiz_html(client, slug="an-toan") -> str:
-    page = client.get(f"/quizzes/{slug}")
-    assert page.status_code == 200
-    body = _text(page)
-    if 'name="submission_token"' not in body:  # an attempt exists: follow "try again"
-        retry = re.search(rf'href="(/quizzes/{slug}\?[^"]+)"', body)
-        body = _text(client.get(html_lib.unescape(retry.group(1))))
-    return body
 
 
 def _form_as_shown(body: str) -> dict:
@@ -144,7 +134,7 @@ def _refused_quiz_then_resubmit(app, client, data: dict) -> None:
 @pytest.mark.parametrize("token", [None, "", "garbage"], ids=["missing", "empty", "garbage"])
 def test_quiz_with_missing_or_wrong_csrf_keeps_the_answers(app, client, content, identify, token):
     identify(client)
-    data = answer_form(_quiz_html(client), ALL_RIGHT)
+    data = answer_form(quiz_page(client), ALL_RIGHT)
     if token is None:
         del data["csrf_token"]
     else:
@@ -156,14 +146,14 @@ def test_quiz_with_another_sessions_csrf_keeps_the_answers(app, client, content,
     identify(client)
     stranger = app.test_client()
     identify(stranger, name="Người khác")
-    data = answer_form(_quiz_html(client), ALL_RIGHT)
-    data["csrf_token"] = csrf_token(_quiz_html(stranger))
+    data = answer_form(quiz_page(client), ALL_RIGHT)
+    data["csrf_token"] = csrf_token(quiz_page(stranger))
     _refused_quiz_then_resubmit(app, client, data)
 
 
 def test_quiz_with_an_expired_csrf_token_keeps_the_answers(app, client, content, identify):
     identify(client)
-    data = answer_form(_quiz_html(client), ALL_RIGHT)
+    data = answer_form(quiz_page(client), ALL_RIGHT)
     limit = app.config["WTF_CSRF_TIME_LIMIT"]
     app.config["WTF_CSRF_TIME_LIMIT"] = -1  # every token is now past its time
     try:
@@ -230,7 +220,7 @@ def test_safe_next_is_kept(app, client, content, places):
 def test_result_of_another_participant_is_404(app, client, content, identify):
     identify(client)
     location = client.post(
-        "/quizzes/an-toan", data=answer_form(_quiz_html(client), ALL_RIGHT)
+        "/quizzes/an-toan", data=answer_form(quiz_page(client), ALL_RIGHT)
     ).headers["Location"]
     assert client.get(location).status_code == 200
 

@@ -16,11 +16,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SURVEYS, csrf_token, hidden
+from conftest import FIXTURE_SURVEYS
+from helpers import DELETE, changed, survey_form
 from sqlalchemy import inspect
 from test_content_validation import (
-    DELETE,
-    _steps,
     assert_one_error,
     dump,
     make_folder,
@@ -112,16 +111,7 @@ def survey(**top_level) -> dict:
 
 def broken(path: str, value) -> dict:
     """The valid survey with the field at `path` (e.g. questions[1].other) set or deleted."""
-    data = survey()
-    *parents, last = _steps(path)
-    node = data
-    for step in parents:
-        node = node[step]
-    if value is DELETE:
-        del node[last]
-    else:
-        node[last] = value
-    return data
+    return changed(survey(), path, value)
 
 
 def errors_for(tmp_path: Path, data, name: str = FILE) -> list[str]:
@@ -741,14 +731,7 @@ def _answer_page(client, slug="y-kien", query="") -> str:
 
 
 def _send(client, html: str, answers: dict, slug="y-kien"):
-    data = {
-        "csrf_token": csrf_token(html),
-        "submission_token": hidden(html, "submission_token"),
-        "version": hidden(html, "version"),
-        "revision": hidden(html, "revision"),
-        **answers,
-    }
-    response = client.post(f"/surveys/{slug}", data=data)
+    response = client.post(f"/surveys/{slug}", data=survey_form(html, answers))
     assert response.status_code == 303, response.get_data(as_text=True)
 
 

@@ -18,7 +18,6 @@ import html as html_lib
 import re
 import secrets
 import shutil
-import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_SURVEYS, csrf_token, hidden
+from helpers import post_together, status_codes, with_new_token
 from sqlalchemy import String, Text, select
 
 import database
@@ -740,52 +740,11 @@ def test_the_edit_form_sent_twice_counts_once(app, client, surveys, identify):
     assert only_response(app).revision == 2
 
 
-def _same_browser(app, client):
-    other = app.test_client()
-    for name in (app.config["PARTICIPANT_COOKIE"], app.config["SESSION_COOKIE_NAME"], "lt_device"):
-        cookie = client.get_cookie(name)
-        if cookie is not None:
-            other.set_cookie(name, cookie.value)
-    return other
-
-
-def _post_together(app, client, url: str, forms: list[dict]):
-    """POST each form from its own thread and client, all released at the same moment."""
-    clients = [_same_browser(app, client) for _ in forms]
-    barrier = threading.Barrier(len(forms))
-    responses = [None] * len(forms)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            responses[i] = clients[i].post(url, data=forms[i])
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(forms))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a submit never finished"
-    assert not errors, errors
-    return responses
-
-
-def _statuses(responses) -> list[int]:
-    return sorted(r.status_code for r in responses)
-
-
-def _with_new_token(data: dict) -> dict:
-    return {**data, "submission_token": secrets.token_urlsafe(24)}
-
-
 def test_same_first_form_from_ten_threads_makes_one_response(app, client, surveys, identify):
     identify(client)
     data = form_data(open_form(client), FULL)
-    responses = _post_together(app, client, "/surveys/y-kien", [data] * 10)
-    assert _statuses(responses) == [303] * 10, Counter(_statuses(responses))
+    responses = post_together(app, client, "/surveys/y-kien", [data] * 10, require_identity=False)
+    assert status_codes(responses) == [303] * 10, Counter(status_codes(responses))
     answer = only_response(app)
     assert answer.revision == 1 and answer.answers == FULL_STORED
     with app.app_context():
@@ -795,9 +754,9 @@ def test_same_first_form_from_ten_threads_makes_one_response(app, client, survey
 def test_ten_different_first_forms_at_once_make_one_response(app, client, surveys, identify):
     identify(client)
     data = form_data(open_form(client), SHORTEST)
-    forms = [_with_new_token({**data, field_name("so-lan"): str(i)}) for i in range(10)]
-    responses = _post_together(app, client, "/surveys/y-kien", forms)
-    statuses = _statuses(responses)
+    forms = [with_new_token({**data, field_name("so-lan"): str(i)}) for i in range(10)]
+    responses = post_together(app, client, "/surveys/y-kien", forms, require_identity=False)
+    statuses = status_codes(responses)
     assert 500 not in statuses
     # One is recorded; the others were made before it and would silently replace it.
     assert statuses == [303] + [409] * 9, Counter(statuses)
@@ -816,9 +775,9 @@ def test_ten_different_edits_at_once_apply_one(app, client, surveys, identify):
     identify(client)
     assert_sent(send(client, SHORTEST))
     data = form_data(open_form(client, query="?sua=1"), SHORTEST)
-    forms = [_with_new_token({**data, field_name("so-lan"): str(i)}) for i in range(10)]
-    responses = _post_together(app, client, "/surveys/y-kien", forms)
-    assert _statuses(responses) == [303] + [409] * 9, Counter(_statuses(responses))
+    forms = [with_new_token({**data, field_name("so-lan"): str(i)}) for i in range(10)]
+    responses = post_together(app, client, "/surveys/y-kien", forms, require_identity=False)
+    assert status_codes(responses) == [303] + [409] * 9, Counter(status_codes(responses))
     answer = only_response(app)
     assert answer.revision == 2
     [winner] = [f for f, r in zip(forms, responses, strict=True) if r.status_code == 303]
@@ -829,16 +788,16 @@ def test_same_edit_form_from_ten_threads_counts_once(app, client, surveys, ident
     identify(client)
     assert_sent(send(client, SHORTEST))
     data = form_data(open_form(client, query="?sua=1"), FULL)
-    responses = _post_together(app, client, "/surveys/y-kien", [data] * 10)
-    assert _statuses(responses) == [303] * 10, Counter(_statuses(responses))
+    responses = post_together(app, client, "/surveys/y-kien", [data] * 10, require_identity=False)
+    assert status_codes(responses) == [303] * 10, Counter(status_codes(responses))
     answer = only_response(app)
     assert answer.revision == 2 and answer.answers == FULL_STORED
 
 
 def test_anonymous_same_form_from_ten_threads_makes_one_response(app, client, surveys):
     data = form_data(open_form(client, "an-danh"), ANON)
-    responses = _post_together(app, client, "/surveys/an-danh", [data] * 10)
-    assert _statuses(responses) == [303] * 10, Counter(_statuses(responses))
+    responses = post_together(app, client, "/surveys/an-danh", [data] * 10, require_identity=False)
+    assert status_codes(responses) == [303] * 10, Counter(status_codes(responses))
     assert only_response(app, "an-danh").revision == 1
 
 

@@ -12,13 +12,12 @@ fetch nothing but the app's static files and carry no script or link action.
 import html as html_lib
 import io
 import re
-import subprocess
 from pathlib import Path
 
 import html5lib
 import pytest
 from conftest import FIXTURE_CONTENT, csrf_token, hidden
-from helpers import answer_form
+from helpers import answer_form, pdf_text
 from pypdf import PdfReader
 
 import database
@@ -399,19 +398,9 @@ def fetched(monkeypatch) -> list[str]:
     return urls
 
 
-def pdf_text(data: bytes, folder: Path) -> str:
-    """The PDF's text with no white space at all (table cells wrap words anywhere)."""
-    path = folder / "doc.pdf"
-    path.write_bytes(data)
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode()
-    return "".join(out.split())
-
-
 def assert_pdf_safe(response, folder: Path, fetched: list[str], *shown: str) -> None:
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = pdf_text(response.data, folder)
+    text = "".join(pdf_text(response.data).split())  # table cells wrap words anywhere
     for literal in shown:
         assert "".join(literal.split()) in text, (literal, text[:400])
     static = (Path(__file__).resolve().parent.parent / "static").as_uri()
