@@ -110,3 +110,29 @@ def test_the_reach_block_is_kept_with_the_survey_version(app, reach_survey):
         survey = Survey.query.filter_by(slug="khao-sat-nghi-quyet-57").one()
         assert survey.counts_as_reach is True
         assert survey.current_version.definition["reach"]["choices"] == ["biet-ro", "da-nghe"]
+
+
+# --- identities a script cannot make without limit ---------------------------------------------
+
+
+def test_identity_creation_is_throttled_per_address_but_a_class_passes(app, places):
+    app.config["IDENTITY_RATE_LIMIT"] = "45 per 10 minutes"
+    try:
+        made = []
+        for n in range(46):
+            phone = app.test_client()
+            html = phone.get("/identify").get_data(as_text=True)
+            data = {
+                "csrf_token": csrf_token(html),
+                "display_name": f"Học sinh {n}",
+                "role": "villager",
+                "unit_id": str(places["village"]),
+                "age_band": "30-44",
+            }
+            if n == 0:  # a refused form is not an identity made and is not counted
+                phone.post("/identify", data={**data, "display_name": ""})
+            made.append(phone.post("/identify", data=data).status_code)
+        assert made[:45] == [303] * 45  # a class of 40 behind one school address passes
+        assert made[45] == 429
+    finally:
+        app.config["IDENTITY_RATE_LIMIT"] = "60 per 10 minutes"

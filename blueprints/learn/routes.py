@@ -30,7 +30,7 @@ from blueprints.learn.forms import (
     quiz_form_class_for,
     unit_choices,
 )
-from extensions import csrf, db
+from extensions import csrf, db, limiter
 from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
 from models.base import utcnow
@@ -193,7 +193,18 @@ def _identity_form() -> IdentityForm:
     return form
 
 
+def _identity_rate() -> str:
+    return current_app.config["IDENTITY_RATE_LIMIT"]
+
+
 @bp.route("/identify", methods=["GET", "POST"])
+@limiter.limit(
+    _identity_rate,
+    key_func=client_ip,
+    methods=["POST"],
+    scope="identity",
+    deduct_when=lambda response: response.status_code == 303,  # only identities made
+)
 def identify():
     """First visit: name, role, unit and age band; under-16s confirm an adult agreed."""
     form = _identity_form()
