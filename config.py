@@ -102,6 +102,11 @@ class Config:
     # Unknown poster and class codes (/p/, /c/) per address: only misses count, so real scans,
     # a class of 40 behind one school address included, are never held up.
     CODE_GUESS_RATE_LIMIT = os.environ.get("CODE_GUESS_RATE_LIMIT", "120 per minute")
+    # How long after a poster scan what the same person opens from it is credited to the poster.
+    POSTER_CREDIT_MINUTES = int(os.environ.get("POSTER_CREDIT_MINUTES", "120"))
+    # New identities per address (only successful ones count): a class of 40 behind one school
+    # address passes; a script making hundreds does not.
+    IDENTITY_RATE_LIMIT = os.environ.get("IDENTITY_RATE_LIMIT", "60 per 10 minutes")
     # Wrong list numbers when claiming a roster name: per name, and per (address, class).
     ROSTER_NUMBER_RATE_LIMIT = os.environ.get("ROSTER_NUMBER_RATE_LIMIT", "5 per 15 minutes")
     ROSTER_NUMBER_CLASS_RATE_LIMIT = os.environ.get("ROSTER_NUMBER_CLASS_RATE_LIMIT", "40 per hour")

@@ -23,6 +23,9 @@ class Visit(db.Model):
     # The participant's unit at the time, so indicators stay right if they move later.
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
     visited_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    # Whether it counts for "reached": lessons and quizzes opened, and reach-survey answers that
+    # show the information arrived; not a survey page merely opened.
+    counts_reach = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
 
     __table_args__ = (
         # Covering index for the "reached" indicator: per unit, a time range, distinct people.

@@ -924,7 +924,7 @@ def test_bundled_survey_is_translated_in_full(bundled, slug):
 
 def test_the_reach_survey_asks_what_the_plan_needs(bundled):
     data = bundled["khao-sat-nghi-quyet-57"]
-    assert data["reach"] is True and not data.get("anonymous")
+    assert data["reach"]["question"] == "da-nghe" and not data.get("anonymous")
     questions = {q["id"]: q for q in data["questions"]}
     heard = questions["da-nghe"]
     assert heard["type"] == "single" and heard.get("required", True)

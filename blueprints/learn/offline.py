@@ -249,7 +249,7 @@ def _send_quiz(slug: str):
         version=version,
         answers=quiz_answers(form, version),
         token=form.submission_token.data,
-        poster_id=visitor.via_poster(),
+        poster_id=visitor.poster_for(participant, quiz, _answered_at(fetched)),
         answered_at=_answered_at(fetched),
     )
     try:
@@ -303,7 +303,9 @@ def _send_survey(slug: str):
         base_revision=int(raw_revision) if ID_DIGITS.fullmatch(raw_revision) else 0,
         answered_at=when,
     )
-    submission = attribution.submission(survey, key, participant, visitor.arrival(), answered)
+    submission = attribution.submission(
+        survey, key, participant, visitor.arrival(participant, survey), answered
+    )
     # Open or closed on the day it was answered, and filed under that day.
     try:
         surveys.submit_response(submission, local_date(when, current_app.config["TIMEZONE"]))

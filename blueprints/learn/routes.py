@@ -30,7 +30,7 @@ from blueprints.learn.forms import (
     quiz_form_class_for,
     unit_choices,
 )
-from extensions import csrf, db
+from extensions import csrf, db, limiter
 from i18n import LANG_COOKIE, current_language
 from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
 from models.base import utcnow
@@ -110,7 +110,7 @@ def poster(code: str):
         if anonymous:
             session[visitor.SURVEY_POSTER_KEY] = found.id
         else:
-            session[visitor.POSTER_KEY] = found.id
+            visitor.start_poster_visit(found, participant)
             session[visitor.SCAN_KEY] = scan.id
     return redirect(target)
 
@@ -153,6 +153,7 @@ def join_class(code: str):
     participant = visitor.load_participant()
     if participant is not None and participant.unit_id == unit.id:
         return redirect(url_for("learn.home"))
+    visitor.end_poster_visit()  # a class join is not the poster's doing
     session[visitor.CLASS_KEY] = unit.id
     return redirect(url_for("learn.identify"))
 
@@ -192,7 +193,18 @@ def _identity_form() -> IdentityForm:
     return form
 
 
+def _identity_rate() -> str:
+    return current_app.config["IDENTITY_RATE_LIMIT"]
+
+
 @bp.route("/identify", methods=["GET", "POST"])
+@limiter.limit(
+    _identity_rate,
+    key_func=client_ip,
+    methods=["POST"],
+    scope="identity",
+    deduct_when=lambda response: response.status_code == 303,  # only identities made
+)
 def identify():
     """First visit: name, role, unit and age band; under-16s confirm an adult agreed."""
     form = _identity_form()
@@ -222,7 +234,7 @@ def identify():
         form.roster_entry.errors = [_("Tên này vừa có bạn khác chọn. Hãy chọn lại hoặc gõ tên.")]
         return render_template("learn/identify.html", form=form, target=target), 409
     session.pop(visitor.CLASS_KEY, None)
-    participation.claim_scan(session.pop(visitor.SCAN_KEY, None), participant)
+    visitor.claim_poster_visit(participant)
     response = redirect(safe_next(form.next.data, url_for("learn.home")), code=303)
     visitor.remember_participant(response, token)
     return response
@@ -281,7 +293,7 @@ def lesson(slug: str):
     if participant is None:
         return _identify_first()
     on_storage_fault(lambda _fault: _lesson_page(item))  # the visit is lost, not the lesson
-    participation.record_visit(participant, item, visitor.via_poster())
+    participation.record_visit(participant, item, visitor.poster_for(participant, item))
     return _lesson_page(item)
 
 
@@ -355,7 +367,7 @@ def _show_quiz(item: Quiz, participant):
     )
     form = quiz_form_class_for(version, current_language())(submission_token=token)
     if not offline.is_save_fetch(request.headers):  # saved for later, not opened yet
-        participation.record_visit(participant, item, visitor.via_poster())
+        participation.record_visit(participant, item, visitor.poster_for(participant, item))
     return _quiz_page(item, version, form, participant)
 
 
@@ -389,7 +401,7 @@ def _submit_quiz(item: Quiz, participant):
         version=version,
         answers=quiz_answers(form, version),
         token=form.submission_token.data,
-        poster_id=visitor.via_poster(),
+        poster_id=visitor.poster_for(participant, item),
     )
     try:
         attempt = quiz_taking.take_quiz(

@@ -175,7 +175,7 @@ def _show(item: Survey, participant, key: str, response, lang: str):
         and not item.anonymous
         and not offline.is_save_fetch(request.headers)
     ):
-        participation.record_visit(participant, item, visitor.via_poster())
+        participation.record_visit(participant, item, visitor.poster_for(participant, item))
     is_open = item.is_open(local_today())
     if response is not None and (request.args.get("sua") != "1" or not is_open):
         given = surveys.given_from_response(response)
@@ -263,7 +263,9 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
         answers=given_from_form(form, version.questions),
         base_revision=revision,
     )
-    submission = attribution.submission(item, key, participant, visitor.arrival(), answered)
+    submission = attribution.submission(
+        item, key, participant, visitor.arrival(participant, item), answered
+    )
     try:
         surveys.submit_response(submission, local_today())
     except tuple(SUBMIT_REFUSALS) as exc:

@@ -1,13 +1,16 @@
 """Who is visiting: the participant cookie and the poster a visit came through."""
 
+import datetime as dt
 from datetime import timedelta
 
 from flask import current_app, g, request, session
 
-from models import Participant
-from services.participation import identity
+from models import Participant, Poster
+from models.base import utcnow
+from services.participation import attempts, identity, poster_credit
 from services.participation.survey_attribution import Arrival
 
+# The poster visit a scan started (services.participation.poster_credit says what it credits).
 POSTER_KEY = "via_poster"
 CLASS_KEY = "join_class"
 SCAN_KEY = "scan"
@@ -77,9 +80,40 @@ def forget_participant(response) -> None:
 
 
 def via_poster() -> int | None:
-    """The poster this browser last arrived through, for attribution."""
-    value = session.get(POSTER_KEY)
+    """The poster this browser last arrived through (what it may show, where it hangs); what
+    is credited to it is `poster_for`."""
+    state = session.get(POSTER_KEY)
+    value = state.get("poster") if isinstance(state, dict) else None
     return value if isinstance(value, int) else None
+
+
+def start_poster_visit(poster: Poster, participant: Participant | None) -> None:
+    """A scan of a named poster: a new poster visit for the person the browser names now."""
+    person = participant.id if participant is not None else None
+    session[POSTER_KEY] = poster_credit.poster_visit(poster, person, utcnow())
+
+
+def end_poster_visit() -> None:
+    """A class join (or anything else that is not the poster's doing) ends the poster visit:
+    nothing after it is credited to the poster (the scan itself is still claimed)."""
+    session.pop(POSTER_KEY, None)
+
+
+def claim_poster_visit(participant: Participant) -> None:
+    """A first-time visitor identified: the scan just before, and its visit, are theirs."""
+    attempts.claim_scan(session.pop(SCAN_KEY, None), participant)
+    if POSTER_KEY in session:
+        session[POSTER_KEY] = poster_credit.claimed(session[POSTER_KEY], participant.id)
+
+
+def poster_for(participant: Participant | None, item, at: dt.datetime | None = None) -> int | None:
+    """The poster credited with this participant opening or taking `item` now (or `at`, for
+    answers sent late), if any."""
+    window = timedelta(minutes=current_app.config["POSTER_CREDIT_MINUTES"])
+    person = participant.id if participant is not None else None
+    return poster_credit.poster_credit(
+        session.get(POSTER_KEY), person, item, at or utcnow(), window
+    )
 
 
 def via_survey_poster() -> int | None:
@@ -88,6 +122,10 @@ def via_survey_poster() -> int | None:
     return value if isinstance(value, int) else None
 
 
-def arrival() -> Arrival:
-    """The posters this browser arrived through, for a survey response's attribution."""
-    return Arrival(poster_id=via_poster(), survey_poster_id=via_survey_poster())
+def arrival(participant: Participant | None = None, survey=None) -> Arrival:
+    """The posters a survey response counts for: the named poster only when the visit credits
+    this participant answering this survey."""
+    return Arrival(
+        poster_id=poster_for(participant, survey) if survey is not None else None,
+        survey_poster_id=via_survey_poster(),
+    )

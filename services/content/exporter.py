@@ -102,7 +102,7 @@ def survey_document(survey: Survey) -> dict:
         "summary": survey.summary,
         "audience": list(survey.audience),
         "anonymous": survey.anonymous,
-        "reach": survey.counts_as_reach,
+        "reach": definition.get("reach", survey.counts_as_reach),
     }
     if survey.opens_on is not None:
         document["opens"] = survey.opens_on

@@ -60,6 +60,13 @@ VIETNAMESE = {
     "duplicate choice id {value!r}": _l("Trùng mã lựa chọn {value!r}."),
     "a true_false question has no choices": _l("Câu Đúng/Sai không có lựa chọn."),
     "must be true or false": _l("Chọn Đúng hoặc Sai."),
+    "must be a block with question and choices": _l(
+        "Phần “reach” phải ghi câu hỏi (question) và các lựa chọn được tính (choices)."
+    ),
+    "must name a single or multiple choice question": _l(
+        "Phải ghi mã một câu hỏi chọn đáp án của phiếu."
+    ),
+    "must list choice ids of {question}": _l("Phải ghi các mã lựa chọn của câu {question}."),
     "must be a mapping with id and text": _l("Lựa chọn phải có mã và nội dung."),
     "a single-choice answer is one choice id, not a list": _l(
         "Câu chọn một đáp án chỉ được đánh dấu một đáp án đúng."

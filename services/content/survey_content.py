@@ -12,7 +12,10 @@ def _definition(data: dict) -> dict:
         for lang, texts in (data.get("translations") or {}).items()
         if texts.get("questions")
     }
-    return {"questions": data["questions"], "translations": translations}
+    definition = {"questions": data["questions"], "translations": translations}
+    if isinstance(data.get("reach"), dict):  # which answers count as reached, with its questions
+        definition["reach"] = data["reach"]
+    return definition
 
 
 def _fields(data: dict, position: int) -> dict:
@@ -21,7 +24,7 @@ def _fields(data: dict, position: int) -> dict:
         "summary": data["summary"],
         "audience": data["audience"],
         "anonymous": data.get("anonymous", False),
-        "counts_as_reach": data.get("reach", False),
+        "counts_as_reach": bool(data.get("reach", False)),
         "opens_on": data.get("opens"),
         "closes_on": data.get("closes"),
         "translations": {

@@ -110,6 +110,31 @@ def _question(report: Report, q, where: str, seen: set) -> None:
         _int(report, q, "max_length", f"{where}.", 1, TEXT_MAX_LENGTH)
 
 
+def _reach(report: Report, data: dict) -> None:
+    """`reach: true` (answering counts: the survey itself informs) or a block naming which
+    answers show the person received the information: {question: <id>, choices: [<ids>]}."""
+    reach = data.get("reach")
+    if reach is None or isinstance(reach, bool):
+        return
+    if not isinstance(reach, dict):
+        report.add("reach", "must be true or false")
+        return
+    if set(reach) != {"question", "choices"}:
+        report.add("reach", "must be a block with question and choices")
+        return
+    questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+    found = next(
+        (q for q in questions if isinstance(q, dict) and q.get("id") == reach["question"]), None
+    )
+    if found is None or found.get("type") not in ("single", "multiple"):
+        report.add("reach.question", "must name a single or multiple choice question")
+        return
+    ids = {c.get("id") for c in found.get("choices") or [] if isinstance(c, dict)}
+    chosen = reach["choices"]
+    if not isinstance(chosen, list) or not chosen or not all(c in ids for c in chosen):
+        report.add("reach.choices", "must list choice ids of {question}", question=found["id"])
+
+
 def _question_translation(report: Report, qt: dict, qwhere: str) -> None:
     _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
     _text(report, qt, "text", f"{qwhere}.", 500, required=False)
@@ -128,8 +153,8 @@ def validate_survey(data: dict, path: str) -> list[str]:
     _text(report, data, "summary", "", 200)
     _roles(report, data, "audience", "", required=True)
     _bool(report, data, "anonymous", "")
-    _bool(report, data, "reach", "")
-    if data.get("anonymous") is True and data.get("reach") is True:
+    _reach(report, data)
+    if data.get("anonymous") is True and data.get("reach") not in (None, False):
         report.add("reach", "an anonymous survey cannot count people as reached (no one is named)")
     for key in ("opens", "closes"):
         if key in data and not isinstance(data[key], dt.date):

@@ -55,6 +55,7 @@ def record_visit(participant: Participant, item, poster_id: int | None) -> Visit
         survey_id=item.id if kind == "survey" else None,
         poster_id=poster_id,
         unit_id=participant.unit_id,
+        counts_reach=kind != "survey",  # opening a survey is not being reached; answering may be
     )
     db.session.add(visit)
     return visit

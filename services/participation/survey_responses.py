@@ -309,11 +309,24 @@ def _replace_answers(response: SurveyResponse, rows: list[dict]) -> None:
     db.session.expire(response, ["answers"])
 
 
+def shows_reach(definition: dict, answers: dict[str, Given]) -> bool:
+    """Whether these answers show the person received the information: any answer, unless the
+    survey's `reach` block names the question and the choices that count."""
+    rule = definition.get("reach")
+    if not isinstance(rule, dict):
+        return True
+    given = answers.get(rule.get("question"))
+    return given is not None and bool(set(given.choices) & set(rule.get("choices") or ()))
+
+
 def _count_reach(sub: ResponseSubmission) -> None:
-    """Answering a reach survey counts the respondent as reached, wherever they came from, when
-    they answered."""
-    if sub.survey.counts_as_reach and not sub.survey.anonymous and sub.participant is not None:
+    """Answering a reach survey with an answer that shows the information arrived counts the
+    respondent as reached, wherever they came from, when they answered."""
+    if not sub.survey.counts_as_reach or sub.survey.anonymous or sub.participant is None:
+        return
+    if shows_reach(sub.version.definition, sub.answers):
         visit = participation.record_visit(sub.participant, sub.survey, sub.poster_id)
+        visit.counts_reach = True
         visit.visited_at = _answered_at(sub)
 
 

@@ -3,7 +3,7 @@ survey answers for survey posters."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select, union
+from sqlalchemy import distinct, func, or_, select
 
 from extensions import db
 from models import Attempt, Poster, Scan, SurveyResponse, Visit
@@ -39,34 +39,41 @@ def _count(query) -> int:
 
 
 def funnel_for(poster_ids: list[int], poster_id: int | None = None, period=None) -> Funnel:
-    """Distinct participants at each step for a set of posters, optionally within a period."""
+    """Distinct participants at each step for a set of posters, optionally within a period.
+
+    Each step counts only people who reached the step before through these posters, so the
+    steps never grow: people scanned; opened counts those of them with a visit or an attempt
+    credited to the posters; started, those with a quiz visit or an attempt; finished, those
+    with an attempt; passed, those with a passed one."""
     if not poster_ids:
         return Funnel(poster_id, 0, 0, 0, 0, 0, 0)
     period = period or Period()  # no period: all time
-    scan_time = period.covers(Scan.scanned_at)
-    visit_time = period.covers(Visit.visited_at)
-    attempt_time = period.covers(Attempt.submitted_at)
-    people = union(
-        select(Scan.participant_id).where(
-            Scan.poster_id.in_(poster_ids), Scan.participant_id.isnot(None), scan_time
-        ),
-        select(Visit.participant_id).where(Visit.poster_id.in_(poster_ids), visit_time),
-        select(Attempt.participant_id).where(Attempt.poster_id.in_(poster_ids), attempt_time),
-    ).subquery()
-    visits = select(func.count(distinct(Visit.participant_id))).where(
-        Visit.poster_id.in_(poster_ids), visit_time
+    visited = select(Visit.participant_id).where(
+        Visit.poster_id.in_(poster_ids), period.covers(Visit.visited_at)
     )
-    attempts = select(func.count(distinct(Attempt.participant_id))).where(
-        Attempt.poster_id.in_(poster_ids), attempt_time
+    attempted = select(Attempt.participant_id).where(
+        Attempt.poster_id.in_(poster_ids), period.covers(Attempt.submitted_at)
+    )
+    person = Scan.participant_id
+    scanned = select(func.count(distinct(person))).where(
+        Scan.poster_id.in_(poster_ids), person.isnot(None), period.covers(Scan.scanned_at)
     )
     return Funnel(
         poster_id=poster_id,
-        scans=_count(select(func.count(Scan.id)).where(Scan.poster_id.in_(poster_ids), scan_time)),
-        people=_count(select(func.count()).select_from(people)),
-        lesson_opened=_count(visits.where(Visit.kind == "lesson")),
-        quiz_started=_count(visits.where(Visit.kind == "quiz")),
-        finished=_count(attempts),
-        passed=_count(attempts.where(Attempt.passed.is_(True))),
+        scans=_count(
+            select(func.count(Scan.id)).where(
+                Scan.poster_id.in_(poster_ids), period.covers(Scan.scanned_at)
+            )
+        ),
+        people=_count(scanned),
+        lesson_opened=_count(scanned.where(or_(person.in_(visited), person.in_(attempted)))),
+        quiz_started=_count(
+            scanned.where(
+                or_(person.in_(visited.where(Visit.kind == "quiz")), person.in_(attempted))
+            )
+        ),
+        finished=_count(scanned.where(person.in_(attempted))),
+        passed=_count(scanned.where(person.in_(attempted.where(Attempt.passed.is_(True))))),
         survey_answers=_count(
             select(func.count(SurveyResponse.id)).where(
                 SurveyResponse.poster_id.in_(poster_ids),

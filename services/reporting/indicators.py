@@ -134,10 +134,13 @@ def training_quizzes() -> dict[str, list[int]]:
 
 
 def reached_by_unit(period: Period, roles: list[str] | None = None) -> dict[int, int]:
-    """Distinct people who opened a lesson or quiz in the period, by their unit at the time."""
+    """Distinct people who opened a lesson or quiz, or answered a reach survey showing the
+    information arrived, in the period, by their unit at the time."""
     query = (
         select(Visit.unit_id, func.count(distinct(Visit.participant_id)))
-        .where(Visit.unit_id.isnot(None), period.covers(Visit.visited_at))
+        .where(
+            Visit.unit_id.isnot(None), Visit.counts_reach.is_(True), period.covers(Visit.visited_at)
+        )
         .group_by(Visit.unit_id)
     )
     if roles:
