@@ -6,7 +6,16 @@ the under-16 consent wording follows the role; a second tab of a submitted quiz 
 import html as html_lib
 import re
 
-from helpers import ALL_RIGHT, HALF_RIGHT, answer_form, csrf_token, hidden, quiz_page, take_quiz
+from helpers import (
+    ALL_RIGHT,
+    HALF_RIGHT,
+    answer_form,
+    confirm_who,
+    csrf_token,
+    hidden,
+    quiz_page,
+    take_quiz,
+)
 
 from models import Attempt, Certificate, Participant, Scan, SurveyResponse
 
@@ -15,11 +24,11 @@ ASKED = "Bạn là Nguyễn Thị Hoa?"
 FREE_TEXT = "Nên mở thêm lớp buổi tối."
 ANON_TEXT = "Sóng yếu ở thôn."
 NAMED = {
-    "q_da_nghe": "roi",
-    "q_hieu": "4",
-    "q_gop_y": FREE_TEXT,
+    "s_da_nghe": "roi",
+    "s_hieu": "4",
+    "s_gop_y": FREE_TEXT,
 }
-ANON = {"q_thanh_toan": "roi", "q_kho_khan": ANON_TEXT}
+ANON = {"s_thanh_toan": "roi", "s_kho_khan": ANON_TEXT}
 
 
 def text_of(response) -> str:
@@ -59,18 +68,6 @@ def confirm_page(client, location: str) -> str:
     return text_of(page)
 
 
-def answer(client, page_html: str, choice: str):
-    """Tap one of the confirm page's buttons."""
-    return client.post(
-        "/confirm",
-        data={
-            "csrf_token": csrf_token(page_html),
-            "next": hidden(page_html, "next"),
-            "answer": choice,
-        },
-    )
-
-
 def scans(app) -> list[Scan]:
     with app.app_context():
         return Scan.query.order_by(Scan.id).all()
@@ -93,7 +90,7 @@ def test_a_known_browser_from_a_poster_is_asked_before_anything_counts(
     assert page.count("<form") == 1 and "<script>" not in page  # one tap, no JavaScript
     (scan,) = scans(app)
     assert scan.participant_id is None  # nothing counted for Hoa yet
-    yes = answer(phone, page, "yes")
+    yes = confirm_who(phone, arrived.headers["Location"])
     assert yes.status_code == 303 and yes.headers["Location"] == "/lessons/an-toan"
     with app.app_context():
         hoa = Participant.query.one()
@@ -112,8 +109,7 @@ def test_someone_else_on_the_confirm_page_gets_a_fresh_identity(
     take_quiz(client, ALL_RIGHT)  # Hoa passes
     old_cookie = client.get_cookie(app.config["PARTICIPANT_COOKIE"]).value
     phone = next_session(app, client)
-    page = confirm_page(phone, phone.get(f"/p/{code}").headers["Location"])
-    other = answer(phone, page, "other")
+    other = confirm_who(phone, phone.get(f"/p/{code}").headers["Location"], "other")
     assert other.status_code == 303
     assert other.headers["Location"].startswith("/identify")
     assert "an-toan" in other.headers["Location"]
@@ -136,21 +132,26 @@ def test_someone_else_on_the_confirm_page_gets_a_fresh_identity(
         assert Scan.query.one().participant_id == tung.id  # Tùng scanned the poster
 
 
-def test_a_known_pupil_from_the_class_link_is_asked_too(app, client, content, places, identify):
-    identify(client, role="student", age="16-29", unit="class")
-    phone = next_session(app, client)
+def test_a_known_pupil_from_the_class_link_is_asked_too(app, content, places, participant_in_db):
+    _id, token = participant_in_db(name="Nguyễn Thị Hoa", role="student", unit="class")
+    phone = app.test_client()
+    phone.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
     arrived = phone.get(f"/c/{places['class_code']}")
     assert arrived.headers["Location"].startswith("/confirm")
-    page = confirm_page(phone, arrived.headers["Location"])
-    assert ASKED in page
-    other = answer(phone, page, "other")
+    assert ASKED in confirm_page(phone, arrived.headers["Location"])
+    yes = confirm_who(phone, arrived.headers["Location"])
+    assert yes.headers["Location"] == "/"
+    assert phone.get(f"/c/{places['class_code']}").headers["Location"] == "/"  # asked once
+    # The next session, someone else: the identity form with the class already chosen.
+    other_phone = app.test_client()
+    other_phone.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
+    other = confirm_who(
+        other_phone, other_phone.get(f"/c/{places['class_code']}").location, "other"
+    )
     assert other.headers["Location"].startswith("/identify")
-    identify_page = text_of(phone.get(other.headers["Location"]))
+    identify_page = text_of(other_phone.get(other.headers["Location"]))
     assert "Bạn đang vào lớp" in identify_page and "Lớp 7A" in identify_page
-    # "Đúng, tiếp tục" instead, in another session: home, as before.
-    again = next_session(app, client)
-    page = confirm_page(again, again.get(f"/c/{places['class_code']}").headers["Location"])
-    assert ASKED not in page  # Hoa's token was revoked by "Tôi là người khác"
+    assert "Nguyễn Thị Hoa" not in identify_page
 
 
 def test_the_confirm_buttons_need_the_csrf_token(app, client, content, identify, make_poster):
@@ -166,8 +167,7 @@ def test_the_confirm_buttons_need_the_csrf_token(app, client, content, identify,
 def test_the_confirm_page_only_leads_to_this_site(app, client, content, identify):
     identify(client)
     phone = next_session(app, client)
-    page = confirm_page(phone, "/confirm?next=https://evil.example/")
-    assert answer(phone, page, "yes").headers["Location"] == "/"
+    assert confirm_who(phone, "/confirm?next=https://evil.example/").headers["Location"] == "/"
 
 
 # --- "Không phải tôi" in the header --------------------------------------------------------------
@@ -203,8 +203,7 @@ def test_a_named_surveys_answers_are_shown_only_after_the_person_says_who_they_a
         shown = phone.get(path)
         assert FREE_TEXT not in text_of(shown), path
         assert shown.status_code == 302 and shown.headers["Location"].startswith("/confirm")
-    page = confirm_page(phone, phone.get("/surveys/y-kien").headers["Location"])
-    answer(phone, page, "other")
+    confirm_who(phone, phone.get("/surveys/y-kien").headers["Location"], "other")
     identify(phone, name="Lò Văn Tùng")
     body = text_of(phone.get("/surveys/y-kien"))
     assert FREE_TEXT not in body and 'name="submission_token"' in body
@@ -223,7 +222,7 @@ def test_an_anonymous_survey_hides_the_answers_once_the_session_ends(app, client
     assert "Trả lời cho người khác" in html_lib.unescape(page)
     fresh = phone.post("/surveys/an-danh/someone-else", data={"csrf_token": csrf_token(page)})
     assert fresh.status_code == 303 and fresh.headers["Location"] == "/surveys/an-danh"
-    send_survey(phone, "an-danh", {"q_thanh_toan": "chua"})
+    send_survey(phone, "an-danh", {"s_thanh_toan": "chua"})
     assert ANON_TEXT not in text_of(phone.get("/surveys/an-danh?da_gui=1"))
     with app.app_context():
         keys = {r.respondent_key for r in SurveyResponse.query}
