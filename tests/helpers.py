@@ -162,8 +162,8 @@ def confirm_who(client, location: str = "/confirm", choice: str = "yes"):
     page = client.get(location)
     assert page.status_code == 200, page.get_data(as_text=True)
     html = page.get_data(as_text=True)
-    data = {"csrf_token": csrf_token(html), "next": hidden(html, "next"), "answer": choice}
-    return client.post("/confirm", data=data)
+    data = {"csrf_token": csrf_token(html), "next": hidden(html, "next")}
+    return client.post("/confirm" if choice == "yes" else "/not-me", data=data)
 
 
 def survey_form(page_html: str, fields: dict) -> dict:

@@ -87,7 +87,8 @@ def test_a_known_browser_from_a_poster_is_asked_before_anything_counts(
     assert arrived.headers["Location"].startswith("/confirm")
     page = confirm_page(phone, arrived.headers["Location"])
     assert ASKED in page and "Đúng, tiếp tục" in page and "Tôi là người khác" in page
-    assert page.count("<form") == 1 and "<script>" not in page  # one tap, no JavaScript
+    # One tap each, no JavaScript: two small forms.
+    assert page.count("<form") == 2 and 'action="/not-me"' in page and "<script>" not in page
     (scan,) = scans(app)
     assert scan.participant_id is None  # nothing counted for Hoa yet
     yes = confirm_who(phone, arrived.headers["Location"])
@@ -159,8 +160,9 @@ def test_the_confirm_buttons_need_the_csrf_token(app, client, content, identify,
     identify(client)
     phone = next_session(app, client)
     page = confirm_page(phone, phone.get(f"/p/{code}").headers["Location"])
-    refused = phone.post("/confirm", data={"answer": "other", "next": hidden(page, "next")})
-    assert refused.status_code == 400
+    for path in ("/confirm", "/not-me"):
+        refused = phone.post(path, data={"next": hidden(page, "next")})
+        assert refused.status_code == 400, path
     assert ASKED in confirm_page(phone, phone.get(f"/p/{code}").headers["Location"])
 
 

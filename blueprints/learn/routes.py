@@ -276,8 +276,13 @@ def _roster_entry(form: IdentityForm) -> RosterEntry | None:
 @bp.post("/not-me")
 def not_me():
     """Shared phone: end who was here (their token stops working on the server too) and start
-    a new identity."""
-    return _someone_else(url_for("learn.identify"), keep_arrival=False)
+    a new identity. From the "Bạn là …?" page ("Tôi là người khác", a `next` posted), the poster
+    or class link just scanned is the new person's and is kept."""
+    posted = request.form.get("next")
+    if posted is None:
+        return _someone_else(url_for("learn.identify"), keep_arrival=False)
+    target = safe_next(posted, url_for("learn.home"))
+    return _someone_else(url_for("learn.identify", next=target), keep_arrival=True)
 
 
 def _someone_else(identify_url: str, keep_arrival: bool):
@@ -293,19 +298,14 @@ def _someone_else(identify_url: str, keep_arrival: bool):
 @bp.route("/confirm", methods=["GET", "POST"])
 def confirm():
     """ "Bạn là <tên>?" for a known browser arriving from a poster or a class link: "Đúng, tiếp
-    tục" confirms this browser session (and the scan is theirs); "Tôi là người khác" starts a
-    new identity, the arrival kept for the new person."""
+    tục" (POST here) confirms this browser session, and the scan is theirs; "Tôi là người khác"
+    posts to not_me."""
     target = safe_next(request.values.get("next"), url_for("learn.home"))
     participant = visitor.load_participant(touch=False)
     if participant is None:
         return redirect(url_for("learn.identify", next=target), code=303)
     if request.method == "GET":
         return render_template("learn/confirm.html", participant=participant, target=target)
-    choice = request.form.get("answer")
-    if choice == "other":
-        return _someone_else(url_for("learn.identify", next=target), keep_arrival=True)
-    if choice != "yes":
-        abort(400, description=_("Vui lòng chọn một trong hai nút."))
     visitor.load_participant()  # seen now
     visitor.confirm(participant)
     participation.claim_scan(session.pop(visitor.SCAN_KEY, None), participant)
