@@ -156,6 +156,16 @@ def take_quiz(client, answers, slug: str = "an-toan", number: int | None = None)
     return response.headers["Location"]
 
 
+def confirm_who(client, location: str = "/confirm", choice: str = "yes"):
+    """Answer the "Bạn là …?" page a known browser is sent to from a poster or a class link:
+    "yes" ("Đúng, tiếp tục") or "other" ("Tôi là người khác"); returns the POST's response."""
+    page = client.get(location)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    data = {"csrf_token": csrf_token(html), "next": hidden(html, "next")}
+    return client.post("/confirm" if choice == "yes" else "/not-me", data=data)
+
+
 def survey_form(page_html: str, fields: dict) -> dict:
     """Form data for a survey page: its CSRF, idempotency, version and revision fields plus the
     given form fields (already named as on the page)."""

@@ -7,7 +7,7 @@ import random
 import re
 
 import pytest
-from helpers import ALL_RIGHT, HALF_RIGHT, answer_form, csrf_token, take_quiz
+from helpers import ALL_RIGHT, HALF_RIGHT, answer_form, confirm_who, csrf_token, take_quiz
 
 from extensions import db
 from models import Attempt, Lesson, Poster, Quiz, Visit
@@ -69,6 +69,14 @@ def test_a_quiz_poster_credits_its_quiz_not_the_lesson(app, content, make_poster
         assert poster_credit(state, 1, quiz.lesson, NOW) is None
 
 
+def _scan(phone, code: str):
+    """Scan a poster as the person the browser knows ("Bạn là …?" answered "Đúng")."""
+    response = phone.get(f"/p/{code}")
+    if response.location and response.location.startswith("/confirm"):
+        confirm_who(phone, response.location)
+    return response
+
+
 # --- through the pages -------------------------------------------------------------------------
 
 
@@ -77,7 +85,7 @@ def test_a_class_join_after_a_scan_is_not_the_posters(app, make_poster, particip
     _pid, token = participant_in_db()
     phone = app.test_client()
     phone.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
-    phone.get(f"/p/{code}")
+    _scan(phone, code)
     phone.get(f"/c/{places['class_code']}")
     phone.get("/lessons/an-toan")
     take_quiz(phone, ALL_RIGHT)
@@ -90,7 +98,7 @@ def test_a_typed_url_of_another_item_is_not_the_posters(app, make_poster, partic
     _pid, token = participant_in_db()
     phone = app.test_client()
     phone.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
-    phone.get(f"/p/{code}")
+    _scan(phone, code)
     phone.get("/lessons/an-toan")
     phone.get("/lessons/gioi-han")  # typed, not linked from the poster's lesson
     take_quiz(phone, GIOI_HAN_RIGHT, slug="gioi-han")
@@ -107,7 +115,7 @@ def test_a_new_identity_made_after_the_scan_is_not_the_posters(
     _pid, token = participant_in_db(name="Lò Văn Tùng")
     phone = app.test_client()
     phone.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
-    phone.get(f"/p/{code}")
+    _scan(phone, code)  # A confirmed: the scan and its visit are A's
     identify(phone, name="Hà Thị Lan")  # someone else makes an identity on the same phone
     phone.get("/lessons/an-toan")
     assert _visit_posters(app) == [None]
@@ -118,7 +126,7 @@ def test_the_first_time_visitor_who_identifies_right_after_the_scan_is_credited(
 ):
     code = make_poster()
     phone = app.test_client()
-    phone.get(f"/p/{code}")
+    _scan(phone, code)
     identify(phone, next="/lessons/an-toan")
     phone.get("/lessons/an-toan")
     assert _visit_posters(app) == [_poster(app, code)]
@@ -129,7 +137,7 @@ def test_the_credit_ends_after_the_window(app, make_poster, participant_in_db):
     _pid, token = participant_in_db()
     phone = app.test_client()
     phone.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
-    phone.get(f"/p/{code}")
+    _scan(phone, code)
     with phone.session_transaction() as session:
         state = session["via_poster"]
         scanned = dt.datetime.fromisoformat(state["at"]) - dt.timedelta(minutes=121)
@@ -147,7 +155,7 @@ def test_funnel_with_a_class_join_and_a_typed_url_after_a_scan(
     for name, token in (("joiner", joiner), ("typist", typist), ("reader", reader)):
         clients[name] = app.test_client()
         clients[name].set_cookie(app.config["PARTICIPANT_COOKIE"], token)
-        clients[name].get(f"/p/{code}")
+        _scan(clients[name], code)
     clients["joiner"].get(f"/c/{places['class_code']}")
     take_quiz(clients["joiner"], ALL_RIGHT)
     take_quiz(clients["typist"], GIOI_HAN_RIGHT, slug="gioi-han")
@@ -165,9 +173,9 @@ STEPS = ("scan", "scan_other", "lesson", "other_lesson", "pass", "fail", "class"
 
 def _step(app, phone, step, codes, places, identify):
     if step == "scan":
-        phone.get(f"/p/{codes[0]}")
+        _scan(phone, codes[0])
     elif step == "scan_other":
-        phone.get(f"/p/{codes[1]}")
+        _scan(phone, codes[1])
     elif step == "lesson":
         phone.get("/lessons/an-toan")
     elif step == "other_lesson":

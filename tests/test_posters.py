@@ -12,6 +12,7 @@ from conftest import csrf_token, hidden
 from helpers import (
     ALL_RIGHT,
     collapsed,
+    confirm_who,
     decode_qr_pdf,
     decode_qr_png,
     pdf_fonts,
@@ -272,7 +273,9 @@ def test_funnel_after_a_scripted_journey(app, make_poster, identify, participant
     _pid, token = participant_in_db(name="Lò Văn Tùng")
     returning = app.test_client()
     returning.set_cookie(app.config["PARTICIPANT_COOKIE"], token)
-    assert returning.get(f"/p/{code}").status_code == 302
+    arrived = returning.get(f"/p/{code}")
+    assert arrived.status_code == 302
+    assert confirm_who(returning, arrived.headers["Location"]).status_code == 303
     assert returning.get("/lessons/an-toan").status_code == 200
 
     with app.app_context():

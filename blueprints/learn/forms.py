@@ -96,10 +96,15 @@ class IdentityForm(FlaskForm):
             _choice_in_list(self, field)
 
     def validate_guardian_consent(self, field):
-        if self.age_band.data == UNDER_16 and not field.data:
+        if self.age_band.data != UNDER_16 or field.data:
+            return
+        if self.fixed_unit is not None or self.role.data == "student":
             raise ValidationError(
                 _l("Học sinh dưới 16 tuổi cần bố mẹ hoặc thầy cô đồng ý trước khi tham gia.")
             )
+        raise ValidationError(
+            _l("Người dưới 16 tuổi cần bố mẹ hoặc người giám hộ đồng ý trước khi tham gia.")
+        )
 
     fixed_unit = None  # a class joined through /c/<code>: the unit is not chosen
 

@@ -93,7 +93,8 @@ def home():
 
 @bp.get("/p/<code>")
 def poster(code: str):
-    """Permanent poster link: count the scan, then go to the poster's lesson or quiz."""
+    """Permanent poster link: count the scan, then go to the poster's lesson or quiz (a known
+    browser not yet confirmed in this session is first asked who is holding the phone)."""
     found = participation.find_poster(code)
     if found is None:
         return _unknown_code("poster", code)
@@ -101,17 +102,23 @@ def poster(code: str):
     # when they identify later (not even by their last-seen time), and what they open next is
     # not attributed to it.
     anonymous = found.survey is not None and found.survey.anonymous
-    participant = visitor.load_participant(touch=not anonymous)
-    target = _poster_target(found, participant, anonymous)
+    known = visitor.load_participant(touch=False)
+    # Until the person says they are the known one, nothing counts for them.
+    participant = known if visitor.is_confirmed(known) and not anonymous else None
+    if participant is not None:
+        visitor.load_participant()  # seen now
+    target = _poster_target(found, known, anonymous)
     if not _is_link_preview():
         on_storage_fault(lambda _fault: _scan_not_recorded(target))
-        scan = participation.record_scan(found, None if anonymous else participant)
+        scan = participation.record_scan(found, participant)
         db.session.flush()
         if anonymous:
             session[visitor.SURVEY_POSTER_KEY] = found.id
         else:
             visitor.start_poster_visit(found, participant)
             session[visitor.SCAN_KEY] = scan.id
+            if known is not None and participant is None:
+                return redirect(url_for("learn.confirm", next=target))
     return redirect(target)
 
 
@@ -146,15 +153,19 @@ def _unknown_code(kind: str, code: str):
 
 @bp.get("/c/<code>")
 def join_class(code: str):
-    """Permanent class join link: the student identifies with the class already chosen."""
+    """Permanent class join link: the student identifies with the class already chosen (a pupil
+    of this class known to the browser is first asked whether they are the one holding it)."""
     unit = catalog.find_class(code)
     if unit is None:
         return _unknown_code("class", code)
-    participant = visitor.load_participant()
-    if participant is not None and participant.unit_id == unit.id:
-        return redirect(url_for("learn.home"))
+    participant = visitor.load_participant(touch=False)
     visitor.end_poster_visit()  # a class join is not the poster's doing
     session[visitor.CLASS_KEY] = unit.id
+    if participant is not None and participant.unit_id == unit.id:
+        if not visitor.is_confirmed(participant):
+            return redirect(url_for("learn.confirm", next=url_for("learn.home")))
+        session.pop(visitor.CLASS_KEY, None)
+        return redirect(url_for("learn.home"))
     return redirect(url_for("learn.identify"))
 
 
@@ -235,6 +246,7 @@ def identify():
         return render_template("learn/identify.html", form=form, target=target), 409
     session.pop(visitor.CLASS_KEY, None)
     visitor.claim_poster_visit(participant)
+    visitor.confirm(participant)
     response = redirect(safe_next(form.next.data, url_for("learn.home")), code=303)
     visitor.remember_participant(response, token)
     return response
@@ -276,13 +288,41 @@ def _roster_entry(form: IdentityForm) -> RosterEntry | None:
 @bp.post("/not-me")
 def not_me():
     """Shared phone: end who was here (their token stops working on the server too) and start
-    a new identity."""
+    a new identity. From the "Bạn là …?" page ("Tôi là người khác", a `next` posted), the poster
+    or class link just scanned is the new person's and is kept."""
+    posted = request.form.get("next")
+    if posted is None:
+        return _someone_else(url_for("learn.identify"), keep_arrival=False)
+    target = safe_next(posted, url_for("learn.home"))
+    return _someone_else(url_for("learn.identify", next=target), keep_arrival=True)
+
+
+def _someone_else(identify_url: str, keep_arrival: bool):
+    """Revoke the known participant's token, forget them on this browser, go to `identify_url`."""
     participant = visitor.load_participant(touch=False)
     if participant is not None:
         identity.revoke_token(participant)
-    response = redirect(url_for("learn.identify"), code=303)
-    visitor.forget_participant(response)
+    response = redirect(identify_url, code=303)
+    visitor.forget_participant(response, keep_arrival=keep_arrival)
     return response
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def confirm():
+    """ "Bạn là <tên>?" for a known browser arriving from a poster or a class link: "Đúng, tiếp
+    tục" (POST here) confirms this browser session, and the scan is theirs; "Tôi là người khác"
+    posts to not_me."""
+    target = safe_next(request.values.get("next"), url_for("learn.home"))
+    participant = visitor.load_participant(touch=False)
+    if participant is None:
+        return redirect(url_for("learn.identify", next=target), code=303)
+    if request.method == "GET":
+        return render_template("learn/confirm.html", participant=participant, target=target)
+    visitor.load_participant()  # seen now
+    visitor.confirm(participant)
+    visitor.claim_poster_visit(participant)  # the scan and its poster visit are theirs
+    session.pop(visitor.CLASS_KEY, None)
+    return redirect(target, code=303)
 
 
 @bp.get("/lessons/<slug>")
@@ -322,10 +362,14 @@ def _quiz_page(quiz: Quiz, version: QuizVersion, form, participant, status=200, 
     )
 
 
+def _posted_version_or_none() -> QuizVersion | None:
+    raw = request.form.get("version", "")
+    return db.session.get(QuizVersion, int(raw)) if ID_DIGITS.fullmatch(raw) else None
+
+
 def _posted_version(quiz: Quiz) -> QuizVersion:
     """The version the learner saw (hidden field), which must belong to this quiz."""
-    raw = request.form.get("version", "")
-    version = db.session.get(QuizVersion, int(raw)) if ID_DIGITS.fullmatch(raw) else None
+    version = _posted_version_or_none()
     if version is None or version.quiz_id != quiz.id:
         abort(400, description=_("Bài kiểm tra đã thay đổi. Vui lòng mở lại bài."))
     return version
@@ -388,7 +432,7 @@ def _submit_quiz(item: Quiz, participant):
     form = quiz_form_class_for(version, current_language())()
     done = participation.find_attempt_by_token(form.submission_token.data or "")
     if done is not None and done.participant_id == participant.id:
-        return redirect(url_for("learn.result", public_id=done.public_id), code=303)
+        return _already_submitted(item, done)
     if not form.validate():
         notice = (
             _("Phiên làm bài đã hết hạn. Câu trả lời của bạn vẫn còn: hãy bấm “Nộp bài” lần nữa.")
@@ -418,7 +462,24 @@ def _submit_quiz(item: Quiz, participant):
         abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
     except quiz_taking.SubmittedElsewhere:
         abort(409, description=_("Bài làm này đã được nộp từ một thiết bị khác."))
-    return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
+    return _already_submitted(item, attempt)
+
+
+def _already_submitted(item: Quiz, attempt: Attempt):
+    """The result of the attempt this form made: quietly for the same form sent again (a double
+    tap, a retry), with a word when another tab of the same attempt sent other answers first."""
+    if _posted_choices() == {a.question_id: sorted(a.choice_ids) for a in attempt.answers}:
+        return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
+    page = render_template("learn/other_tab.html", quiz=item, attempt=attempt)
+    return page, 409
+
+
+def _posted_choices() -> dict[str, list[str]]:
+    """The choices the posted quiz form carries, per question id of the form's version."""
+    version = _posted_version_or_none()
+    if version is None:
+        return {}
+    return {q["id"]: sorted(request.form.getlist(field_name(q["id"]))) for q in version.questions}
 
 
 @bp.get("/results/<public_id>")
@@ -486,7 +547,7 @@ def _no_store_for_personal_pages(response):
         response.headers["Cache-Control"] = "private, no-store"
     elif request.endpoint == "learn.quiz":
         response.headers["Cache-Control"] = "private, no-cache"
-    elif request.endpoint in {"learn.result", "learn.identify"}:
+    elif request.endpoint in {"learn.result", "learn.identify", "learn.confirm"}:
         response.headers["Cache-Control"] = "private, no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

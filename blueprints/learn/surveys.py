@@ -1,9 +1,14 @@
-"""Learner survey pages: answer once, see and change the answers until the survey closes."""
+"""Learner survey pages: answer once, see and change the answers until the survey closes.
+
+Only the person who answered sees the answers: a named survey's to its participant once this
+browser session said it is them ("Bạn là …?"); an anonymous survey's only in the browser session
+that sent them, for a short while (the device cookie outlives the person who answered)."""
 
 import re
+import time
 from dataclasses import dataclass
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -33,6 +38,9 @@ DIGITS = re.compile(r"[0-9]{1,9}")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 FORM_PAGE = "learn/survey.html"
 CLOSED_PAGE = "learn/survey_closed.html"
+DONE_PAGE = "learn/survey_done.html"
+# How long after sending an anonymous response this browser session may see and change it.
+ANONYMOUS_ANSWERS_SHOWN_SECONDS = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -169,6 +177,9 @@ def _not_saved(item: Survey, participant, fault):
 
 
 def _show(item: Survey, participant, key: str, response, lang: str):
+    if response is not None and not item.anonymous and not visitor.is_confirmed(participant):
+        # Saved answers are shown only to the one who gave them: ask who holds the phone.
+        return redirect(url_for("learn.confirm", next=request.full_path.rstrip("?")))
     # An anonymous survey names nobody; a page saved for later is not opened yet.
     if (
         participant is not None
@@ -177,10 +188,13 @@ def _show(item: Survey, participant, key: str, response, lang: str):
     ):
         participation.record_visit(participant, item, visitor.poster_for(participant, item))
     is_open = item.is_open(local_today())
+    if response is not None and item.anonymous and not _answered_here(item):
+        # Someone sent this device's response, maybe not the person holding it now.
+        return render_template(DONE_PAGE, survey=item, answers=None, is_open=is_open)
     if response is not None and (request.args.get("sua") != "1" or not is_open):
         given = surveys.given_from_response(response)
         return render_template(
-            "learn/survey_done.html",
+            DONE_PAGE,
             survey=item,
             answers=_answers_shown(response.version, given, lang),
             is_open=is_open,
@@ -229,7 +243,33 @@ def _closed(item: Survey):
 
 
 def _sent(item: Survey):
+    if item.anonymous:
+        answered = dict(session.get(visitor.ANSWERED_KEY) or {})
+        answered[str(item.id)] = int(time.time())
+        session[visitor.ANSWERED_KEY] = answered
     return redirect(url_for("learn.survey", slug=item.slug, da_gui=1), code=303)
+
+
+def _answered_here(item: Survey) -> bool:
+    """Whether this browser session sent this anonymous survey's response a short while ago."""
+    answered = session.get(visitor.ANSWERED_KEY)
+    sent_at = answered.get(str(item.id)) if isinstance(answered, dict) else None
+    return isinstance(sent_at, int) and time.time() - sent_at < ANONYMOUS_ANSWERS_SHOWN_SECONDS
+
+
+@bp.post("/surveys/<slug>/someone-else")
+def answer_for_someone_else(slug: str):
+    """ "Trả lời cho người khác": the device starts a fresh anonymous respondent (a new device
+    token), so the next person answers afresh and never sees the earlier answers."""
+    item = Survey.query.filter_by(slug=slug).first_or_404()
+    if not item.anonymous:
+        abort(404)
+    # The new token is a new respondent for every anonymous survey: none was answered here.
+    session.pop(visitor.ANSWERED_KEY, None)
+    _key, token = attribution.respondent(item, None, None)
+    response = redirect(url_for("learn.survey", slug=item.slug), code=303)
+    visitor.remember_device(response, token)
+    return response
 
 
 def _submit(item: Survey, participant, key: str, response, lang: str):

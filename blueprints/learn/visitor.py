@@ -20,6 +20,13 @@ SURVEY_POSTER_KEY = "via_survey_poster"
 # A random secret per device, only for anonymous surveys: it lets the device find and edit its
 # own anonymous answers while the database keeps no link to any participant.
 DEVICE_COOKIE = "lt_device"
+# The participant this browser session said it is ("Bạn là …?" answered "Đúng", or just
+# identified): a shared phone asks again in every new browser session.
+CONFIRMED_KEY = "confirmed"
+# Anonymous surveys this browser session answered, with when (epoch seconds): only then may the
+# page show the answers back (the device cookie outlives the person who answered).
+ANSWERED_KEY = "answered_anonymously"
+ARRIVAL_KEYS = (POSTER_KEY, CLASS_KEY, SCAN_KEY, SURVEY_POSTER_KEY)
 
 
 def load_participant(touch: bool = True) -> Participant | None:
@@ -69,14 +76,26 @@ def remember_device(response, token: str) -> None:
     )
 
 
-def forget_participant(response) -> None:
-    """Drop the participant cookie ("this isn't me" on a shared phone)."""
+def forget_participant(response, keep_arrival: bool = False) -> None:
+    """Drop the participant cookie ("this isn't me" on a shared phone). `keep_arrival` keeps
+    the poster or class link the person in front of the phone just came through."""
     response.delete_cookie(current_app.config["PARTICIPANT_COOKIE"])
     response.delete_cookie(DEVICE_COOKIE)
-    session.pop(POSTER_KEY, None)
-    session.pop(CLASS_KEY, None)
-    session.pop(SCAN_KEY, None)
-    session.pop(SURVEY_POSTER_KEY, None)
+    session.pop(CONFIRMED_KEY, None)
+    session.pop(ANSWERED_KEY, None)
+    if not keep_arrival:
+        for key in ARRIVAL_KEYS:
+            session.pop(key, None)
+
+
+def confirm(participant: Participant) -> None:
+    """This browser session is `participant`'s (they identified, or said "Đúng, tiếp tục")."""
+    session[CONFIRMED_KEY] = participant.id
+
+
+def is_confirmed(participant: Participant | None) -> bool:
+    """Whether this browser session said it is `participant`."""
+    return participant is not None and session.get(CONFIRMED_KEY) == participant.id
 
 
 def via_poster() -> int | None:
