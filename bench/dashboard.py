@@ -194,6 +194,7 @@ def main() -> None:
                 "proposals": "",
                 "signer_authority": "TM. ỦY BAN NHÂN DÂN",
                 "signer_title": "CHỦ TỊCH",
+                "signer_capacity": "chairman",
                 "signer_name": "",
                 "recipients": "- Lưu: VT, VHXH.",
                 "snapshot": snap,

@@ -60,6 +60,9 @@ class HalfYearReport(db.Model):
     proposals = db.Column(db.Text, nullable=False, default="")
     signer_authority = db.Column(db.String(60), nullable=False)  # "TM. ỦY BAN NHÂN DÂN"
     signer_title = db.Column(db.String(60), nullable=False)  # "CHỦ TỊCH"
+    # Who signs (Nghị định 30/2020): "chairman" (TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH) or "deputy"
+    # (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH); the two lines above follow from it.
+    signer_capacity = db.Column(db.String(20), nullable=False, default="chairman")
     signer_name = db.Column(db.String(120), nullable=False, default="")
     recipients = db.Column(db.Text, nullable=False)
     # Figures and activities as they were when saved: printing again gives the same document.

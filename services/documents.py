@@ -10,7 +10,7 @@ from markupsafe import Markup
 from models import Certificate, Poster
 from models.base import utcnow
 from services.common import periods, vocabulary
-from services.common.vietnamese import admin_date, local_date, table_date
+from services.common.vietnamese import admin_date, local_date, table_date, vn_number
 from services.org.settings import commune_settings
 from services.participation import certificates as certificate_service
 from services.render import charts
@@ -126,6 +126,8 @@ def half_year_pdf(report) -> bytes:
         kind_label=partial(vocabulary.vietnamese_label, vocabulary.ACTIVITY_KIND_LABELS),
         indicator_labels=vocabulary.vietnamese(vocabulary.INDICATOR_LABELS),
         recipients=[line for line in report.recipients.splitlines() if line.strip()],
+        signature=half_year.signature_lines(report),
+        num=vn_number,
         village_chart=_village_chart(report.snapshot),
         config=config,
     )

@@ -201,7 +201,8 @@ def test_rank_units_orders_by_rate_then_pass_rate_then_name_and_no_population_la
     ]
     ranked = service.rank_units(rows)
     assert [r.unit_id for r in ranked] == [5, 4, 3, 2, 1]
-    assert [r.rank for r in ranked] == [1, 2, 3, 4, 5]
+    # Thôn A (6/20, 4/6) and Thôn Â (3/10, 2/3) tie on both rates: one rank (issue 14).
+    assert [r.rank for r in ranked] == [1, 2, 2, 4, 5]
     assert ranked[0].rate == 0.4 and ranked[0].pass_rate == 0.0
     assert ranked[-1].rate is None and ranked[-1].pass_rate == 1.0
 

@@ -27,8 +27,7 @@ def _edits(**changes) -> half_year.ReportEdits:
         "results_text": " Tốt. ",
         "difficulties": "",
         "proposals": "",
-        "signer_authority": "TM. ỦY BAN NHÂN DÂN",
-        "signer_title": "CHỦ TỊCH",
+        "signer_capacity": "chairman",
         "signer_name": " Nguyễn  Văn A ",
         "recipients": "- Lưu: VT.\n",
     }

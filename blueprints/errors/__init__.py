@@ -1,12 +1,13 @@
 """Error pages in Vietnamese: a clear message and the right 4xx, never a stack trace."""
 
 import csv
+import gzip
 import zipfile
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 import yaml
-from flask import Flask, abort, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -66,7 +67,31 @@ def _page(status: int, message=None):
     )
 
 
+def compress_refusal(response: Response) -> Response:
+    """Gzip a 4xx/5xx page as Flask-Compress does a 2xx one (it leaves refusals alone): an
+    error page, or a form sent back with its errors, weighs what the learner pages weigh."""
+    config = current_app.config
+    if (
+        response.status_code < 400
+        or response.direct_passthrough
+        or response.is_streamed
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in config["COMPRESS_MIMETYPES"]
+        or request.accept_encodings["gzip"] <= 0
+    ):
+        return response
+    body = response.get_data()
+    if len(body) >= config["COMPRESS_MIN_SIZE"]:
+        response.set_data(gzip.compress(body, compresslevel=config["COMPRESS_LEVEL"]))
+        response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
+    # Runs before Flask-Compress's own hook (registered first, so run last), which then sees
+    # the Content-Encoding and only adds Vary.
+    app.after_request(compress_refusal)
+
     @app.before_request
     def _reject_nul_in_path():
         """A path with a NUL byte names nothing (and PostgreSQL refuses NUL in text)."""

@@ -2,11 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-AUTHORITIES = [("TM. ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"), ("KT. CHỦ TỊCH", "KT. CHỦ TỊCH")]
-TITLES = [("CHỦ TỊCH", "CHỦ TỊCH"), ("PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH")]
+# Who signs (services.reporting.half_year.SIGNATURES prints the lines each one gives).
+CAPACITIES = [
+    ("chairman", _l("Chủ tịch ký: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH")),
+    ("deputy", _l("Phó Chủ tịch ký thay: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")),
+]
 
 
 class HalfYearForm(FlaskForm):
@@ -19,8 +22,7 @@ class HalfYearForm(FlaskForm):
     results_text = TextAreaField(_l("Đánh giá chung về kết quả"), validators=[Length(max=20000)])
     difficulties = TextAreaField(_l("Khó khăn, vướng mắc"), validators=[Length(max=20000)])
     proposals = TextAreaField(_l("Đề xuất, kiến nghị"), validators=[Length(max=20000)])
-    signer_authority = SelectField(_l("Thẩm quyền ký"), choices=AUTHORITIES)
-    signer_title = SelectField(_l("Chức vụ người ký"), choices=TITLES)
+    signer_capacity = RadioField(_l("Người ký"), choices=CAPACITIES, default="chairman")
     signer_name = StringField(_l("Họ tên người ký"), validators=[Length(max=120)])
     recipients = TextAreaField(
         _l("Nơi nhận (mỗi dòng một nơi)"), validators=[InputRequired(), Length(max=3000)]

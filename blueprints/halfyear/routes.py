@@ -21,7 +21,14 @@ from services.common import periods
 from services.common.errors import InvalidInput
 from services.reporting import half_year, half_year_annex
 
-MESSAGES = {("period_key", "unknown_period"): _l("Chọn kỳ báo cáo.")}
+MESSAGES = {
+    ("period_key", "unknown_period"): _l("Chọn kỳ báo cáo."),
+    ("report_date", "outside_period"): _l(
+        "Ngày báo cáo phải từ %(first)s đến %(last)s (trong kỳ, hoặc muộn nhất 60 ngày sau "
+        "ngày cuối kỳ)."
+    ),
+    ("signer_capacity", "unknown"): _l("Chọn người ký."),
+}
 
 
 def _form(report: HalfYearReport | None) -> HalfYearForm:
@@ -42,7 +49,8 @@ def _edits(form: HalfYearForm) -> half_year.ReportEdits:
 
 
 def _create(form: HalfYearForm) -> HalfYearReport | None:
-    """The report a submitted form makes, or None (the errors are on the form)."""
+    """The report a submitted form makes, or None (the errors are on the form). A period that
+    has a report already raises half_year.ReportExists."""
     try:
         named = half_year.report_period(form.period_key.data)
     except InvalidInput as exc:
@@ -51,15 +59,27 @@ def _create(form: HalfYearForm) -> HalfYearReport | None:
     if not form.validate():
         return None
     timezone = current_app.config["TIMEZONE"]
-    return half_year.create_report(named, _edits(form), current_user.id, timezone, local_today())
+    try:
+        return half_year.create_report(
+            named, _edits(form), current_user.id, timezone, local_today()
+        )
+    except InvalidInput as exc:
+        put_errors(form, exc, MESSAGES)
+        return None
 
 
 @bp.route("/", methods=["GET", "POST"])
 @roles_required("admin")
 def index():
-    """Saved reports, and a form for a new one."""
+    """Saved reports, and a form for a new one (a period's second report opens its first)."""
     form = _form(None)
-    report = _create(form) if form.is_submitted() else None
+    try:
+        report = _create(form) if form.is_submitted() else None
+    except half_year.ReportExists as exists:
+        found = exists.report
+        flash(_("Kỳ %(k)s đã có báo cáo số %(n)s: mở báo cáo đó để sửa.", k=found.period_key,
+                n=found.number))  # fmt: skip
+        return redirect(url_for("halfyear.edit", report_id=found.id), code=303)
     if report is not None:
         audit_trail.record("half_year_report_saved", report.number)
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
@@ -77,15 +97,24 @@ def edit(report_id: int):
     report = db.session.get(HalfYearReport, report_id) or abort(404)
     form = _form(report)
     form.period_key.data = report.period_key
-    if form.validate_on_submit():
-        half_year.update_report(
-            report, _edits(form), form.refresh.data, current_app.config["TIMEZONE"], local_today()
-        )
+    if form.validate_on_submit() and _update(report, form):
         audit_trail.record("half_year_report_saved", report.number)
         flash(_("Đã lưu báo cáo."))
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("halfyear/edit.html", form=form, report=report), status
+
+
+def _update(report: HalfYearReport, form: HalfYearForm) -> bool:
+    """Save a validated form into the report; False with the errors on the form."""
+    try:
+        half_year.update_report(
+            report, _edits(form), form.refresh.data, current_app.config["TIMEZONE"], local_today()
+        )
+    except InvalidInput as exc:
+        put_errors(form, exc, MESSAGES)
+        return False
+    return True
 
 
 @bp.get("/<int:report_id>.pdf")
@@ -103,7 +132,7 @@ def pdf(report_id: int):
 def annex(report_id: int):
     """The annex: per-unit figures, targets and activities, as saved."""
     report = db.session.get(HalfYearReport, report_id) or abort(404)
-    body = half_year_annex.xlsx(report.snapshot)
+    body = half_year_annex.xlsx(report.snapshot, half_year_annex.title(report))
     audit_trail.record("report_exported", report.number, format="xlsx")
     return _download(body, half_year_annex.MIME, report, "xlsx")
 

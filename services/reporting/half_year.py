@@ -7,9 +7,10 @@ from extensions import db
 from models import HalfYearReport, Unit
 from models.base import utcnow
 from services.common import periods
-from services.common.errors import InvalidInput
+from services.common.errors import InvalidInput, collect
 from services.common.periods import Period
 from services.common.text import clean_line
+from services.common.vietnamese import table_date
 from services.reporting import activities, indicators
 from services.reporting.targets import applicable
 
@@ -23,6 +24,24 @@ DEFAULT_RECIPIENTS = "\n".join(
     ]
 )
 PERIOD_TITLES = {1: "6 tháng đầu năm", 2: "6 tháng cuối năm"}
+# The signature block by who signs (Nghị định 30/2020/NĐ-CP: a People's Committee works
+# collectively, so its chairman signs on its behalf, "TM.", and a deputy signs for the
+# chairman, "KT."). The signer's name follows after the space for the signature and seal.
+SIGNATURES = {
+    "chairman": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    "deputy": ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+}
+# Reports are due on 5 June and 5 December, the last day of their period: a report may be
+# dated from the first day of its period to REPORT_GRACE_DAYS after the last (a late report).
+REPORT_GRACE_DAYS = 60
+
+
+class ReportExists(Exception):
+    """The period already has a report: the office edits that one instead of a second."""
+
+    def __init__(self, report: HalfYearReport):
+        super().__init__(report.period_key)
+        self.report = report
 
 
 @dataclass(frozen=True)
@@ -34,8 +53,7 @@ class ReportEdits:
     results_text: str
     difficulties: str
     proposals: str
-    signer_authority: str
-    signer_title: str
+    signer_capacity: str
     signer_name: str
     recipients: str
 
@@ -55,17 +73,49 @@ def compute(named: periods.NamedPeriod, timezone: str, today: dt.date) -> dict:
     return snapshot(named, timezone, today, totals)
 
 
+def report_dates(named: periods.NamedPeriod) -> tuple[dt.date, dt.date]:
+    """The first and last day a report for the period may carry."""
+    return named.start, named.end + dt.timedelta(days=REPORT_GRACE_DAYS)
+
+
+def check_edits(named: periods.NamedPeriod, edits: ReportEdits) -> None:
+    """InvalidInput for a report date outside the period (and its grace) or an unknown
+    signer capacity."""
+    first, last = report_dates(named)
+    collect(
+        {
+            "report_date": None if first <= edits.report_date <= last else "outside_period",
+            "signer_capacity": None if edits.signer_capacity in SIGNATURES else "unknown",
+        },
+        first=table_date(first),
+        last=table_date(last),
+    )
+
+
+def existing_report(named: periods.NamedPeriod) -> HalfYearReport | None:
+    """The period's report, if it has one (the first saved)."""
+    return HalfYearReport.query.filter_by(period_key=named.key).order_by(HalfYearReport.id).first()
+
+
+def signature_lines(report: HalfYearReport) -> tuple[str, ...]:
+    """The lines above the signature: TM. ỦY BAN NHÂN DÂN, then the signer's capacity."""
+    return SIGNATURES.get(report.signer_capacity, SIGNATURES["chairman"])
+
+
 def apply_edits(report: HalfYearReport, edits: ReportEdits) -> None:
     """Write the office's text into the report, tidied (one-line fields on one line)."""
+    check_edits(periods.parse(report.period_key), edits)
+    lines = SIGNATURES[edits.signer_capacity]
     report.number = clean_line(edits.number)
     report.report_date = edits.report_date
-    report.results_text = edits.results_text.strip()
-    report.difficulties = edits.difficulties.strip()
-    report.proposals = edits.proposals.strip()
-    report.signer_authority = edits.signer_authority
-    report.signer_title = edits.signer_title
+    report.results_text = (edits.results_text or "").strip()
+    report.difficulties = (edits.difficulties or "").strip()
+    report.proposals = (edits.proposals or "").strip()
+    report.signer_capacity = edits.signer_capacity
+    report.signer_authority = lines[0]
+    report.signer_title = lines[-1]
     report.signer_name = clean_line(edits.signer_name)
-    report.recipients = edits.recipients.strip()
+    report.recipients = (edits.recipients or "").strip()
     report.updated_at = utcnow()
 
 
@@ -76,7 +126,12 @@ def create_report(
     timezone: str,
     today: dt.date,
 ) -> HalfYearReport:
-    """A new saved report for the period, its figures frozen as of today."""
+    """A new saved report for the period, its figures frozen as of today (InvalidInput for
+    bad edits, ReportExists when the period has one)."""
+    check_edits(named, edits)
+    found = existing_report(named)
+    if found is not None:
+        raise ReportExists(found)
     report = HalfYearReport(
         period_key=named.key,
         period_start=named.start,

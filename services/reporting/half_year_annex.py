@@ -1,5 +1,13 @@
-"""The XLSX annex of a half-year report: per-unit figures, targets and activities, as saved."""
+"""The XLSX annex of a half-year report: per-unit figures, targets and activities, as saved,
+each sheet under its title row ("Phụ lục I: … (kèm theo Báo cáo số …/BC-UBND ngày …)")."""
 
+import io
+
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font
+
+from models import HalfYearReport
+from services.common.vietnamese import table_date
 from services.common.vocabulary import (
     ACTIVITY_KIND_LABELS,
     INDICATOR_LABELS,
@@ -7,11 +15,14 @@ from services.common.vocabulary import (
     vietnamese,
     vietnamese_label,
 )
+from services.org.settings import commune_settings
 from services.render import exports
 
 TARGET_HEADERS = ["Chỉ tiêu", "Năm", "Mục tiêu (%)", "Tử số", "Mẫu số", "Thực hiện (%)"]
 ACTIVITY_HEADERS = ["Hình thức", "Số lượng", "Số người được tiếp cận"]
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NUMERALS = ("I", "II", "III")
+DECIMAL = "0.0"  # one decimal, shown with the reader's decimal sign (a comma in Vietnamese)
 
 
 def sheets(snap: dict) -> list[exports.Sheet]:
@@ -53,6 +64,35 @@ def sheets(snap: dict) -> list[exports.Sheet]:
     ]
 
 
-def xlsx(snap: dict) -> bytes:
-    """The annex as an XLSX workbook."""
-    return exports.xlsx_bytes(sheets(snap))
+def title(report: HalfYearReport) -> str:
+    """What the annex is attached to: 'kèm theo Báo cáo số 125/BC-UBND ngày 05/06/2026 của
+    UBND xã …'."""
+    return (
+        f"kèm theo Báo cáo số {report.number} ngày {table_date(report.report_date)} "
+        f"của {commune_settings().issuer_short}"
+    )
+
+
+def xlsx(snap: dict, attached_to: str | None = None) -> bytes:
+    """The annex as an XLSX workbook; with `attached_to` (see title) each sheet opens with
+    its title row "Phụ lục I: <sheet> (<attached_to>)" above the column headers."""
+    annex = sheets(snap)
+    body = exports.xlsx_bytes(annex)
+    if attached_to is None:
+        return body
+    workbook = load_workbook(io.BytesIO(body))
+    for numeral, sheet, ws in zip(NUMERALS, annex, workbook.worksheets, strict=True):
+        ws.insert_rows(1)
+        ws["A1"] = f"Phụ lục {numeral}: {sheet.title} ({attached_to})"
+        ws["A1"].font = Font(bold=True)
+        ws["A1"].alignment = Alignment(wrap_text=True, vertical="center")
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(sheet.headers))
+        ws.row_dimensions[1].height = 36
+        ws.freeze_panes = "A3"
+        for row in ws.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, float):
+                    cell.number_format = DECIMAL
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -8,16 +8,18 @@ The rules (also written on the page):
   opened) in the period, by their unit at the time; rate = participants ÷ the unit's target
   population; passed = distinct people who passed at least one quiz there in the period; pass
   rate = passed ÷ participants; average best score = the mean over people of their best score
-  there in the period. Ranked by rate, then pass rate, then name; a unit without a target
-  population has no rate and comes after those that have one.
+  there in the period. Ranked by rate, then pass rate (equal on both: the same rank, listed
+  by name); a unit without a target population has no rate and comes after those that have one.
 - people: number of distinct quizzes passed in the period, then the average of their best
   score per quiz attempted, then the earliest "last pass" (when they passed the last of those
-  quizzes for the first time); the top 50.
+  quizzes for the first time): the same count, average and local day of that pass share a
+  rank; the top 50.
 """
 
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import case, distinct, func, select
 
@@ -29,6 +31,7 @@ from services.common import periods
 from services.common.errors import WHOLE, InvalidInput
 from services.common.periods import Period
 from services.common.text import clean_line
+from services.common.vietnamese import local_date
 
 UNIT_KINDS = ("village", "class")
 TOP_PEOPLE = 50
@@ -73,22 +76,30 @@ def named_period(named: periods.NamedPeriod, timezone: str) -> Period:
 
 
 def rank_units(rows: list[UnitRank]) -> list[UnitRank]:
-    """Rate (highest first; no rate last), then pass rate, then name; numbered 1, 2, 3…"""
+    """Rate (highest first; no rate last), then pass rate; equal on both, equal rank (1, 2, 2,
+    4: standard competition ranking). The name only orders the rows of a tie."""
+
+    def tie(row: UnitRank):
+        rate = Fraction(row.participants, row.population) if row.population else None
+        pass_rate = Fraction(row.passed, row.participants) if row.participants else 0
+        return (rate is None, -(rate or 0), -pass_rate)
 
     def key(row: UnitRank):
-        rate, pass_rate = row.rate, row.pass_rate
-        return (
-            rate is None,
-            -(rate or 0.0),
-            -(pass_rate or 0.0),
-            unicodedata.normalize("NFC", row.name).casefold(),
-            row.unit_id,
-        )
+        return (*tie(row), unicodedata.normalize("NFC", row.name).casefold(), row.unit_id)
 
     ordered = sorted(rows, key=key)
-    for number, row in enumerate(ordered, start=1):
-        row.rank = number
+    share_ranks(ordered, tie)
     return ordered
+
+
+def share_ranks(ordered: list, tie) -> None:
+    """Number rows already in ranking order; rows with the same tie(row) share the rank of
+    the first of them and the next row's rank counts them all (1, 2, 2, 4)."""
+    previous = object()
+    for position, row in enumerate(ordered, start=1):
+        key = tie(row)
+        row.rank = position if key != previous else ordered[position - 2].rank
+        previous = key
 
 
 def unit_rankings(period: Period, visible: set[int] | None) -> dict[str, list[UnitRank]]:
@@ -194,9 +205,17 @@ def person_ranking(
     """The top people of the period (who passed at least one quiz), in ranking order."""
     query, order = _person_query(period, visible)
     rows = [_person(row) for row in db.session.execute(query.order_by(*order).limit(limit))]
-    for number, row in enumerate(rows, start=1):
-        row.rank = number
+    number_people(rows, period.timezone)
     return rows
+
+
+def number_people(rows: list[PersonRank], timezone: str) -> None:
+    """Ranks of people in ranking order: the same number of quizzes passed, the same average
+    and the last pass on the same local day share a rank (seconds never separate people)."""
+    share_ranks(
+        rows,
+        lambda r: (r.quizzes_passed, r.average_score, local_date(r.last_pass, timezone)),
+    )
 
 
 def person_results(period: Period, participant_ids: list[int]) -> dict[int, PersonRank]:

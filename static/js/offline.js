@@ -53,12 +53,24 @@
   sw.onmessage = function (e) {
     var d = e.data || {};
     if ("saved" in d) saved(d.saved);
-    else if ("queued" in d) show(d);
+    else if ("queued" in d) { show(d); retry(d.queued); }
   };
 
-  // Send what waits now, and again whenever the connection returns.
-  tell({ flush: 1 });
-  window.addEventListener("online", function () { tell({ flush: 1 }); });
+  // Send what waits now, again whenever the connection returns, and, while answers wait and
+  // the phone believes it is online (a weak signal seldom fires "online"), every 2, 4, 8…
+  // up to 30 seconds.
+  var timer = 0, wait = 2000;
+  function flush() { timer = 0; tell({ flush: 1 }); }
+  function retry(waiting) {
+    clearTimeout(timer);
+    timer = 0;
+    if (!waiting) { wait = 2000; return; }
+    if (navigator.onLine === false) return;
+    timer = setTimeout(flush, wait);
+    wait = Math.min(wait * 2, 30000);
+  }
+  flush();
+  window.addEventListener("online", function () { wait = 2000; flush(); });
 
   // "Không phải tôi" on a shared phone: the pages kept for the last person go too.
   document.addEventListener("submit", function (e) {
