@@ -1,7 +1,7 @@
 """half-year report signer capacity
 
 Revision ID: d7e2f4a6b8c1
-Revises: c4a1d2e3f5b6
+Revises: d7e2f1a9b3c4
 Create Date: 2026-12-02 15:00:00.000000
 
 Who signs a half-year report: the chairman, or a deputy for the chairman (Nghị định 30/2020).
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d7e2f4a6b8c1"
-down_revision = "c4a1d2e3f5b6"
+down_revision = "d7e2f1a9b3c4"
 branch_labels = None
 depends_on = None
 
