@@ -63,22 +63,23 @@ def text_of(response) -> str:
 
 
 def test_shown_order_is_stable_per_seed_and_differs_between_seeds():
-    questions = bundled_quizzes()[0][1]["quiz"]["questions"]
-    first = catalog.shown_order(questions, "token-one")
-    again = catalog.shown_order(questions, "token-one")
+    quiz = bundled_quizzes()[0][1]["quiz"]
+    questions = quiz["questions"]
+    first = catalog.shown_order(quiz, "token-one")
+    again = catalog.shown_order(quiz, "token-one")
     assert [(s.question["id"], s.choice_ids) for s in first] == [
         (s.question["id"], s.choice_ids) for s in again
     ]
-    orders = {tuple((s.question["id"], s.choice_ids) for s in catalog.shown_order(questions, seed))
+    orders = {tuple((s.question["id"], s.choice_ids) for s in catalog.shown_order(quiz, seed))
               for seed in SEEDS}  # fmt: skip
     assert len(orders) > 10  # really shuffled, not a fixed permutation
     file_order = tuple((q["id"], choice_ids(q)) for q in questions)
     assert file_order not in orders or len(orders) > 1
-    for shown in catalog.shown_order(questions, "token-two"):  # same ids, only their order
+    for shown in catalog.shown_order(quiz, "token-two"):  # same ids, only their order
         assert sorted(shown.choice_ids) == sorted(choice_ids(shown.question))
         if shown.question["type"] == "true_false":
             assert shown.choice_ids == ("true", "false")  # Đúng before Sai, always
-    assert [s.question["id"] for s in catalog.shown_order(questions, None)] == [
+    assert [s.question["id"] for s in catalog.shown_order(quiz, None)] == [
         q["id"] for q in questions
     ]  # no seed: the file's order (a print)
 
@@ -91,9 +92,11 @@ def test_quiz_page_order_comes_from_the_attempt_token_and_survives_a_reload(
     assert shown_on(client.get("/quizzes/an-toan").get_data(as_text=True)) == shown_on(page)
     token = re.search(r'name="submission_token" type="hidden" value="([^"]+)"', page).group(1)
     with app.app_context():
-        questions = content_version_questions()
+        definition = content_definition()
+    questions = definition["questions"]
     expected = [
-        (field(s.question["id"]), list(s.choice_ids)) for s in catalog.shown_order(questions, token)
+        (field(s.question["id"]), list(s.choice_ids))
+        for s in catalog.shown_order(definition, token)
     ]
     assert shown_on(page) == expected
     # Ids never change: the values are the file's choice ids.
@@ -101,8 +104,9 @@ def test_quiz_page_order_comes_from_the_attempt_token_and_survives_a_reload(
     assert {name: sorted(values) for name, values in shown_on(page)} == by_field
 
 
-def content_version_questions() -> list[dict]:
-    return Quiz.query.filter_by(slug="an-toan").one().current_version.questions
+def content_definition() -> dict:
+    """The fixture quiz's published definition (questions and pass mark)."""
+    return Quiz.query.filter_by(slug="an-toan").one().current_version.definition
 
 
 def test_attempts_are_shown_in_different_orders(client, content, identify):
@@ -136,7 +140,7 @@ def test_review_shows_the_order_the_person_saw(app, client, content, identify):
     ]
     result = text_of(client.get(location))
     with app.app_context():
-        texts = {field(q["id"]): q["text"] for q in content_version_questions()}
+        texts = {field(q["id"]): q["text"] for q in content_definition()["questions"]}
     positions = [result.index(texts[name]) for name in seen]
     assert positions == sorted(positions)
 
@@ -163,7 +167,7 @@ def test_no_fixed_tapping_pattern_passes_a_bundled_quiz(name, topic):
     for pick in (lambda ids: ids[0], lambda ids: ids[-1]):
         assert not score(questions, tapped(questions, pick), mark).passed, name
         for seed in SEEDS:
-            order = [(s.question, s.choice_ids) for s in catalog.shown_order(questions, seed)]
+            order = [(s.question, s.choice_ids) for s in catalog.shown_order(quiz, seed)]
             assert not score(questions, tapped(questions, pick, order), mark).passed, (name, seed)
 
 

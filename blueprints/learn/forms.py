@@ -167,7 +167,7 @@ def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
     class QuizForm(AnswerForm):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self.shown = _arrange(self, definition["questions"], self.submission_token.data)
+            self.shown = _arrange(self, definition, self.submission_token.data)
 
     for question in definition["questions"]:
         texts = localized_question(definition, question, lang)
@@ -182,10 +182,10 @@ def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
     return QuizForm
 
 
-def _arrange(form: FlaskForm, questions: list[dict], seed: str | None) -> list[tuple]:
+def _arrange(form: FlaskForm, definition: dict, seed: str | None) -> list[tuple]:
     """Order the form's choices as its attempt shows them; number the questions that way."""
     shown = []
-    for number, item in enumerate(shown_order(questions, seed), start=1):
+    for number, item in enumerate(shown_order(definition, seed), start=1):
         field = form[field_name(item.question["id"])]
         labels = dict(field.choices)
         field.choices = [(cid, labels[cid]) for cid in item.choice_ids]
