@@ -322,7 +322,8 @@ def test_an_attempt_on_v1_keeps_its_score_and_item_analysis_after_v2_changes_the
     assert _report(app, places["village"]) == analysis_before
     # The learner's result still says their answer to question 1 was wrong.
     review = villager.get(result_url).get_data(as_text=True)
-    assert "Chỉ mình bạn" in review  # v1's right answer is shown
+    assert "Bạn chọn: Công an xã gọi điện" in review
+    assert re.search(r"✗ Trả lời sai</span></p>\s*<p><strong>Ai được biết mã OTP", review)
     # A new attempt answers v2, where b is right.
     page = villager.get("/quizzes/an-toan?lan=2").get_data(as_text=True)
     assert f'value="{v2.id}"' in page

@@ -186,8 +186,12 @@ QUIZ_CASES = {
     "tampered single choice": ({"q_otp": "z"}, CHOOSE_AGAIN),
     "tampered true/false value": ({"q_cap_nhat": "maybe"}, CHOOSE_AGAIN),
     "tampered multiple choice": ({"q_dau_hieu": ["a", "zz"]}, CHOOSE_AGAIN),
-    "question field renamed": ({"q_otp": None, "q_otp_x": "a"}, "Bạn chưa trả lời câu 1."),
-    "question field of another quiz": ({"q_otp": None, "q_q1": "true"}, "Bạn chưa trả lời câu 1."),
+    # {otp}: the number the page shows question "otp" under (questions are shuffled per attempt)
+    "question field renamed": ({"q_otp": None, "q_otp_x": "a"}, "Bạn chưa trả lời câu {otp}."),
+    "question field of another quiz": (
+        {"q_otp": None, "q_q1": "true"},
+        "Bạn chưa trả lời câu {otp}.",
+    ),
     "two values for a single-choice question": ({"q_otp": ["a", "b"]}, None),
     "two values for a true/false question": ({"q_cap_nhat": ["true", "false"]}, None),
     "missing submission token": ({"submission_token": None}, None),
@@ -211,7 +215,10 @@ QUIZ_CASES = {
 @pytest.mark.parametrize("changes, message", QUIZ_CASES.values(), ids=QUIZ_CASES.keys())
 def test_quiz_submit_refuses_bad_input(app, client, content, identify, changes, message):
     identify(client)
-    data = answer_form(quiz_page(client), ALL_RIGHT)
+    page = quiz_page(client)
+    data = answer_form(page, ALL_RIGHT)
+    shown = list(dict.fromkeys(re.findall(r'name="(q_[a-z0-9_]+)"', page)))
+    message = message and message.format(otp=shown.index("q_otp") + 1)
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)

@@ -17,6 +17,7 @@ from models.people import UNDER_16
 from services.common.text import clean_line
 from services.common.vocabulary import AGE_LABELS, ROLE_LABELS
 from services.content.localize import localized_question
+from services.participation.catalog import shown_order
 from services.participation.identity import NAME_MAX
 from services.participation.scoring import TRUE_FALSE_CHOICES
 
@@ -162,25 +163,40 @@ def quiz_form_class_for(version, lang: str) -> type[FlaskForm]:
 
 
 def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
-    """A form class with one field per question of a quiz version (no answer key inside)."""
+    """A form class with one field per question of a quiz version (no answer key inside).
+
+    Each form puts its questions and choices in the order of its attempt (`shown`: question,
+    field), seeded by its submission token, and numbers its messages as that order does.
+    """
 
     class QuizForm(AnswerForm):
-        pass
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.shown = _arrange(self, definition, self.submission_token.data)
 
-    for number, question in enumerate(definition["questions"], start=1):
+    for question in definition["questions"]:
         texts = localized_question(definition, question, lang)
-        validators = [required_answer(number), _choice_in_list]
         if question["type"] == "true_false":
             labels = {"true": _l("Đúng"), "false": _l("Sai")}
             choices = [(value, labels[value]) for value in TRUE_FALSE_CHOICES]
         else:
             choices = [(cid, text) for cid, text in texts["choices"].items()]
         field_class = MultiCheckboxField if question["type"] == "multiple" else SingleChoiceField
-        field = field_class(
-            texts["text"], choices=choices, validators=validators, validate_choice=False
-        )
+        field = field_class(texts["text"], choices=choices, validate_choice=False)
         setattr(QuizForm, field_name(question["id"]), field)
     return QuizForm
+
+
+def _arrange(form: FlaskForm, definition: dict, seed: str | None) -> list[tuple]:
+    """Order the form's choices as its attempt shows them; number the questions that way."""
+    shown = []
+    for number, item in enumerate(shown_order(definition, seed), start=1):
+        field = form[field_name(item.question["id"])]
+        labels = dict(field.choices)
+        field.choices = [(cid, labels[cid]) for cid in item.choice_ids]
+        field.validators = [required_answer(number), _choice_in_list]
+        shown.append((item.question, field))
+    return shown
 
 
 def quiz_answers(form: FlaskForm, version) -> dict[str, list[str]]:

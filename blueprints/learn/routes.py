@@ -25,7 +25,6 @@ from blueprints.common.redirects import safe_next
 from blueprints.learn import bp, device, guesses, lesson_media, visitor
 from blueprints.learn.forms import (
     IdentityForm,
-    field_name,
     quiz_answers,
     quiz_form_class_for,
     unit_choices,
@@ -354,7 +353,7 @@ def _quiz_page(quiz: Quiz, version: QuizVersion, form, participant, status=200, 
             quiz=quiz,
             version=version,
             form=form,
-            questions=[(q, form[field_name(q["id"])]) for q in version.questions],
+            questions=form.shown,
             attempts_left=participation.attempts_left(participant, quiz),
             notice=notice,
         ),
@@ -484,16 +483,22 @@ def _posted_choices() -> dict[str, list[str]]:
 
 @bp.get("/results/<public_id>")
 def result(public_id: str):
-    """The score, pass or not, and for each question the right answer and why."""
+    """The score, pass or not, and each question in the order it was shown: right or wrong and
+    why it matters; the right answers and explanations once the key is open (a pass, or no
+    attempt left). Only a passed attempt shows the certificate."""
     attempt = _own_attempt(public_id)
     participant = visitor.load_participant()
-    review = catalog.review(attempt, current_language())
+    full_key = catalog.key_open(participant, attempt.quiz)
+    certificate = None
+    if attempt.passed:
+        certificate = certificates.certificate_for(participant.id, attempt.quiz_id)
     return render_template(
         "learn/result.html",
         attempt=attempt,
-        review=review,
+        review=catalog.review(attempt, current_language(), full_key=full_key),
+        full_key=full_key,
         attempts_left=participation.attempts_left(participant, attempt.quiz),
-        certificate=certificates.certificate_for(participant.id, attempt.quiz_id),
+        certificate=certificate,
     )
 
 

@@ -12,8 +12,8 @@ def localized(translations: dict | None, key: str, default: str, lang: str) -> s
 
 
 def localized_question(definition: dict, question: dict, lang: str) -> dict:
-    """Question text, choice texts, explanation (quizzes), Likert labels and the "other" label
-    (surveys) in `lang`, where translated."""
+    """Question text, choice texts, explanation and why (quizzes), Likert labels and the
+    "other" label (surveys) in `lang`, where translated."""
     texts = {}
     if lang != "vi":
         texts = ((definition.get("translations") or {}).get(lang) or {}).get("questions", {})
@@ -22,6 +22,7 @@ def localized_question(definition: dict, question: dict, lang: str) -> dict:
     return {
         "text": texts.get("text") or question["text"],
         "explanation": texts.get("explanation") or question.get("explanation"),
+        "why": texts.get("why") or question.get("why"),
         "labels": texts.get("labels") or question.get("labels"),
         "other": texts.get("other"),
         "choices": {

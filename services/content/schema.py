@@ -23,10 +23,10 @@ TOPIC_KEYS = {
 }  # fmt: skip
 LESSON_KEYS = {"body", "audio"}
 QUIZ_KEYS = {"pass_mark", "max_attempts", "training_for", "questions"}
-QUESTION_KEYS = {"id", "type", "text", "choices", "answer", "explanation"}
+QUESTION_KEYS = {"id", "type", "text", "choices", "answer", "explanation", "why"}
 CHOICE_KEYS = {"id", "text"}
 TRANSLATION_KEYS = {"title", "summary", "lesson", "questions"}
-QUESTION_TRANSLATION_KEYS = {"text", "choices", "explanation"}
+QUESTION_TRANSLATION_KEYS = {"text", "choices", "explanation", "why"}
 MEDIA_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 
 
@@ -206,6 +206,7 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
     _question_id(report, q, where, seen_ids)
     _text(report, q, "text", f"{where}.", 500)
     _text(report, q, "explanation", f"{where}.", 1000)
+    _text(report, q, "why", f"{where}.", 1000, required=False)  # why it matters, before a pass
     qtype = q.get("type")
     if qtype not in QUESTION_TYPES:
         report.add(f"{where}.type", "must be one of {options}", options=", ".join(QUESTION_TYPES))
@@ -366,6 +367,7 @@ def _lesson_translation(report: Report, texts: dict, where: str) -> None:
 
 def _quiz_question_translation(report: Report, qt: dict, qwhere: str) -> None:
     _unknown_keys(report, qt, QUESTION_TRANSLATION_KEYS, f"{qwhere}.")
+    _text(report, qt, "why", f"{qwhere}.", 1000, required=False)
 
 
 def validate_topic(data, path: str, media_dir: Path) -> list[str]:

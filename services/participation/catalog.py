@@ -1,5 +1,6 @@
 """Read-side queries about content and places, for learner pages."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,7 +12,8 @@ from models import Attempt, Lesson, Participant, Poster, Unit
 from services.common import codes
 from services.content import visibility
 from services.content.localize import localized, localized_question
-from services.participation.scoring import correct_choices
+from services.participation import attempts
+from services.participation.scoring import choice_ids, correct_choices, score
 from services.render import markdown
 
 SELECTABLE_KINDS = ("village", "agency", "enterprise", "school", "commune")
@@ -90,37 +92,116 @@ def poster_placement(poster_id: int | None) -> Unit | None:
 
 
 @dataclass(frozen=True)
+class ShownQuestion:
+    question: dict
+    choice_ids: tuple[str, ...]
+
+
+def _rank(seed: str, *ids: str) -> str:
+    return hashlib.sha256("\x1f".join((seed, *ids)).encode()).hexdigest()
+
+
+def _shuffled(questions: list[dict], seed: str) -> list[ShownQuestion]:
+    shown = []
+    for question in sorted(questions, key=lambda q: _rank(seed, q["id"])):
+        ids = choice_ids(question)
+        if question["type"] != "true_false":
+            ids = tuple(sorted(ids, key=lambda c, q=question: _rank(seed, q["id"], c)))
+        shown.append(ShownQuestion(question, ids))
+    return shown
+
+
+def _tapping_passes(shown: list[ShownQuestion], pass_mark: int) -> bool:
+    """Whether ticking the first, or the last, choice of every question passes."""
+    questions = [s.question for s in shown]
+    return any(
+        score(questions, {s.question["id"]: [s.choice_ids[end]] for s in shown}, pass_mark).passed
+        for end in (0, -1)
+    )
+
+
+SHUFFLE_TRIES = 16
+
+
+def shown_order(quiz: dict, seed: str | None) -> list[ShownQuestion]:
+    """The questions of one attempt, and their choice ids, in the order its pages show them.
+
+    `quiz` is a version's definition (questions and pass mark). The order sorts each id by a
+    hash of it with the attempt's seed (its submission token), so every rendering of that
+    attempt (a reload, a refused submit, the review) shows the same order and another attempt
+    another one. An order in which ticking the first (or the last) choice everywhere would pass
+    is skipped for the next one the seed gives. Ids never change; true/false keeps "Đúng"
+    before "Sai". Without a seed: the order of the file.
+    """
+    questions = quiz["questions"]
+    if not seed:
+        return [ShownQuestion(q, choice_ids(q)) for q in questions]
+    first = _shuffled(questions, seed)
+    for n in range(SHUFFLE_TRIES):
+        shown = _shuffled(questions, f"{seed}#{n}") if n else first
+        if not _tapping_passes(shown, quiz.get("pass_mark", 100)):
+            return shown
+    return first  # no order helps (e.g. every answer is "Đúng"): the file itself must
+
+
+def key_open(participant: Participant, quiz) -> bool:
+    """Whether a person's reviews may show the answer key: after they passed the quiz, or
+    when no attempt is left. Before that a review names wrong questions, not right choices."""
+    passed = db.session.scalar(
+        select(Attempt.id)
+        .where(
+            Attempt.participant_id == participant.id,
+            Attempt.quiz_id == quiz.id,
+            Attempt.passed.is_(True),
+        )
+        .limit(1)
+    )
+    return passed is not None or attempts.attempts_left(participant, quiz) == 0
+
+
+@dataclass(frozen=True)
 class ReviewedQuestion:
     number: int
     text: str
     kind: str
-    chosen: list[str]
-    correct: list[str]
+    chosen: list[str]  # empty when it would show a right choice of a wrong answer
+    correct: list[str]  # empty until the key is open
     is_correct: bool
-    explanation: str
+    explanation: str | None  # None until the key is open
+    why: str | None  # why the question matters (names no choice); None: the page's general one
 
 
-def review(attempt: Attempt, lang: str) -> list[ReviewedQuestion]:
-    """Each question of an attempt with the learner's answer, the right one and why."""
+TF_LABELS = {"vi": {"true": "Đúng", "false": "Sai"}, "en": {"true": "True", "false": "False"}}
+
+
+def review(attempt: Attempt, lang: str, full_key: bool = True) -> list[ReviewedQuestion]:
+    """Each question of an attempt, in the order it was shown, with the learner's answer; with
+    `full_key` also the right one and why, else only whether it was right and why it matters."""
     definition = attempt.version.definition
     given = {a.question_id: a for a in attempt.answers}
-    tf_labels = {"vi": {"true": "Đúng", "false": "Sai"}, "en": {"true": "True", "false": "False"}}
-    labels_tf = tf_labels.get(lang, tf_labels["vi"])
+    labels_tf = TF_LABELS.get(lang, TF_LABELS["vi"])
     reviewed = []
-    for number, question in enumerate(definition["questions"], start=1):
+    shown = shown_order(definition, attempt.submission_token)
+    for number, item in enumerate(shown, start=1):
+        question = item.question
         texts = localized_question(definition, question, lang)
         labels = labels_tf if question["type"] == "true_false" else texts["choices"]
         answer = given.get(question["id"])
+        right = bool(answer and answer.is_correct)
         chosen = answer.choice_ids if answer else []
+        key = correct_choices(question)
+        if not (full_key or right or question["type"] != "multiple"):
+            chosen = []  # a wrong multiple-choice answer may hold right choices
         reviewed.append(
             ReviewedQuestion(
                 number=number,
                 text=texts["text"],
                 kind=question["type"],
-                chosen=[labels.get(c, c) for c in chosen],
-                correct=[labels.get(c, c) for c in correct_choices(question)],
-                is_correct=bool(answer and answer.is_correct),
-                explanation=texts["explanation"],
+                chosen=[labels.get(c, c) for c in item.choice_ids if c in chosen],
+                correct=[labels.get(c, c) for c in item.choice_ids if c in key] if full_key else [],
+                is_correct=right,
+                explanation=texts["explanation"] if full_key else None,
+                why=texts.get("why"),
             )
         )
     return reviewed
