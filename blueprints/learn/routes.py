@@ -25,6 +25,7 @@ from blueprints.common.redirects import safe_next
 from blueprints.learn import bp, device, guesses, lesson_media, visitor
 from blueprints.learn.forms import (
     IdentityForm,
+    field_name,
     quiz_answers,
     quiz_form_class_for,
     unit_choices,
