@@ -109,7 +109,10 @@ def _saved() -> dict[str, str]:
     """The saved settings, by configuration key (none when the database cannot answer: an
     error page about the database still renders with the defaults)."""
     try:
-        rows = db.session.scalars(db.select(OfficeSetting)).all()
+        # Never flush the request's pending writes from here (a page renders this): they meet
+        # their storage faults at the commit, where the unit of work answers them.
+        with db.session.no_autoflush:
+            rows = db.session.scalars(db.select(OfficeSetting)).all()
     except SQLAlchemyError:
         return {}
     return {EDITABLE[row.key]: row.value for row in rows if row.key in EDITABLE}
