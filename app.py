@@ -23,7 +23,7 @@ from blueprints.staff import bp as staff_bp
 from blueprints.survey_results import bp as survey_results_bp
 from blueprints.units import bp as units_bp
 from commands import register_commands
-from config import Config, check_secret_key
+from config import Config, TestingConfig, check_secret_key
 from database import configure_engine
 from deployment import configure_deployment
 from extensions import babel, compress, csrf, db, limiter, migrate
@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides settings (tests pass theirs here)."""
     app = Flask(__name__, instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter
-    app.config.from_object(Config)
+    app.config.from_object(TestingConfig if (config or {}).get("TESTING") else Config)
     if config:
         app.config.update(config)
     check_secret_key(app.config)

@@ -144,3 +144,10 @@ class Config:
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(3 * 365)))
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     TESTING = False
+
+
+class TestingConfig(Config):
+    """Apps made for tests (TESTING=True) start with a certificate signer, as a commune that
+    has filled in its settings would; a test about a missing signer clears it."""
+
+    CERTIFICATE_SIGNER_NAME = "Nguyễn Văn Ký"

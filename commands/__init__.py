@@ -1,4 +1,4 @@
-"""`flask` CLI commands: content, demo data, posters, certificates, backups (schema:
+"""`flask` CLI commands: content, demo data, posters, certificates, backups, settings (schema:
 `flask db upgrade`)."""
 
 from flask import Flask
@@ -9,6 +9,7 @@ from commands.content import content_cli
 from commands.content_files import export_command, import_command
 from commands.demo import seed_demo_command
 from commands.posters import posters_cli
+from commands.settings import settings_cli
 from commands.staff import create_admin_command, purge_expired_command
 from commands.targets import targets_cli
 
@@ -24,3 +25,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(purge_expired_command)
     app.cli.add_command(targets_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(settings_cli)

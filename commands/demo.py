@@ -1,12 +1,12 @@
 """`flask seed-demo`: a sample commune with villages, a school, classes and posters."""
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 import database
 from blueprints.common.dates import local_today
 from services.demo import seed_demo
+from services.org.settings import public_url
 
 
 @click.command("seed-demo")
@@ -15,9 +15,8 @@ def seed_demo_command():
     """Create sample data (marked "(mẫu)") so that there is something to click."""
     result = seed_demo(local_today().year)
     database.commit()
-    base = current_app.config["BASE_URL"]
     click.echo("Sample data created." if result.created else "Sample data already present.")
     for unit in result.classes:
-        click.echo(f"  class  {base}/c/{unit.join_code}  {unit.name}")
+        click.echo(f"  class  {public_url('/c/' + unit.join_code)}  {unit.name}")
     for poster in result.posters:
-        click.echo(f"  poster {base}/p/{poster.code}  {poster.label}")
+        click.echo(f"  poster {public_url('/p/' + poster.code)}  {poster.label}")

@@ -11,6 +11,7 @@ from extensions import db
 from models import Lesson, Poster, Quiz, Unit
 from services import documents
 from services.content import visibility
+from services.org import settings
 from services.participation import posters
 from services.participation.attempts import find_poster
 from services.render.qr import qr_png, qr_svg
@@ -92,8 +93,21 @@ def _find(codes: tuple[str, ...]) -> list[Poster]:
 @click.option("--all", "all_posters", is_flag=True, help="Every poster.")
 @click.option("--size", type=click.Choice(["A4", "A5"]), default="A4", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True)
-def pdf_command(codes, all_posters, size, out):
+@click.option(
+    "--allow-local",
+    is_flag=True,
+    help="Print even when the public address names this machine only (codes for a test).",
+)
+def pdf_command(codes, all_posters, size, out, allow_local):
     """Print posters (a page each) into one PDF."""
+    address = settings.commune_settings().public_address
+    if settings.is_local(address) and not allow_local:
+        _fail(
+            f"The public address is {address}: it names this machine only, so a phone that "
+            "scans these posters cannot open them. Set the address phones can reach on the "
+            "office settings page (/staff/admin/settings) or with BASE_URL, then print again; "
+            "--allow-local prints anyway."
+        )
     chosen = Poster.query.order_by(Poster.id).all() if all_posters else _find(codes)
     if not chosen:
         _fail("Name poster codes or use --all.")

@@ -10,6 +10,7 @@ from models.people import Consent, Participant
 from models.posters import Poster, Scan
 from models.recognition import Nomination
 from models.science import ScienceTask
+from models.settings import OfficeSetting
 from models.staff import AuditEvent, LoginFailure, RosterEntry, StaffSession, StaffUser
 from models.surveys import Survey, SurveyAnswer, SurveyResponse, SurveyVersion
 from models.units import Unit
@@ -27,6 +28,7 @@ __all__ = [
     "Lesson",
     "LoginFailure",
     "Nomination",
+    "OfficeSetting",
     "Participant",
     "Poster",
     "Quiz",

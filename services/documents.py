@@ -11,7 +11,7 @@ from models import Certificate, Poster
 from models.base import utcnow
 from services.common import periods, vocabulary
 from services.common.vietnamese import admin_date, local_date, table_date, vn_number
-from services.org.settings import commune_settings
+from services.org.settings import commune_settings, public_url
 from services.participation import certificates as certificate_service
 from services.render import charts
 from services.render.pdf import render_pdf
@@ -26,11 +26,18 @@ def _static_dir() -> Path:
 
 
 def verification_url(certificate: Certificate) -> str:
-    return f"{current_app.config['BASE_URL']}/v/{certificate.verification_code}"
+    return public_url(f"/v/{certificate.verification_code}")
 
 
 def poster_url(poster: Poster) -> str:
-    return f"{current_app.config['BASE_URL']}/p/{poster.code}"
+    return public_url(f"/p/{poster.code}")
+
+
+def poster_target(poster: Poster) -> str:
+    """What a poster leads to: "lesson", "quiz" or "survey" (its wording follows)."""
+    if poster.survey is not None:
+        return "survey"
+    return "quiz" if poster.quiz is not None else "lesson"
 
 
 def _qr_markup(url: str) -> Markup:
@@ -68,6 +75,7 @@ def poster_html(posters: list[Poster], size: str) -> str:
         {
             "poster": poster,
             "item": poster.lesson or poster.quiz or poster.survey,
+            "target": poster_target(poster),
             "url": poster_url(poster),
             "short_url": poster_url(poster).split("://", 1)[-1],
             "qr": _qr_markup(poster_url(poster)),

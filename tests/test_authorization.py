@@ -198,6 +198,10 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", f"/staff/admin/users/{MISSING_ID}", ADMIN_ONLY_404),
     ],
     "admin.audit_log": [Case("GET", "/staff/admin/audit", ADMIN_ONLY_200)],
+    "admin.settings": [
+        Case("GET", "/staff/admin/settings", ADMIN_ONLY_200),
+        Case("POST", "/staff/admin/settings", {**ADMIN_ONLY_200, "admin": 400}),
+    ],
     "admin.targets": [
         Case("GET", "/staff/admin/targets", ADMIN_ONLY_200),
         Case("POST", "/staff/admin/targets", {**ADMIN_ONLY_200, "admin": 400}),

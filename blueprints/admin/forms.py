@@ -48,3 +48,20 @@ class TargetForm(FlaskForm):
     description = StringField(
         _l("Mô tả"), validators=[InputRequired(_l("Nhập mô tả.")), Length(max=300)]
     )
+
+
+class SettingsForm(FlaskForm):
+    """The office's settings: the public address and who the app speaks and signs for."""
+
+    public_address = StringField(_l("Địa chỉ công khai"), validators=[Length(max=300)])
+    commune_name = StringField(_l("Tên xã"), validators=[Length(max=300)])
+    province_name = StringField(_l("Tỉnh"), validators=[Length(max=300)])
+    issuer_name = StringField(_l("Cơ quan cấp"), validators=[Length(max=300)])
+    certificate_signer_title = StringField(
+        _l("Chức vụ người ký giấy chứng nhận"), validators=[Length(max=300)]
+    )
+    certificate_signer_name = StringField(
+        _l("Họ tên người ký giấy chứng nhận"), validators=[Length(max=300)]
+    )
+    report_signer_title = StringField(_l("Chức vụ người ký báo cáo"), validators=[Length(max=300)])
+    report_signer_name = StringField(_l("Họ tên người ký báo cáo"), validators=[Length(max=300)])

@@ -1,4 +1,4 @@
-"""Admin views: create, edit and disable staff accounts; read the audit log."""
+"""Admin views: create, edit and disable staff accounts; office settings; the audit log."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.admin import bp
-from blueprints.admin.forms import StaffForm, TargetForm
+from blueprints.admin.forms import SettingsForm, StaffForm, TargetForm
 from blueprints.common import audit_trail
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
@@ -16,6 +16,7 @@ from models import StaffUser, Target, Unit
 from services.common import limits
 from services.common.errors import InvalidInput
 from services.org import audit, passwords
+from services.org import settings as office_settings
 from services.org import staff as staff_service
 from services.reporting import targets as target_service
 
@@ -26,6 +27,20 @@ MESSAGES = {
     ("unit_id", "officer_needs_unit"): _l("Cán bộ đơn vị cần chọn đơn vị."),
     ("role", "unknown"): _l("Vai trò không hợp lệ."),
     ("display_name", "empty"): _l("Nhập họ tên."),
+}
+
+
+SETTINGS_MESSAGES = {
+    ("public_address", "empty"): _l("Nhập địa chỉ công khai, ví dụ https://lantoa.xa.gov.vn."),
+    ("public_address", "scheme"): _l("Địa chỉ công khai phải bắt đầu bằng http:// hoặc https://."),
+    ("public_address", "host"): _l("Địa chỉ công khai thiếu tên máy chủ hoặc có cổng sai."),
+    ("public_address", "path"): _l(
+        "Địa chỉ công khai chỉ gồm giao thức và tên máy chủ (có thể kèm cổng), không có đường dẫn "
+        "hay dấu ?."
+    ),
+    ("commune_name", "empty"): _l("Nhập tên xã."),
+    ("province_name", "empty"): _l("Nhập tên tỉnh."),
+    "too_long": _l("Tối đa %(limit)d ký tự."),
 }
 
 
@@ -171,3 +186,24 @@ def edit_target(target_id: int):
         return redirect(url_for("admin.targets"), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/target_form.html", form=form, target=target), status
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def settings():
+    """The office's settings: the public address printed on every code, the commune, signers."""
+    form = SettingsForm(data=office_settings.editable_values() if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            changed = office_settings.save(
+                {name: form[name].data for name in office_settings.EDITABLE}
+            )
+        except InvalidInput as exc:
+            put_errors(form, exc, SETTINGS_MESSAGES)
+        else:
+            if changed:
+                audit_trail.record("settings_changed", ", ".join(sorted(changed)), **changed)
+            flash(_("Đã lưu."))
+            return redirect(url_for("admin.settings"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/settings.html", form=form), status

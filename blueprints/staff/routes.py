@@ -2,7 +2,7 @@
 
 import json
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +16,7 @@ from extensions import db
 from models import Participant, Unit
 from services.common.text import clean_line
 from services.org import access, roster
+from services.org.settings import public_url
 from services.org.units import create_unit
 from services.participation import privacy
 from services.render import exports
@@ -89,7 +90,7 @@ def visible_school(school_id: int) -> Unit:
 def unit(unit_id: int):
     """A unit: for a class, its join link and QR code and its roster."""
     found = visible_unit(unit_id)
-    join_url = f"{current_app.config['BASE_URL']}/c/{found.join_code}" if found.join_code else None
+    join_url = public_url(f"/c/{found.join_code}") if found.join_code else None
     members = Participant.query.filter_by(unit_id=found.id).order_by(Participant.display_name).all()
     return render_template(
         "staff/unit.html",
@@ -109,7 +110,7 @@ def join_qr(unit_id: int, fmt: str):
     found = visible_unit(unit_id)
     if not found.join_code or fmt not in ("svg", "png"):
         abort(404)
-    url = f"{current_app.config['BASE_URL']}/c/{found.join_code}"
+    url = public_url(f"/c/{found.join_code}")
     body, mime = (qr_svg(url), "image/svg+xml") if fmt == "svg" else (qr_png(url), "image/png")
     return download(body, mime, f"lop-{found.join_code}.{fmt}")
 
@@ -134,8 +135,8 @@ def import_roster(unit_id: int):
             render_template(
                 "staff/unit.html",
                 unit=found,
-                join_url=f"{current_app.config['BASE_URL']}/c/{found.join_code}",
-                qr=qr_svg(f"{current_app.config['BASE_URL']}/c/{found.join_code}"),
+                join_url=public_url(f"/c/{found.join_code}"),
+                qr=qr_svg(public_url(f"/c/{found.join_code}")),
                 roster=roster.unclaimed(found),
                 members=members,
                 form=form,

@@ -1,12 +1,21 @@
-"""The commune's identity (name, province, issuer, signers): one accessor that everything calls.
+"""The commune's identity (name, province, issuer, signers) and the public address printed on
+every QR code and link: one accessor that everything calls.
 
-Read from the app's configuration today; a later version stores it in the database, so callers
-use `commune_settings()` and never read the configuration keys themselves.
+What the office saved on its settings page (table `office_settings`) wins over the app's
+configuration, which gives the defaults; callers use `commune_settings()` and `public_url()` and
+never read the configuration keys themselves.
 """
 
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, g
+from sqlalchemy.exc import SQLAlchemyError
+
+from extensions import db
+from models import OfficeSetting
+from services.common.errors import collect
 
 # A name as written in running text ("xã Hoàng Văn Thụ") starts with its kind of unit; the
 # date line of a document ("Hoàng Văn Thụ, ngày …") uses the bare name.
@@ -26,6 +35,12 @@ class CommuneSettings:
     certificate_signer_name: str
     report_signer_title: str  # signs the lists the app prints (nominations)
     report_signer_name: str  # also the half-year report's default signer
+    public_address: str = "http://localhost:5000"  # printed before every /p/, /c/, /v/ path
+
+    @property
+    def certificate_signer_set(self) -> bool:
+        """Whether a certificate can be signed: both the signer's title and name are given."""
+        return bool(self.certificate_signer_title.strip() and self.certificate_signer_name.strip())
 
     @property
     def issuer_short(self) -> str:
@@ -71,12 +86,133 @@ def from_config(config) -> CommuneSettings:
         certificate_signer_name=config["CERTIFICATE_SIGNER_NAME"],
         report_signer_title=config["REPORT_SIGNER_TITLE"],
         report_signer_name=config["REPORT_SIGNER_NAME"] or config["CERTIFICATE_SIGNER_NAME"],
+        public_address=config["BASE_URL"].rstrip("/"),
     )
 
 
+# The settings the office edits, by the configuration key that gives each one's default.
+EDITABLE = {
+    "public_address": "BASE_URL",
+    "commune_name": "COMMUNE_NAME",
+    "province_name": "PROVINCE_NAME",
+    "issuer_name": "ISSUER_NAME",
+    "certificate_signer_title": "CERTIFICATE_SIGNER_TITLE",
+    "certificate_signer_name": "CERTIFICATE_SIGNER_NAME",
+    "report_signer_title": "REPORT_SIGNER_TITLE",
+    "report_signer_name": "REPORT_SIGNER_NAME",
+}
+REQUIRED = ("public_address", "commune_name", "province_name")
+VALUE_MAX = 300
+
+
+def _saved() -> dict[str, str]:
+    """The saved settings, by configuration key (none when the database cannot answer: an
+    error page about the database still renders with the defaults)."""
+    try:
+        # Never flush the request's pending writes from here (a page renders this): they meet
+        # their storage faults at the commit, where the unit of work answers them.
+        with db.session.no_autoflush:
+            rows = db.session.scalars(db.select(OfficeSetting)).all()
+    except SQLAlchemyError:
+        return {}
+    return {EDITABLE[row.key]: row.value for row in rows if row.key in EDITABLE}
+
+
 def commune_settings() -> CommuneSettings:
-    """The current app's commune settings."""
-    return from_config(current_app.config)
+    """The current app's commune settings: saved values over the configuration (once per
+    request or command)."""
+    if "commune_settings" not in g:
+        g.commune_settings = from_config({**current_app.config, **_saved()})
+    return g.commune_settings
+
+
+def editable_values() -> dict[str, str]:
+    """What the settings form shows: each editable setting as saved, else its default."""
+    config = {**current_app.config, **_saved()}
+    values = {name: config.get(key) or "" for name, key in EDITABLE.items()}
+    values["public_address"] = values["public_address"].rstrip("/")
+    return values
+
+
+def save(values: dict[str, str]) -> dict[str, str]:
+    """Check and store the office's settings; returns the ones that changed (name → new value).
+
+    Raises InvalidInput: an empty required field ("empty"), a value too long ("too_long"), or a
+    public address that is not a bare http(s) address ("scheme", "host", "path").
+    """
+    cleaned = {name: " ".join((values.get(name) or "").split()) for name in EDITABLE}
+    checks = {name: "empty" for name in REQUIRED if not cleaned[name]}
+    checks.update({name: "too_long" for name, v in cleaned.items() if len(v) > VALUE_MAX})
+    if "public_address" not in checks:
+        checks["public_address"] = address_problem(cleaned["public_address"])
+    collect(checks, limit=VALUE_MAX)
+    cleaned["public_address"] = cleaned["public_address"].rstrip("/")
+    before = editable_values()
+    changed = {name: v for name, v in cleaned.items() if v != before[name]}
+    for name, value in cleaned.items():
+        row = db.session.get(OfficeSetting, name)
+        if row is None:
+            db.session.add(OfficeSetting(key=name, value=value))
+        elif row.value != value:
+            row.value = value
+    db.session.flush()
+    g.pop("commune_settings", None)
+    return changed
+
+
+def address_problem(address: str) -> str | None:
+    """Why an address cannot be printed before /p/CODE (None: it can): "scheme" unless http or
+    https, "host" without a host (or with a bad port), "path" with a path, query or fragment
+    beyond a trailing slash."""
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https"):
+        return "scheme"
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return "host"
+    if not parts.hostname or parts.username or parts.password:
+        return "host"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "?" in address:
+        return "path"
+    return None
+
+
+def public_url(path: str) -> str:
+    """The address printed for one of the app's paths ("/p/CODE"), for phones to open."""
+    return commune_settings().public_address + path
+
+
+LOCAL_NAMES = ("localhost", "localhost.localdomain")
+
+
+def is_local(address: str) -> bool:
+    """Whether an address names this machine only (localhost, 127.*, ::1, 0.0.0.0): a phone
+    scanning it reaches itself, not the app."""
+    host = (urlsplit(address).hostname or "").lower()
+    if host in LOCAL_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_host(address: str, opened_at: str) -> bool:
+    """Whether the public address names the host a page was opened at (and its port, when
+    either names one: http vs https alone is no difference, a proxy may end TLS)."""
+    ours, theirs = urlsplit(address), urlsplit(opened_at)
+    if (ours.hostname or "").lower() != (theirs.hostname or "").lower():
+        return False
+    if ours.port is None and theirs.port is None:
+        return True
+    return (ours.port or DEFAULT_PORTS.get(ours.scheme)) == (
+        theirs.port or DEFAULT_PORTS.get(theirs.scheme)
+    )
 
 
 def register_settings(app) -> None:
@@ -85,3 +221,5 @@ def register_settings(app) -> None:
     @app.context_processor
     def _commune():
         return {"commune": commune_settings()}
+
+    app.add_template_global(public_url)

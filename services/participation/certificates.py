@@ -9,6 +9,7 @@ from models import Attempt, Certificate, CertificateSerialCounter, Participant, 
 from models.base import utcnow
 from services.common import codes
 from services.common.vietnamese import local_date
+from services.org.settings import commune_settings
 
 VERIFICATION_CODE_LENGTH = 12  # 60 random bits
 
@@ -78,11 +79,16 @@ def _highest_issued(stem: str) -> int:
     return max((int(s) for s in suffixes if s.isdigit()), default=0)
 
 
+class SignerMissing(Exception):
+    """The office has not named the certificate's signer (title and name): nothing is issued."""
+
+
 def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Certificate | None:
     """Issue the certificate for a passed attempt, once: passing again returns the first one.
 
     A pass answered on a phone without signal and sent later is certified as of when it was
-    answered (the time it counts at), not when it arrived.
+    answered (the time it counts at), not when it arrived. Raises SignerMissing, issuing
+    nothing, while the settings name no signer.
     """
     if not attempt.passed:
         return None
@@ -90,6 +96,8 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
         existing = certificate_for(attempt.participant_id, attempt.quiz_id)
         if existing is not None:
             return existing
+        if not commune_settings().certificate_signer_set:
+            raise SignerMissing
         participant: Participant = attempt.participant
         quiz: Quiz = attempt.quiz
         issued = attempt.answered_at if attempt.answered_at is not None else utcnow()
@@ -112,6 +120,15 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
             continue  # a concurrent issue of this certificate (or a code collision): look again
         return certificate
     raise RuntimeError("could not issue a certificate after 5 tries")
+
+
+def issue_when_signed(attempt: Attempt, serial_prefix: str, timezone: str) -> Certificate | None:
+    """The attempt's certificate, issued now if it passed and is not yet certified; None while
+    no signer is named (the pass stands; the next call, once one is, issues it)."""
+    try:
+        return issue_for_attempt(attempt, serial_prefix, timezone)
+    except SignerMissing:
+        return None
 
 
 def revoke(certificate: Certificate, reason: str) -> None:

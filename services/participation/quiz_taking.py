@@ -46,7 +46,7 @@ class CertificateRules:
 
 
 def take_quiz(taken: TakenQuiz, rules: CertificateRules) -> Attempt:
-    """Score and record the submit once per token, and certify a pass.
+    """Score and record the submit once per token, and certify a pass (once a signer is named).
 
     Sending the same token again returns the first attempt. Raises attempts.NoAttemptsLeft,
     attempts.SubmitConflict, scoring.InvalidAnswer, and SubmittedElsewhere when the token's
@@ -64,5 +64,5 @@ def take_quiz(taken: TakenQuiz, rules: CertificateRules) -> Attempt:
     )
     if attempt.participant_id != taken.participant.id:
         raise SubmittedElsewhere(attempt)
-    certificates.issue_for_attempt(attempt, rules.serial_prefix, rules.timezone)
+    certificates.issue_when_signed(attempt, rules.serial_prefix, rules.timezone)
     return attempt
