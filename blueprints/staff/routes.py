@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from blueprints.common import audit_trail
 from blueprints.common.downloads import download
+from blueprints.common.form_errors import message_for
 from blueprints.common.guards import roles_required, visible_participant, visible_unit
 from blueprints.staff import bp
 from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
@@ -129,7 +130,7 @@ def import_roster(unit_id: int):
     upload = form.file.data
     parsed = roster.parse(upload.filename or "", upload.read())
     if parsed.errors:
-        problems = [(row, ROSTER_ERRORS.get(code, code)) for row, code in parsed.errors]
+        problems = [(row, message_for("", code, ROSTER_ERRORS)) for row, code in parsed.errors]
         members = Participant.query.filter_by(unit_id=found.id).all()
         return (
             render_template(
