@@ -332,7 +332,9 @@ def test_a_form_without_its_own_page_gets_a_generic_503(app, client, places, sto
     storage_fault("locked")
     refused = client.post("/identify", data=data)
     assert refused.status_code == 503
-    assert refused.headers["Retry-After"] == "30"
+    # /identify is rate-limited: Flask-Limiter re-writes Retry-After as whole seconds from now,
+    # so the fault's 30 s may read 29.
+    assert int(refused.headers["Retry-After"]) in (29, 30)
     assert f"{CAUSES['locked']} Vui lòng thử lại sau ít phút." in text_of(refused)
     assert (
         refused.headers.get("Set-Cookie") is None or "lt_pid" not in refused.headers["Set-Cookie"]
