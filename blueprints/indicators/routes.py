@@ -15,7 +15,7 @@ from services.common.periods import Period
 from services.common.vietnamese import local_date, table_date
 from services.org import access
 from services.render import charts
-from services.reporting import funnel, indicators, science, targets
+from services.reporting import anomalies, funnel, indicators, science, targets
 
 
 def _chosen_period(today: dt.date) -> tuple[Period, str]:
@@ -83,4 +83,6 @@ def dashboard():
         timeline_chart=timeline_chart,
         funnel_chart=funnel_chart,
         args=request.args,
+        unusual=anomalies.unusual_units(today, current_app.config["TIMEZONE"], visible),
+        anomaly_rule=anomalies.RULE,
     )

@@ -14,7 +14,7 @@ from services import documents
 from services.common.periods import Period
 from services.org import access
 from services.render import exports
-from services.reporting import funnel
+from services.reporting import anomalies, funnel
 from services.reporting.unit_reports import unit_report
 
 CSV_TABLES = {"people": people_sheet, "quizzes": quizzes_sheet, "items": items_sheet}
@@ -75,4 +75,7 @@ def posters():
     if visible is not None:
         query = query.filter(Poster.unit_id.in_(visible))
     rows = [(poster, funnel.poster_funnel(poster)) for poster in query.all()]
-    return render_template("reports/posters.html", rows=rows)
+    unusual = anomalies.unusual_units(local_today(), current_app.config["TIMEZONE"], visible)
+    return render_template(
+        "reports/posters.html", rows=rows, unusual=unusual, anomaly_rule=anomalies.RULE
+    )
