@@ -1,8 +1,8 @@
 """The plan's indicators: reached and trained, per unit and rolled up the unit tree.
 
 Counting happens in the database (one grouped query per indicator); rolling up and
-percentages are pure functions. Rolled-up figures sum numerators and denominators; a unit with
-children takes its children's denominators (its own target population is used only as a leaf).
+percentages are pure functions. Rolled-up figures sum numerators; the denominator is
+services.org.populations' one rule (declared population if set, else the children's sum).
 """
 
 import datetime as dt
@@ -14,6 +14,7 @@ from extensions import db
 from models import Attempt, Lesson, Participant, Quiz, Target, Unit, Visit
 from services.common.periods import Period
 from services.content import visibility
+from services.org.populations import population as population_rule
 
 # Which unit kinds hold the people a role-specific target is about.
 ROLE_UNIT_KINDS = {
@@ -88,7 +89,7 @@ def roll_up(
             nodes[parent_id].children.append(nodes[uid])
         else:
             roots.append(nodes[uid])
-    population = {uid: pop or 0 for uid, _p, _n, _k, pop in units}
+    declared = {uid: pop for uid, _p, _n, _k, pop in units}
 
     def total(node: UnitFigures, depth: int) -> None:
         node.depth = depth
@@ -97,8 +98,8 @@ def roll_up(
             total(child, depth + 1)
         node.reached = reached.get(node.unit_id, 0) + sum(c.reached for c in node.children)
         node.trained = trained.get(node.unit_id, 0) + sum(c.trained for c in node.children)
-        node.population = (
-            sum(c.population for c in node.children) if node.children else population[node.unit_id]
+        node.population = population_rule(
+            declared[node.unit_id], (c.population for c in node.children)
         )
 
     for root in roots:
@@ -216,6 +217,14 @@ class TargetProgress:
         return share(self.numerator, self.denominator)
 
     @property
+    def gap_people(self) -> int | None:
+        """People still missing to meet the target (0 when met; None when not measured)."""
+        if self.actual is None:
+            return None
+        needed = -(-self.target.target_percent * self.denominator // 100)  # rounded up
+        return max(0, needed - self.numerator)
+
+    @property
     def gap_points(self) -> float | None:
         """Percentage points still missing (0 when met)."""
         actual = self.actual
@@ -234,11 +243,11 @@ def target_progress(target: Target, period: Period, visible: set[int] | None, to
         by_unit = reached_by_unit(period, roles or None)
     else:
         by_unit = trained_by_unit(period, roles or None, list(target.quiz_ids or []))
+    roots = roll_up(rows, by_unit, by_unit)
     if kinds:
-        denominator = sum(pop or 0 for _i, _p, _n, kind, pop in rows if kind in kinds)
+        denominator = sum(n.population for n in flatten(roots) if n.kind in kinds)
         numerator = sum(n for uid, n in by_unit.items() if visible is None or uid in visible)
     else:
-        roots = roll_up(rows, by_unit, by_unit)
         denominator = sum(r.population for r in roots)
         numerator = sum(r.reached for r in roots)
     if target.indicator == "trained" and not target.quiz_ids:
