@@ -3,7 +3,7 @@
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
-from services.common.vietnamese import local_date, table_date
+from services.common.vietnamese import local_date, table_date, vn_percent
 from services.content.localize import localized
 
 LANG_COOKIE = "lang"
@@ -40,5 +40,6 @@ def local_day(utc_naive) -> str:
 def register_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["share"] = vn_percent
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["translated"] = translated

@@ -15,6 +15,8 @@ class Target(db.Model):
     indicator = db.Column(db.String(10), nullable=False)
     year = db.Column(db.Integer, nullable=False, index=True)
     roles = db.Column(db.JSON, nullable=False, default=list)
+    # A "trained" target counts passes of these quizzes only; empty: no quiz chosen yet.
+    quiz_ids = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
     target_percent = db.Column(db.Integer, nullable=False)
     description = db.Column(db.String(300), nullable=False)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)

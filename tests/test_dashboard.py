@@ -137,14 +137,14 @@ def test_admin_sees_every_unit(staff_client, activity):
     html = page(staff_client("admin"), "?period=2026-H1")
     _targets, units = tables(html)
     assert set(units) == set(ALL_UNITS)
-    assert units["Thôn Khòn Pần"][:2] == ["200", "2 (1.0%)"]
+    assert units["Thôn Khòn Pần"][:2] == ["200", "2 (1%)"]
 
 
 def test_an_officer_sees_only_their_villages_subtree(staff_client, activity):
     html = page(staff_client("officer"), "?period=2026-H1")
     _targets, units = tables(html)
     assert list(units) == ["Thôn Nà Pàn"]
-    assert units["Thôn Nà Pàn"][:3] == ["300", "3 (1.0%)", "1 (0.3%)"]
+    assert units["Thôn Nà Pàn"][:3] == ["300", "3 (1%)", "1 (0,3%)"]
     main = html.split("<footer")[0]  # the footer names the commune's People's Committee
     for other in [*ALL_UNITS[2:], "Xã Hoàng Văn Thụ"]:
         assert other not in main, other
@@ -160,16 +160,16 @@ def test_an_officer_sees_only_their_villages_subtree(staff_client, activity):
 @pytest.mark.parametrize(
     "query, label, reached",
     [
-        ("?period=2026-H1", "2026-H1: 06/12/2025 – 05/06/2026", "3 (1.0%)"),
-        ("?period=2026-H2", "2026-H2: 06/06/2026 – 05/12/2026", "1 (0.3%)"),
-        ("?period=2026", "2026: 01/01/2026 – 31/12/2026", "4 (1.3%)"),
-        ("?period=2025-H2", "2025-H2: 06/06/2025 – 05/12/2025", "0 (0.0%)"),
-        ("?from=2026-03-01&to=2026-03-31", "01/03/2026 – 31/03/2026", "3 (1.0%)"),
-        ("?from=2026-03-10&to=2026-03-10", "10/03/2026 – 10/03/2026", "3 (1.0%)"),
-        ("?from=2026-03-11&to=2026-06-30", "11/03/2026 – 30/06/2026", "0 (0.0%)"),
-        ("?from=2026-04-01", "01/04/2026 – …", "1 (0.3%)"),
-        ("?to=2026-03-31", "… – 31/03/2026", "3 (1.0%)"),
-        ("?period=2026-H2&from=2026-03-01&to=2026-03-31", "01/03/2026 – 31/03/2026", "3 (1.0%)"),
+        ("?period=2026-H1", "2026-H1: 06/12/2025 – 05/06/2026", "3 (1%)"),
+        ("?period=2026-H2", "2026-H2: 06/06/2026 – 05/12/2026", "1 (0,3%)"),
+        ("?period=2026", "2026: 01/01/2026 – 31/12/2026", "4 (1,3%)"),
+        ("?period=2025-H2", "2025-H2: 06/06/2025 – 05/12/2025", "0 (0%)"),
+        ("?from=2026-03-01&to=2026-03-31", "01/03/2026 – 31/03/2026", "3 (1%)"),
+        ("?from=2026-03-10&to=2026-03-10", "10/03/2026 – 10/03/2026", "3 (1%)"),
+        ("?from=2026-03-11&to=2026-06-30", "11/03/2026 – 30/06/2026", "0 (0%)"),
+        ("?from=2026-04-01", "01/04/2026 – …", "1 (0,3%)"),
+        ("?to=2026-03-31", "… – 31/03/2026", "3 (1%)"),
+        ("?period=2026-H2&from=2026-03-01&to=2026-03-31", "01/03/2026 – 31/03/2026", "3 (1%)"),
     ],
 )
 def test_periods_and_date_ranges(staff_client, activity, query, label, reached):
@@ -307,17 +307,17 @@ def test_figures_match_a_hand_computed_commune(app, staff_client, content, staff
     target_rows, units = tables(html)
     # No 2026 targets: the 2025 one (100% of officials reached) applies; 1 of the 40 UBND staff.
     assert target_rows == [
-        [targets.REACHED_57, "2025", "100%", "1/40 (2.5%)", "97.5", "Chậm"],
+        [targets.REACHED_57, "2025", "100%", "1/40 (2,5%)", "còn thiếu 39 người", "Chậm"],
     ]
     # [population, reached, trained, target, status]
     assert units == {
-        # 300 + 40 + 35 + 30 from the leaves (its own 1000 is not used); 5 reached, 1 trained.
-        "Xã Hoàng Văn Thụ": ["405", "5 (1.2%)", "1 (0.2%)", "", ""],
-        "Thôn Nà Pàn": ["300", "3 (1.0%)", "1 (0.3%)", "", ""],
-        "UBND xã": ["40", "1 (2.5%)", "0 (0.0%)", "100%", "Chậm"],
-        "Trường THCS": ["65", "1 (1.5%)", "0 (0.0%)", "", ""],
-        "Lớp 7A": ["35", "1 (2.9%)", "0 (0.0%)", "", ""],
-        "Lớp 8B": ["30", "0 (0.0%)", "0 (0.0%)", "", ""],
+        # Its declared 1000 (the one population rule); 5 reached, 1 trained.
+        "Xã Hoàng Văn Thụ": ["1000", "5 (0,5%)", "1 (0,1%)", "", ""],
+        "Thôn Nà Pàn": ["300", "3 (1%)", "1 (0,3%)", "", ""],
+        "UBND xã": ["40", "1 (2,5%)", "0 (0%)", "100%", "Chậm"],
+        "Trường THCS": ["65", "1 (1,5%)", "0 (0%)", "", ""],  # nothing declared: 35 + 30
+        "Lớp 7A": ["35", "1 (2,9%)", "0 (0%)", "", ""],
+        "Lớp 8B": ["30", "0 (0%)", "0 (0%)", "", ""],
     }
 
 
@@ -330,5 +330,5 @@ def test_a_unit_without_population_shows_counts_without_a_share(app, staff_clien
     html = page(staff_client("admin"), "?period=2026-H1")
     _targets, units = tables(html)
     assert units["Thôn mới lập"][:3] == ["0", "1", "0"]
-    assert units["Xã Hoàng Văn Thụ"][:2] == ["405", "1 (0.2%)"]
+    assert units["Xã Hoàng Văn Thụ"][:2] == ["1000", "1 (0,1%)"]
     assert ">—<" in charts(html)[0]  # the village chart has no share to draw for it

@@ -46,10 +46,10 @@ def period(named: periods.NamedPeriod) -> Period:
 # (id, parent_id, name, kind, target population)
 COMMUNE, VILLAGE_A, VILLAGE_B, SCHOOL, CLASS_1, CLASS_2, EMPTY, ZERO = range(1, 9)
 TREE = [
-    (COMMUNE, None, "Xã", "commune", 5000),  # its own number is ignored: it has children
+    (COMMUNE, None, "Xã", "commune", None),  # nothing declared: its children's sum
     (VILLAGE_A, COMMUNE, "Thôn A", "village", 100),
     (VILLAGE_B, COMMUNE, "Thôn B", "village", 300),
-    (SCHOOL, COMMUNE, "Trường", "school", 999),  # ignored too: the classes count
+    (SCHOOL, COMMUNE, "Trường", "school", None),  # nothing declared: the classes count
     (CLASS_1, SCHOOL, "Lớp 6A", "class", 30),
     (CLASS_2, SCHOOL, "Lớp 6B", "class", 20),
 ]
@@ -340,7 +340,7 @@ def test_reached_counts_distinct_people_by_their_unit_at_the_time(commune):
     # The parent sums its children's numerators, so Tùng counts twice there.
     top = rows[commune["commune"]]
     assert top.reached == 3
-    assert top.population == 300 + 200 + 40 + 10 + 35  # the children's, not the commune's 1000
+    assert top.population == 1000  # the commune's declared number (services.org.populations)
     assert rows[commune["agency"]].reached == 0
 
 
@@ -514,11 +514,12 @@ def test_target_progress_met_and_for_everyone(commune):
     only_station = target_progress(staff_reached, h1, {station}, dt.date(2026, 7, 2))
     assert (only_station.numerator, only_station.denominator) == (10, 10)
     assert only_station.status == "met" and only_station.gap_points == 0.0
-    # No roles: the whole tree, everyone counted, its denominators summed from the leaves.
+    # No roles: the whole tree, everyone counted, over the commune's declared population.
     whole = target_progress(everyone, h1, None, dt.date(2026, 7, 2))
-    assert (whole.numerator, whole.denominator) == (11, 300 + 200 + 40 + 10 + 35)
-    assert whole.gap_points == pytest.approx(5 - 1100 / 585)
-    assert whole.status == "behind"  # 11/585 ≈ 1.88% < 5% × 182/365 ≈ 2.49%
+    assert (whole.numerator, whole.denominator) == (11, 1000)
+    assert whole.gap_points == pytest.approx(5 - 1100 / 1000)
+    assert whole.gap_people == 50 - 11
+    assert whole.status == "behind"  # 11/1000 = 1.1% < 5% × 182/365 ≈ 2.49%
     # On 1 March only 5% × 59/365 ≈ 0.81% is expected by then.
     assert target_progress(everyone, h1, None, dt.date(2026, 3, 1)).status == "on_track"
 

@@ -38,6 +38,9 @@ class TargetForm(FlaskForm):
         # Only the roles whose people some unit kind holds (a target needs a denominator).
         choices=choices(ROLE_LABELS, ROLE_UNIT_KINDS),
     )
+    quiz_ids = SelectMultipleField(
+        _l("Bài kiểm tra tính là tập huấn (với chỉ số “được tập huấn”)"), coerce=int
+    )
     target_percent = IntegerField(
         _l("Mục tiêu (%)"),
         validators=[

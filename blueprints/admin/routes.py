@@ -154,14 +154,22 @@ def _target_input(form: TargetForm) -> target_service.TargetInput:
         roles=tuple(form.roles.data or []),
         percent=form.target_percent.data,
         description=form.description.data,
+        quiz_ids=tuple(form.quiz_ids.data or []),
     )
+
+
+def _target_form(**kwargs) -> TargetForm:
+    """The target form, offering the commune's quizzes a "trained" target may name."""
+    form = TargetForm(**kwargs)
+    form.quiz_ids.choices = target_service.quiz_choices()
+    return form
 
 
 @bp.route("/targets", methods=["GET", "POST"])
 @roles_required("admin")
 def targets():
     """The plan's targets; the office edits them and adds new ones."""
-    form = TargetForm()
+    form = _target_form()
     if form.validate_on_submit():
         target = target_service.add(_target_input(form))
         audit_trail.record("target_added", target.description, year=target.year)
@@ -176,7 +184,7 @@ def targets():
 def edit_target(target_id: int):
     """Change a target's percentage or wording."""
     target = db.session.get(Target, target_id) or abort(404)
-    form = TargetForm(obj=target)
+    form = _target_form(obj=target)
     if form.validate_on_submit():
         target_service.change(target, _target_input(form))
         audit_trail.record("target_changed", target.description,

@@ -61,3 +61,27 @@ def vn_number(value: float, decimals: int = 1) -> str:
         return f"{int(value):,}".replace(",", ".")
     text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def vn_percent(ratio: float | None) -> str:
+    """A share (0..1) as people read it: '0,4%', '9,5%', '12%', '99,8%', '100%'; '—' for None.
+
+    One decimal below 10 % and above 99 %, whole percents in between; rounding never turns a
+    share that is not nothing into '0%' (it reads '<0,1%') nor one short of all into '100%'.
+    """
+    if ratio is None:
+        return "—"
+    percent = ratio * 100
+    if percent in (0, 100) or 10 <= percent <= 99:
+        return f"{vn_number(math.floor(percent + 0.5))}%"  # half up: 12,5 % reads 13%
+    shown = round(percent, 1)
+    if shown == 0:
+        return "<0,1%"
+    if shown >= 100 > percent:
+        shown = math.floor(percent * 10) / 10
+    return f"{vn_number(shown)}%"
+
+
+def vn_share(part: float, whole: float) -> str:
+    """part / whole with vn_percent's rule ('—' when there is no one to divide by)."""
+    return vn_percent(part / whole if whole else None)

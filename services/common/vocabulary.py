@@ -78,6 +78,7 @@ PROGRESS_LABELS = {
     "on_track": _l("Đúng tiến độ"),
     "behind": _l("Chậm"),
     "no_population": _l("Chưa có số dân"),
+    "no_quiz": _l("Chưa chọn bài kiểm tra"),
 }
 
 # The vocabularies by name, as templates see them: `label_of(vocabulary.unit_kinds, u.kind)`.

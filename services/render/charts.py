@@ -5,13 +5,15 @@ Every label is escaped; the result is safe to inline in HTML.
 
 from markupsafe import Markup, escape
 
+from services.common.vietnamese import vn_percent
+
 FONT = 'font-family="Liberation Serif, Times New Roman, serif"'
 BAR = "#0b5a8a"
 TARGET = "#b81d24"
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    return vn_percent(value)
 
 
 def progress_bars(rows: list[tuple[str, float | None, int | None]], width: int = 640) -> Markup:

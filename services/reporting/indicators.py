@@ -1,8 +1,8 @@
 """The plan's indicators: reached and trained, per unit and rolled up the unit tree.
 
 Counting happens in the database (one grouped query per indicator); rolling up and
-percentages are pure functions. Rolled-up figures sum numerators and denominators; a unit with
-children takes its children's denominators (its own target population is used only as a leaf).
+percentages are pure functions. Rolled-up figures sum numerators; the denominator is
+services.org.populations' one rule (declared population if set, else the children's sum).
 """
 
 import datetime as dt
@@ -14,6 +14,7 @@ from extensions import db
 from models import Attempt, Lesson, Participant, Quiz, Target, Unit, Visit
 from services.common.periods import Period
 from services.content import visibility
+from services.org.populations import population as population_rule
 
 # Which unit kinds hold the people a role-specific target is about.
 ROLE_UNIT_KINDS = {
@@ -88,7 +89,7 @@ def roll_up(
             nodes[parent_id].children.append(nodes[uid])
         else:
             roots.append(nodes[uid])
-    population = {uid: pop or 0 for uid, _p, _n, _k, pop in units}
+    declared = {uid: pop for uid, _p, _n, _k, pop in units}
 
     def total(node: UnitFigures, depth: int) -> None:
         node.depth = depth
@@ -97,8 +98,8 @@ def roll_up(
             total(child, depth + 1)
         node.reached = reached.get(node.unit_id, 0) + sum(c.reached for c in node.children)
         node.trained = trained.get(node.unit_id, 0) + sum(c.trained for c in node.children)
-        node.population = (
-            sum(c.population for c in node.children) if node.children else population[node.unit_id]
+        node.population = population_rule(
+            declared[node.unit_id], (c.population for c in node.children)
         )
 
     for root in roots:
@@ -150,18 +151,17 @@ def reached_by_unit(period: Period, roles: list[str] | None = None) -> dict[int,
     return dict(db.session.execute(query).all())
 
 
-def trained_by_unit(period: Period, roles: list[str] | None = None) -> dict[int, int]:
-    """Distinct people who passed a quiz marked as training for their role, by unit."""
-    by_role = training_quizzes()
-    if roles:
-        by_role = {role: ids for role, ids in by_role.items() if role in roles}
-    condition = or_(
-        false(),
-        *(
-            and_(Participant.role == role, Attempt.quiz_id.in_(ids))
-            for role, ids in by_role.items()
-        ),
-    )
+def trained_by_unit(
+    period: Period, roles: list[str] | None = None, quiz_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Distinct people who passed a quiz marked as training for their role, by unit; with
+    `quiz_ids` (a target's own quizzes), who passed one of those quizzes instead."""
+    if quiz_ids is not None:
+        condition = Attempt.quiz_id.in_(quiz_ids)
+        if roles:
+            condition = and_(condition, Participant.role.in_(roles))
+    else:
+        condition = _training_condition(roles)
     query = (
         select(Attempt.unit_id, func.count(distinct(Attempt.participant_id)))
         .join(Participant, Participant.id == Attempt.participant_id)
@@ -174,6 +174,20 @@ def trained_by_unit(period: Period, roles: list[str] | None = None) -> dict[int,
         .group_by(Attempt.unit_id)
     )
     return dict(db.session.execute(query).all())
+
+
+def _training_condition(roles: list[str] | None):
+    """A pass of a quiz marked as training for the person's own role."""
+    by_role = training_quizzes()
+    if roles:
+        by_role = {role: ids for role, ids in by_role.items() if role in roles}
+    return or_(
+        false(),
+        *(
+            and_(Participant.role == role, Attempt.quiz_id.in_(ids))
+            for role, ids in by_role.items()
+        ),
+    )
 
 
 def unit_rows(visible: set[int] | None) -> list[tuple[int, int | None, str, str, int | None]]:
@@ -197,7 +211,18 @@ class TargetProgress:
 
     @property
     def actual(self) -> float | None:
+        """The share reached; None when there is nothing to measure (no population, no quiz)."""
+        if self.status == "no_quiz":
+            return None
         return share(self.numerator, self.denominator)
+
+    @property
+    def gap_people(self) -> int | None:
+        """People still missing to meet the target (0 when met; None when not measured)."""
+        if self.actual is None:
+            return None
+        needed = -(-self.target.target_percent * self.denominator // 100)  # rounded up
+        return max(0, needed - self.numerator)
 
     @property
     def gap_points(self) -> float | None:
@@ -207,19 +232,26 @@ class TargetProgress:
 
 
 def target_progress(target: Target, period: Period, visible: set[int] | None, today: dt.date):
-    """How far the commune (or the visible subtree) is towards one target in a period."""
+    """How far the commune (or the visible subtree) is towards one target in a period.
+
+    A "trained" target counts passes of the quizzes it names only; naming none, it has no
+    figure (status "no_quiz"), never one measured by other quizzes."""
     roles = target.roles or []
     kinds = {kind for role in roles for kind in ROLE_UNIT_KINDS.get(role, ())}
     rows = unit_rows(visible)
-    counts = reached_by_unit if target.indicator == "reached" else trained_by_unit
-    by_unit = counts(period, roles or None)
+    if target.indicator == "reached":
+        by_unit = reached_by_unit(period, roles or None)
+    else:
+        by_unit = trained_by_unit(period, roles or None, list(target.quiz_ids or []))
+    roots = roll_up(rows, by_unit, by_unit)
     if kinds:
-        denominator = sum(pop or 0 for _i, _p, _n, kind, pop in rows if kind in kinds)
+        denominator = sum(n.population for n in flatten(roots) if n.kind in kinds)
         numerator = sum(n for uid, n in by_unit.items() if visible is None or uid in visible)
     else:
-        roots = roll_up(rows, by_unit, by_unit)
         denominator = sum(r.population for r in roots)
         numerator = sum(r.reached for r in roots)
+    if target.indicator == "trained" and not target.quiz_ids:
+        return TargetProgress(target, 0, denominator, "no_quiz")
     state = status(
         share(numerator, denominator), target.target_percent, year_elapsed(target.year, today)
     )

@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import or_, select
+
 from extensions import db
-from models import Target
+from models import Lesson, Quiz, Target
 from models.base import utcnow
 from services.common.text import clean_line
+from services.content import visibility
 
 REACHED_57 = "100% cán bộ, công chức, viên chức được tiếp cận, quán triệt Nghị quyết số 57-NQ/TW"
 REACHED_80 = "Ít nhất 80% người dân được tiếp cận thông tin về khoa học, công nghệ, chuyển đổi số"
@@ -32,7 +35,10 @@ PLAN = [
 
 
 def seed_plan_targets() -> int:
-    """Add the plan's targets that are missing (matched on indicator, year and roles)."""
+    """Add the plan's targets that are missing (matched on indicator, year and roles).
+
+    A "trained" target is seeded naming no quiz: the office names the course that trains
+    for it (no general quiz stands in for it)."""
     existing = {(t.indicator, t.year, tuple(sorted(t.roles or []))) for t in Target.query.all()}
     added = 0
     for item in PLAN:
@@ -76,6 +82,7 @@ class TargetInput:
     roles: tuple[str, ...]
     percent: int
     description: str
+    quiz_ids: tuple[int, ...] = ()
 
 
 def add(data: TargetInput) -> Target:
@@ -86,13 +93,31 @@ def add(data: TargetInput) -> Target:
         roles=list(data.roles),
         target_percent=data.percent,
         description=clean_line(data.description)[:300],
+        quiz_ids=_quizzes_for(data),
     )
     db.session.add(target)
     return target
 
 
 def change(target: Target, data: TargetInput) -> None:
-    """Rewrite a target: its indicator, year, roles, percentage and wording."""
+    """Rewrite a target: its indicator, year, roles, quizzes, percentage and wording."""
     update(target, data.percent, clean_line(data.description))
     target.indicator, target.year = data.indicator, data.year
     target.roles = list(data.roles)
+    target.quiz_ids = _quizzes_for(data)
+
+
+def _quizzes_for(data: TargetInput) -> list[int]:
+    """The quizzes a "trained" target counts (a "reached" target names none)."""
+    return sorted(set(data.quiz_ids)) if data.indicator == "trained" else []
+
+
+def quiz_choices() -> list[tuple[int, str]]:
+    """The quizzes a "trained" target may name: the commune's own, published ones."""
+    query = (
+        select(Quiz.id, Quiz.title)
+        .outerjoin(Lesson, Lesson.id == Quiz.lesson_id)
+        .where(or_(Quiz.lesson_id.is_(None), visibility.commune_topics_clause()))
+        .order_by(Quiz.position, Quiz.title)
+    )
+    return [(quiz_id, title) for quiz_id, title in db.session.execute(query)]

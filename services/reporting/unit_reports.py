@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from models import Answer, Attempt, Certificate, Participant, Quiz, Unit, Visit
 from services.common.periods import Period
+from services.org.populations import population_of
 
 
 @dataclass
@@ -65,6 +66,7 @@ class UnitReport:
     period: Period
     people: list[PersonRow]
     quizzes: list[QuizStat]
+    population: int = 0  # services.org.populations' rule, as on the dashboard
 
 
 def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
@@ -119,7 +121,9 @@ def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
     )
     for pid, count in certificates:
         rows[pid].certificates = count
-    return UnitReport(title, period, list(rows.values()), _quiz_stats(members, period))
+    return UnitReport(
+        title, period, list(rows.values()), _quiz_stats(members, period), population_of(unit_ids)
+    )
 
 
 def _quiz_stats(members, period: Period) -> list[QuizStat]:
