@@ -3,7 +3,7 @@
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
-from services.common.vietnamese import local_date, table_date, vn_percent
+from services.common.vietnamese import local_date, table_date, vn_number, vn_percent
 from services.content.localize import localized
 
 LANG_COOKIE = "lang"
@@ -41,5 +41,6 @@ def register_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["share"] = vn_percent
+    app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["translated"] = translated

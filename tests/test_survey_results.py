@@ -317,7 +317,7 @@ def test_results_page_shows_tallies_and_charts(app, named, staff_client):
     page = staff_client("admin").get("/staff/surveys/y-kien").get_data(as_text=True)
     assert "Số phiếu trả lời: 4" in page
     assert page.count("<svg") == 3  # two choice questions, one Likert
-    assert "3 (75%)" in page and "75.0%" in page  # da-nghe: chart and table
+    assert "3 (75%)" in page and page.count("75%") >= 2  # da-nghe: chart and table
     assert "Điểm trung bình: 3.75/5" in page
     assert "Cần thêm loa" in page
 
