@@ -5,6 +5,7 @@ engine: SQLite, or PostgreSQL when TEST_DATABASE_URL is set (the restore target 
 database made and dropped here)."""
 
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -233,7 +234,8 @@ def test_cli_create_prints_path_and_size_and_applies_retention(app, some_data, t
 
     assert result.exit_code == 0, result.output
     (made,) = [p for p in tmp_path.iterdir() if p.suffix in (".sqlite", ".dump") and p not in old]
-    assert f"{made} (" in result.output and "KB" in result.output and "checked" in result.output
+    assert f"{made} (" in result.output and "checked" in result.output
+    assert re.search(r"\(\d+(\.\d)? (KB|MB), ", result.output), result.output
     assert manifest_path(made).exists()
     # Default: the newest 14 are kept; with --keep 2 the two oldest go.
     assert all(p.exists() for p in old)

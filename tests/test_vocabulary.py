@@ -50,11 +50,12 @@ def _filing_statuses() -> set[str]:
 
 
 def _progress_statuses() -> set[str]:
-    """Every status a target's progress can have, from indicators.status."""
+    """Every status a target's progress can have: indicators.status, and NO_QUIZ for a training
+    target that names no quiz."""
     return {
         indicators.status(actual, 80, elapsed)
         for actual, elapsed in product((None, 0.1, 0.5, 0.9), (0.25, 1.0))
-    }
+    } | {indicators.NO_QUIZ}
 
 
 # Each vocabulary against the codes that its model or service allows.

@@ -51,6 +51,9 @@ def share(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
+NO_QUIZ = "no_quiz"  # a training target that names no quiz yet: no figure at all
+
+
 def status(actual: float | None, target_percent: int, elapsed: float) -> str:
     """'met', 'on_track' (at least the target times the share of the year gone) or 'behind'."""
     if actual is None:
@@ -212,7 +215,7 @@ class TargetProgress:
     @property
     def actual(self) -> float | None:
         """The share reached; None when there is nothing to measure (no population, no quiz)."""
-        if self.status == "no_quiz":
+        if self.status == NO_QUIZ:
             return None
         return share(self.numerator, self.denominator)
 
@@ -251,7 +254,7 @@ def target_progress(target: Target, period: Period, visible: set[int] | None, to
         denominator = sum(r.population for r in roots)
         numerator = sum(r.reached for r in roots)
     if target.indicator == "trained" and not target.quiz_ids:
-        return TargetProgress(target, 0, denominator, "no_quiz")
+        return TargetProgress(target, 0, denominator, NO_QUIZ)
     state = status(
         share(numerator, denominator), target.target_percent, year_elapsed(target.year, today)
     )
