@@ -227,3 +227,34 @@ def test_survey_posters_and_their_scans_go_on_downgrade_before_surveys(empty):
     filled["posters"] = filled["posters"][1:]
     filled["scans"] = filled["scans"][1:]
     _assert_rows_kept(filled)
+
+
+# This session's migrations, one step each from a database filled at the revision before:
+# the rows are kept and the new column is filled for every old row (or the new table is there).
+NEW_MIGRATIONS = {
+    "59b7b8356b64": ("certificate_serial_counters", None),  # counters seeded from serials
+    "881f67e9c1c3": ("login_failures", None),
+    "c4a1d2e3f5b6": ("roster_entries", "list_number"),
+    "d7e2f1a9b3c4": ("visits", "counts_reach"),
+    "d7e2f4a6b8c1": ("half_year_reports", "signer_capacity"),
+    "e5c3a9d2b7f4": ("office_settings", None),
+    "f1b2c3d4e5a6": ("targets", "quiz_ids"),
+}
+
+
+@pytest.mark.parametrize("revision", sorted(NEW_MIGRATIONS))
+def test_each_new_migration_upgrades_a_filled_database(empty, revision):
+    table_name, column = NEW_MIGRATIONS[revision]
+    filled = _filled_at(PREVIOUS[revision])
+
+    upgrade(directory=str(MIGRATIONS), revision=revision)
+
+    assert _current_revision() == revision
+    _assert_rows_kept(filled)
+    with db.engine.connect() as conn:
+        assert table_name in inspect(conn).get_table_names()
+        if column is not None:
+            assert filled.get(table_name), f"the filler wrote no {table_name} rows"
+            values = conn.execute(text(f"SELECT {column} FROM {table_name}")).scalars().all()  # noqa: S608
+            assert len(values) == len(filled[table_name])
+            assert None not in values, f"{table_name}.{column} left empty on old rows"

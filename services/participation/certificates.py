@@ -15,7 +15,7 @@ VERIFICATION_CODE_LENGTH = 12  # 60 random bits
 
 
 def format_code(code: str) -> str:
-    """XXXX-XXXX-XXXX, for reading aloud."""
+    """Three groups of four characters split by hyphens, for reading aloud."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
