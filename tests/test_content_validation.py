@@ -594,16 +594,38 @@ def _numbered_questions(n: int) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("count", [0, 1, 9, 12])
+@pytest.mark.parametrize("count", [0, 1, 21, 30])
 def test_too_few_or_too_many_questions(tmp_path, count):
     data = topic(translations={})
     del data["translations"]
     data["quiz"]["questions"] = _numbered_questions(count)
-    assert_one_error(errors_for(tmp_path, data), "quiz.questions", "must have 2–8 questions")
+    assert_one_error(errors_for(tmp_path, data), "quiz.questions", "must have 2–20 questions")
 
 
-@pytest.mark.parametrize("count", [2, 4, 8])
-def test_two_to_eight_questions_are_fine(tmp_path, count):
+@pytest.mark.parametrize(("count", "draw"), [(9, 6), (6, 6), (12, 8)])
+def test_a_bank_may_be_drawn_from(tmp_path, count, draw):
+    data = topic()
+    del data["translations"]
+    data["quiz"]["questions"] = _numbered_questions(count)
+    data["quiz"]["draw"] = draw
+    assert errors_for(tmp_path, data) == []
+
+
+@pytest.mark.parametrize(("count", "draw", "message"), [
+    (6, 7, "draws 7 questions but the quiz has only 6"),
+    (12, 1, "must be a whole number from 2 to 10"),
+    (12, 11, "must be a whole number from 2 to 10"),
+])  # fmt: skip
+def test_a_draw_larger_than_the_bank_or_out_of_range_is_refused(tmp_path, count, draw, message):
+    data = topic()
+    del data["translations"]
+    data["quiz"]["questions"] = _numbered_questions(count)
+    data["quiz"]["draw"] = draw
+    assert_one_error(errors_for(tmp_path, data), "quiz.draw", message)
+
+
+@pytest.mark.parametrize("count", [2, 4, 8, 20])
+def test_two_to_twenty_questions_are_fine(tmp_path, count):
     data = topic()
     del data["translations"]
     data["quiz"]["questions"] = _numbered_questions(count)

@@ -13,7 +13,9 @@ TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
 QUESTION_TYPES = ("single", "multiple", "true_false")
 TRANSLATION_LANGUAGES = ("en", "tay", "nun")
 AUDIO_LANGUAGES = ("vi", "tay", "nun")
-MIN_QUESTIONS, MAX_QUESTIONS = 2, 8  # a teacher's class check may be two questions
+MIN_QUESTIONS, MAX_QUESTIONS = 2, 20  # a teacher's class check may be two questions
+# An attempt draws `draw` questions of the bank (all of them when unset).
+MIN_DRAW, MAX_DRAW = 2, 10
 MIN_CHOICES, MAX_CHOICES = 2, 6
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".mp3", ".m4a", ".ogg"}
 
@@ -22,7 +24,7 @@ TOPIC_KEYS = {
     "sources", "lesson", "quiz", "translations",
 }  # fmt: skip
 LESSON_KEYS = {"body", "audio"}
-QUIZ_KEYS = {"pass_mark", "max_attempts", "training_for", "questions"}
+QUIZ_KEYS = {"pass_mark", "max_attempts", "training_for", "draw", "questions"}
 QUESTION_KEYS = {"id", "type", "text", "choices", "answer", "explanation", "why"}
 CHOICE_KEYS = {"id", "text"}
 TRANSLATION_KEYS = {"title", "summary", "lesson", "questions"}
@@ -263,9 +265,15 @@ def _quiz(report: Report, quiz) -> list[dict]:
     _int(report, quiz, "pass_mark", "quiz.", 1, 100)
     _int(report, quiz, "max_attempts", "quiz.", 0, 100)
     _roles(report, quiz, "training_for", "quiz.", required=False)
-    return question_list(
+    questions = question_list(
         report, quiz.get("questions"), "quiz.questions", (MIN_QUESTIONS, MAX_QUESTIONS), _question
     )
+    if quiz.get("draw") is not None:
+        draw = _int(report, quiz, "draw", "quiz.", MIN_DRAW, MAX_DRAW)
+        if draw is not None and draw > len(questions):
+            report.add("quiz.draw", "draws {draw} questions but the quiz has only {count}",
+                       draw=draw, count=len(questions))  # fmt: skip
+    return questions
 
 
 def question_list(report: Report, questions, where: str, limits, check) -> list[dict]:

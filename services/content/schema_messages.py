@@ -45,6 +45,9 @@ VIETNAMESE = {
     "must be a mapping": _l("Sai cấu trúc."),
     "is required and must be a list": _l("Bắt buộc phải có danh sách câu hỏi."),
     "must have {low}–{high} questions": _l("Cần từ {low} đến {high} câu hỏi."),
+    "draws {draw} questions but the quiz has only {count}": _l(
+        "Mỗi lần làm rút {draw} câu nhưng bài chỉ có {count} câu."
+    ),
     "must be a mapping of language code to texts": _l("Bản dịch phải theo từng ngôn ngữ."),
     "the file must be a YAML mapping (key: value)": _l("Nội dung sai cấu trúc."),
     "must be 'topic' or 'survey'": _l("Loại nội dung phải là bài học hoặc khảo sát."),
@@ -168,6 +171,7 @@ FIELD_NAMES = {
     "pass_mark": _l("Điểm đạt"),
     "max_attempts": _l("Số lần làm"),
     "training_for": _l("Tính là đã tập huấn cho"),
+    "draw": _l("Số câu mỗi lần làm"),
     "questions": _l("Câu hỏi"),
     "type": _l("Loại"),
     "text": _l("Nội dung"),
