@@ -4,7 +4,7 @@ from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
 from services.common.vietnamese import local_date, table_date, vn_number, vn_percent
-from services.content.localize import localized
+from services.content.localize import localized, questions_untranslated, untranslated
 
 LANG_COOKIE = "lang"
 
@@ -30,6 +30,15 @@ def translated(item, key: str) -> str:
     return localized(translations, key, getattr(item, key), current_language())
 
 
+def vietnamese_only(item=None, definition: dict | None = None) -> bool:
+    """Template helper: whether a lesson (`item`) or a quiz or survey version (`definition`)
+    is shown in Vietnamese on a page in another language, so the page says so."""
+    lang = current_language()
+    if definition is not None:
+        return questions_untranslated(definition, lang)
+    return untranslated(getattr(item, "translations", None), "lesson", lang)
+
+
 def local_day(utc_naive) -> str:
     """Template filter: a stored UTC timestamp as dd/mm/yyyy in the commune's time zone."""
     if utc_naive is None:
@@ -44,3 +53,4 @@ def register_i18n(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["translated"] = translated
+    app.jinja_env.globals["vietnamese_only"] = vietnamese_only

@@ -182,3 +182,32 @@ def test_preview_tags_follow_the_language(client, content, identify):
     body = _text(client.get("/lessons/an-toan", headers=EN))
     assert _meta(body, "og:title") == "Staying safe online"
     assert _meta(body, "og:description") == "A test lesson about online safety."
+
+
+# --- content not translated says so ------------------------------------------------------
+
+VIETNAMESE_ONLY = "Bài này hiện chỉ có tiếng Việt."
+
+
+def test_an_english_page_of_an_untranslated_lesson_says_it_is_vietnamese_only(
+    client, content, identify
+):
+    identify(client)
+    body = _text(client.get("/lessons/gioi-han", headers=EN))
+    assert VIETNAMESE_ONLY in body
+    assert "The English version of this lesson is not available yet" in body
+    assert '<article lang="vi">' in body and "Nội dung ngắn." in body
+
+
+def test_a_translated_lesson_and_vietnamese_pages_show_no_such_note(client, content, identify):
+    identify(client)
+    assert VIETNAMESE_ONLY not in _text(client.get("/lessons/an-toan", headers=EN))
+    assert VIETNAMESE_ONLY not in _text(client.get("/lessons/gioi-han"))
+    assert VIETNAMESE_ONLY not in quiz_page(client)
+
+
+def test_an_english_quiz_with_untranslated_questions_says_so(client, content, identify):
+    identify(client)
+    quiz = quiz_page(client, headers=EN)  # some of an-toan's questions are not translated
+    assert VIETNAMESE_ONLY in quiz
+    assert "Some questions are not translated into English yet" in quiz

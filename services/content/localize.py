@@ -29,3 +29,18 @@ def localized_question(definition: dict, question: dict, lang: str) -> dict:
             c["id"]: choice_texts.get(c["id"]) or c["text"] for c in question.get("choices", [])
         },
     }
+
+
+def untranslated(translations: dict | None, key: str, lang: str) -> bool:
+    """Whether a content text (e.g. the lesson body) falls back to Vietnamese in `lang`."""
+    if lang == "vi":
+        return False
+    return localized(translations, key, "", lang) == ""
+
+
+def questions_untranslated(definition: dict, lang: str) -> bool:
+    """Whether any question of a quiz or survey version shows its Vietnamese text in `lang`."""
+    if lang == "vi":
+        return False
+    texts = ((definition.get("translations") or {}).get(lang) or {}).get("questions") or {}
+    return any(not (texts.get(q["id"]) or {}).get("text") for q in definition["questions"])
