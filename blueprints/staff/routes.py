@@ -15,6 +15,7 @@ from blueprints.staff import bp
 from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
 from extensions import db
 from models import Participant, Unit
+from services.common.name_order import sorted_by_name
 from services.common.text import clean_line
 from services.org import access, roster
 from services.org.settings import public_url
@@ -92,7 +93,10 @@ def unit(unit_id: int):
     """A unit: for a class, its join link and QR code and its roster."""
     found = visible_unit(unit_id)
     join_url = public_url(f"/c/{found.join_code}") if found.join_code else None
-    members = Participant.query.filter_by(unit_id=found.id).order_by(Participant.display_name).all()
+    members = sorted_by_name(
+        Participant.query.filter_by(unit_id=found.id).order_by(Participant.id).all(),
+        lambda member: member.display_name,
+    )
     return render_template(
         "staff/unit.html",
         unit=found,

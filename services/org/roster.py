@@ -10,6 +10,7 @@ from extensions import db
 from models import RosterEntry, Unit
 from services.common import safe_tables
 from services.common.errors import WHOLE, InvalidInput
+from services.common.name_order import sorted_by_name
 from services.common.text import clean_line
 
 MAX_ROWS = 300
@@ -220,8 +221,9 @@ def choices(entries: list[RosterEntry]) -> list[tuple[int, str]]:
 
 def unclaimed(unit: Unit) -> list[RosterEntry]:
     """Names on the roster that no student has picked yet."""
-    return (
+    entries = (
         RosterEntry.query.filter_by(unit_id=unit.id, participant_id=None)
-        .order_by(RosterEntry.name, RosterEntry.id)
+        .order_by(RosterEntry.id)
         .all()
     )
+    return sorted_by_name(entries, lambda entry: entry.name)

@@ -8,6 +8,7 @@ from extensions import db
 from models import Attempt, Certificate, CertificateSerialCounter, Participant, Quiz
 from models.base import utcnow
 from services.common import codes
+from services.common.name_order import sorted_by_name
 from services.common.vietnamese import local_date
 from services.org.settings import commune_settings
 
@@ -139,10 +140,11 @@ def revoke(certificate: Certificate, reason: str) -> None:
 
 def passed_in_unit(unit_ids: list[int], quiz: Quiz) -> list[Certificate]:
     """Certificates for a quiz held by participants of the given units, by name."""
-    return (
+    held = (
         Certificate.query.join(Participant, Certificate.participant_id == Participant.id)
         .filter(Participant.unit_id.in_(unit_ids), Certificate.quiz_id == quiz.id)
         .filter(Certificate.revoked_at.is_(None))
-        .order_by(Participant.display_name, Certificate.id)
+        .order_by(Certificate.id)
         .all()
     )
+    return sorted_by_name(held, lambda certificate: certificate.holder_name)

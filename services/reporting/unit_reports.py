@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Answer, Attempt, Certificate, Participant, Quiz, Unit, Visit
+from services.common.name_order import sorted_by_name
 from services.common.periods import Period
 from services.org.populations import population_of
 
@@ -122,7 +123,11 @@ def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
     for pid, count in certificates:
         rows[pid].certificates = count
     return UnitReport(
-        title, period, list(rows.values()), _quiz_stats(members, period), population_of(unit_ids)
+        title,
+        period,
+        sorted_by_name(rows.values(), lambda row: row.name),
+        _quiz_stats(members, period),
+        population_of(unit_ids),
     )
 
 
