@@ -10,6 +10,7 @@ import database
 from extensions import db
 from models import Quiz, Unit
 from services import documents
+from services.org import audit
 from services.participation import certificates
 
 certificates_cli = AppGroup("certificates", help="Certificates (until the staff pages exist).")
@@ -29,6 +30,9 @@ def revoke_command(code, reason):
     if certificate is None:
         _fail(f"No certificate with code {code}.")
     certificates.revoke(certificate, reason)
+    audit.record_command(
+        "certificate_revoked", certificate.serial, holder=certificate.holder_name, reason=reason
+    )
     database.commit()
     click.echo(f"Revoked {certificate.serial} ({certificate.holder_name}).")
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import database
 from services.content import loader as content_loader
+from services.org import audit
 
 content_cli = AppGroup("content", help="Validate and load the curriculum in quizzes/.")
 
@@ -70,7 +71,25 @@ def load_command(path, overwrite_edited):
             click.echo(error, err=True)
         click.echo("Nothing was loaded: fix the errors above first.", err=True)
         sys.exit(1)
+    if result.created or result.updated or result.new_quiz_versions:
+        _record_load(path, result, overwrite_edited)
     database.commit()
+    _report_load(result)
+
+
+def _record_load(path, result, overwrite_edited: bool) -> None:
+    audit.record_command(
+        "content_loaded",
+        Path(_content_dir(path)).name,
+        created=result.created,
+        updated=result.updated,
+        new_versions=result.new_quiz_versions,
+        kept_edited=result.skipped,
+        overwrite_edited=overwrite_edited,
+    )
+
+
+def _report_load(result) -> None:
     click.echo(
         f"Loaded: {len(result.created)} new, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged; new quiz versions: "

@@ -15,6 +15,7 @@ from services.content import exporter as content_export
 from services.content import importer as content_import
 from services.content import loader as content_loader
 from services.content import media
+from services.org import audit
 
 
 @click.command("import")
@@ -50,8 +51,17 @@ def import_command(file: Path, overwrite_edited: bool):
             click.echo(error, err=True)
         click.echo("Nothing was imported: fix the errors above first.", err=True)
         sys.exit(1)
-    database.commit()
     loaded = result.loaded
+    audit.record_command(
+        "content_imported",
+        file.name,
+        files=len(result.files),
+        created=loaded.created,
+        updated=loaded.updated,
+        new_versions=loaded.new_quiz_versions,
+        kept_edited=loaded.skipped,
+    )
+    database.commit()
     click.echo(
         f"Imported {len(result.files)} file(s): {len(loaded.created)} new, "
         f"{len(loaded.updated)} updated, {len(loaded.unchanged)} unchanged; new versions: "

@@ -11,7 +11,7 @@ from extensions import db
 from models import Lesson, Poster, Quiz, Unit
 from services import documents
 from services.content import visibility
-from services.org import settings
+from services.org import audit, settings
 from services.participation import posters
 from services.participation.attempts import find_poster
 from services.render.qr import qr_png, qr_svg
@@ -59,6 +59,8 @@ def create_command(lesson_slug, quiz_slug, survey_slug, unit_id, every_kind):
             _fail(f"There is no unit of kind {every_kind}.")
     _only_where_seen(slug, target, units)
     created = posters.create_for_units(units, target)
+    for poster in created:
+        audit.record_command("poster_created", f"{kind}:{slug}", code=poster.code)
     database.commit()
     for poster in created:
         click.echo(f"{poster.code}\t{documents.poster_url(poster)}\t{poster.label}")

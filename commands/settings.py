@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 import database
 from services.common.errors import InvalidInput
-from services.org import settings
+from services.org import audit, settings
 
 settings_cli = AppGroup("settings", help="Office settings: public address, commune, signers.")
 
@@ -29,5 +29,7 @@ def set_command(name, value):
     except InvalidInput as exc:
         click.echo(f"Not saved: {exc} (refused).", err=True)
         sys.exit(1)
+    if changed:
+        audit.record_command("settings_changed", name, **changed)
     database.commit()
     click.echo(f"{name} = {value}" if changed else f"{name} unchanged.")

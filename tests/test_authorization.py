@@ -198,6 +198,11 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", f"/staff/admin/users/{MISSING_ID}", ADMIN_ONLY_404),
     ],
     "admin.audit_log": [Case("GET", "/staff/admin/audit", ADMIN_ONLY_200)],
+    "admin.audit_export": [
+        Case("GET", "/staff/admin/audit.csv", ADMIN_ONLY_200),
+        Case("GET", "/staff/admin/audit.xlsx", ADMIN_ONLY_200),
+        Case("GET", "/staff/admin/audit.pdf", ADMIN_ONLY_404),
+    ],
     "admin.settings": [
         Case("GET", "/staff/admin/settings", ADMIN_ONLY_200),
         Case("POST", "/staff/admin/settings", {**ADMIN_ONLY_200, "admin": 400}),

@@ -8,10 +8,12 @@ from itertools import product
 from pathlib import Path
 
 import pytest
+from audit_scan import recorded_calls
 from flask_babel import force_locale
 
 from blueprints.units.forms import UnitForm
 from models.activities import ACTIVITY_KINDS
+from models.drafts import DRAFT_KINDS
 from models.indicators import INDICATORS
 from models.people import AGE_BANDS, ROLES
 from models.recognition import NOMINEE_KINDS
@@ -22,6 +24,8 @@ from services.common import vocabulary
 from services.common.vocabulary import (
     ACTIVITY_KIND_LABELS,
     AGE_LABELS,
+    AUDIT_ACTION_LABELS,
+    CONTENT_KIND_LABELS,
     FILING_STATUS_LABELS,
     INDICATOR_LABELS,
     NOMINEE_KIND_LABELS,
@@ -70,6 +74,9 @@ CASES = [
     (INDICATOR_LABELS, set(INDICATORS)),
     (FILING_STATUS_LABELS, _filing_statuses()),
     (PROGRESS_LABELS, _progress_statuses()),
+    (AUDIT_ACTION_LABELS, {action for _file, action, _keys in recorded_calls()}),
+    # Posters name lessons and quizzes; drafts and the editor name topics and surveys.
+    (CONTENT_KIND_LABELS, set(DRAFT_KINDS) | {"quiz"}),
 ]
 IDS = [name for name, vocab in vocabulary.VOCABULARIES.items() for v, _ in CASES if v is vocab]
 

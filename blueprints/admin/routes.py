@@ -1,6 +1,6 @@
 """Admin views: create, edit and disable staff accounts; office settings; the audit log."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -8,18 +8,26 @@ from flask_login import current_user
 from blueprints.admin import bp
 from blueprints.admin.forms import SettingsForm, StaffForm, TargetForm
 from blueprints.common import audit_trail
+from blueprints.common.dates import day_from_arg
+from blueprints.common.downloads import download
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.common.query import query_int
 from extensions import db
 from models import StaffUser, Target, Unit
-from services.common import limits
+from services.common import limits, vocabulary
 from services.common.errors import InvalidInput
 from services.org import audit, passwords
 from services.org import settings as office_settings
 from services.org import staff as staff_service
+from services.render import exports
 from services.reporting import targets as target_service
 
+AUDIT_PAGE = 200
+AUDIT_FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 USERNAME_RULE = _l("Tên đăng nhập 3–60 ký tự a-z, 0-9, dấu chấm, gạch; chưa ai dùng.")
 MESSAGES = {
     ("username", "invalid"): USERNAME_RULE,
@@ -141,10 +149,55 @@ def edit_user(user_id: int):
 @bp.get("/audit")
 @roles_required("admin")
 def audit_log():
-    """The latest staff actions."""
+    """The staff actions, newest first, filtered by person, action and date."""
     page = query_int("page", 1, maximum=limits.PAGE_MAX)
-    events = audit.recent(limit=200, offset=(page - 1) * 200)
-    return render_template("admin/audit.html", events=events, page=page)
+    chosen = _audit_filter()
+    timezone = current_app.config["TIMEZONE"]
+    events = audit.search(chosen, timezone, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
+    return render_template(
+        "admin/audit.html",
+        lines=[audit.readable(event, timezone) for event in events],
+        more=len(events) == AUDIT_PAGE,
+        page=page,
+        chosen=chosen,
+        people=StaffUser.query.order_by(StaffUser.username).all(),
+        actions=sorted(vocabulary.choices(vocabulary.AUDIT_ACTION_LABELS), key=lambda c: str(c[1])),
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.get("/audit.<fmt>")
+@roles_required("admin")
+def audit_export(fmt: str):
+    """The filtered log as CSV or XLSX, in the same words and local times as the page."""
+    if fmt not in AUDIT_FORMATS:
+        abort(404)
+    chosen = _audit_filter()
+    timezone = current_app.config["TIMEZONE"]
+    events = audit.search(chosen, timezone, limit=limits.AUDIT_EXPORT_MAX)
+    sheet = exports.Sheet(
+        _("Nhật ký thao tác"),
+        [_("Thời gian"), _("Người làm"), _("Thao tác"), _("Đối tượng"), _("Chi tiết"),
+         _("Địa chỉ")],
+        [[line.at, line.who, line.action, line.target, line.detail, line.address]
+         for line in (audit.readable(event, timezone) for event in events)],
+    )  # fmt: skip
+    body = exports.csv_bytes(sheet) if fmt == "csv" else exports.xlsx_bytes([sheet])
+    audit_trail.record("audit_exported", None, format=fmt, rows=len(sheet.rows))
+    return download(body, AUDIT_FORMATS[fmt], f"nhat-ky-thao-tac.{fmt}")
+
+
+def _audit_filter() -> audit.AuditFilter:
+    staff = request.args.get("staff", "").strip()
+    if staff and staff != audit.COMMAND_LINE:
+        staff = query_int("staff")
+    action = request.args.get("action", "").strip()
+    if action and action not in vocabulary.AUDIT_ACTION_LABELS:
+        abort(400, description=_("Thao tác không có trong danh sách."))
+    start, end = day_from_arg("from"), day_from_arg("to")
+    if start and end and start > end:
+        abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
+    return audit.AuditFilter(staff or None, action or None, start, end)
 
 
 def _target_input(form: TargetForm) -> target_service.TargetInput:

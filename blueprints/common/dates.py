@@ -29,3 +29,29 @@ def range_from_args() -> Period | None:
     if start and end and start > end:
         abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
     return Period(start, end, current_app.config["TIMEZONE"])
+
+
+def day_from_arg(name: str) -> dt.date | None:
+    """A day typed as dd/mm/yyyy (or yyyy-mm-dd, as a date picker sends it) in ?name=; None
+    when empty; anything else is a Vietnamese 400."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    day = parse_day(raw)
+    if day is None:
+        abort(400, description=_("Ngày không hợp lệ: dùng dạng ngày/tháng/năm, ví dụ 05/06/2026."))
+    return day
+
+
+def parse_day(text: str) -> dt.date | None:
+    """'05/06/2026', '5/6/2026' or '2026-06-05' as a date; None when it is not a real day."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            parsed = dt.date(year, month, day)
+        else:
+            parsed = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None

@@ -8,6 +8,7 @@ ValueError as "unreadable" refuse it the same way) when a bound is passed.
 ID_MAX = 2**31 - 1
 # A page number in a listing (offset = page × size must stay within int8).
 PAGE_MAX = 100_000
+AUDIT_EXPORT_MAX = 50_000  # audit events in one download: the newest first
 
 # Tables (CSV or the first sheet of an XLSX workbook).
 TABLE_MAX_LINES = 20_000  # lines of a CSV file, blank ones included
