@@ -27,6 +27,18 @@ class StaffUser(db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime)
+    # A password an admin handed over (new account, reset) works once: the next login must
+    # set the user's own.
+    must_change_password = db.Column(
+        db.Boolean, nullable=False, default=False, server_default=db.false()
+    )
+    # An admin may require a second factor: a code from an authenticator app (TOTP). The
+    # secret is set when the user enrolls; the last step used refuses a code used twice.
+    second_factor_required = db.Column(
+        db.Boolean, nullable=False, default=False, server_default=db.false()
+    )
+    totp_secret = db.Column(db.String(64))
+    totp_last_step = db.Column(db.BigInteger)
 
     unit = db.relationship("Unit")
     classes = db.relationship("Unit", secondary=teacher_classes, order_by="Unit.name")

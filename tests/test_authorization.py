@@ -32,6 +32,9 @@ class Case:
     expect: dict  # actor → status (int), a set of allowed statuses, or LOGIN
 
 
+ACTORS = ("anonymous", "participant", "teacher_a", "teacher_b", "officer", "admin")
+
+
 def outsiders(**staff) -> dict:
     """Anonymous visitors and participants are sent to the staff login; staff as given."""
     return {"anonymous": LOGIN, "participant": LOGIN, **staff}
@@ -133,6 +136,15 @@ MATRIX: dict[str, list[Case]] = {
             "POST", "/staff/logout", outsiders(teacher_a=303, teacher_b=303, officer=303, admin=303)
         )
     ],
+    "auth.second_factor": [  # no password given first: back to the login, whoever asks
+        Case("GET", "/staff/login/code", dict.fromkeys(ACTORS, 303)),
+        Case("POST", "/staff/login/code", dict.fromkeys(ACTORS, 303)),
+    ],
+    "auth.change_password": [
+        Case("GET", "/staff/password", EVERY_STAFF_200),
+        Case("POST", "/staff/password", outsiders(teacher_a=400, teacher_b=400, officer=400,
+                                                  admin=400)),
+    ],  # fmt: skip
     "staff.home": [Case("GET", "/staff/", EVERY_STAFF_200)],
     "staff.new_class": [
         Case(

@@ -239,6 +239,7 @@ NEW_MIGRATIONS = {
     "d7e2f4a6b8c1": ("half_year_reports", "signer_capacity"),
     "e5c3a9d2b7f4": ("office_settings", None),
     "f1b2c3d4e5a6": ("targets", "quiz_ids"),
+    "a3f5c7e9b1d2": ("staff_users", "must_change_password"),
 }
 
 

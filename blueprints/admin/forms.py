@@ -21,6 +21,10 @@ class StaffForm(FlaskForm):
     class_ids = SelectMultipleField(_l("Lớp phụ trách (với giáo viên)"), coerce=int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
     reset_password = BooleanField(_l("Tạo mật khẩu mới"))
+    second_factor_required = BooleanField(
+        _l("Bắt buộc xác thực hai bước (mã từ ứng dụng xác thực trên điện thoại)")
+    )
+    reset_second_factor = BooleanField(_l("Cài lại xác thực hai bước (khi mất điện thoại)"))
 
 
 class TargetForm(FlaskForm):

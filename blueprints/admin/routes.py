@@ -96,7 +96,9 @@ def new_user():
             form.role.data,
             _unit(form),
             staff_service.classes_by_id(form.class_ids.data or []),
+            handed_over=True,
         )
+        user.second_factor_required = form.second_factor_required.data
     except InvalidInput as exc:
         put_errors(form, exc, MESSAGES)
         return _user_form(form, None, 400)
@@ -122,6 +124,7 @@ def edit_user(user_id: int):
         unit=_unit(form),
         classes=tuple(staff_service.classes_by_id(form.class_ids.data or [])),
         active=form.active.data,
+        second_factor_required=form.second_factor_required.data,
     )
     try:
         staff_service.change_staff(current_user, user, change)
@@ -136,10 +139,14 @@ def edit_user(user_id: int):
         user.username,
         role=user.role,
         active=user.active,
+        second_factor=user.second_factor_required,
     )
+    if form.reset_second_factor.data and user.totp_secret:
+        staff_service.reset_second_factor(user)
+        audit_trail.record("second_factor_reset", user.username)
     if form.reset_password.data:
         password = passwords.generate_password()
-        staff_service.set_password(user, password)
+        staff_service.set_password(user, password, handed_over=True)
         audit_trail.record("staff_password_reset", user.username)
         return render_template("admin/password.html", user=user, password=password)
     flash(_("Đã lưu."))

@@ -1,19 +1,40 @@
 """Login (slowed per account and address, capped per address) and logout (ends the session on
 the server)."""
 
-from flask import current_app, redirect, render_template, request, session, url_for
+import time
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints.auth import bp
-from blueprints.auth.forms import LoginForm
+from blueprints.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm
 from blueprints.common import audit_trail
 from blueprints.common.client import client_ip
+from blueprints.common.form_errors import put_errors
 from blueprints.common.redirects import safe_next
-from extensions import limiter
+from extensions import db, limiter
+from models import StaffUser
+from services.common import totp
+from services.common.errors import InvalidInput
 from services.org import audit, login_throttle
 from services.org import staff as staff_service
+from services.org.settings import commune_settings
+from services.render.qr import qr_svg
 from unit_of_work import keep_changes_on_error
+
+PENDING = "second_factor_pending"
+PENDING_SETUP = "second_factor_setup"  # the key the app is being set up with
+PENDING_SECONDS = 300
+MAX_CODE_FAILURES = 5
+TOTP_ISSUER = "Lan Tỏa"
+PASSWORD_MESSAGES = {
+    ("current", "wrong"): _l("Mật khẩu hiện tại không đúng."),
+    ("repeat", "mismatch"): _l("Hai lần nhập mật khẩu mới không giống nhau."),
+    ("password", "unchanged"): _l("Mật khẩu mới phải khác mật khẩu hiện tại."),
+    ("password", "too_short"): _l("Mật khẩu mới cần ít nhất %(n)d ký tự."),
+}
 
 
 def _typed_username() -> str:
@@ -76,11 +97,108 @@ def login():
         keep_changes_on_error()  # failed logins are what the audit log is for
         return render_template("auth/login.html", form=form), 401
     login_throttle.forget(username, address)
-    session.clear()  # a fresh session: nothing from before login survives it
+    next_url = safe_next(form.next.data, url_for("staff.home"))
+    if staff_service.needs_second_factor(user):
+        session.clear()
+        session[PENDING] = {"user": user.id, "at": time.time(), "next": next_url, "failures": 0}
+        return redirect(url_for("auth.second_factor"), code=303)
+    return _complete_login(user, next_url)
+
+
+def _complete_login(user: StaffUser, next_url: str):
+    """A fresh session (nothing from before login survives it); a handed-over password is
+    changed first."""
+    session.clear()
     user.session_token = staff_service.start_session(user)
     login_user(user)
-    audit.record(user, "login", user.username, address)
-    return redirect(safe_next(form.next.data, url_for("staff.home")), code=303)
+    audit.record(user, "login", user.username, client_ip())
+    if user.must_change_password:
+        return redirect(url_for("auth.change_password"), code=303)
+    return redirect(next_url, code=303)
+
+
+def _pending_user() -> StaffUser | None:
+    """The account whose password was right, waiting for its code (a few minutes at most)."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(StaffUser, pending.get("user"))
+    return user if user is not None and user.active else None
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_per_ip_limit, methods=["POST"])
+def second_factor():
+    """The second step of a login: a code from the authenticator app; the first time, the
+    app is set up from a QR code."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."))
+        return redirect(url_for("auth.login"), code=303)
+    form = SecondFactorForm()
+    enrolling = not user.totp_secret
+    secret = session.setdefault(PENDING_SETUP, totp.new_secret()) if enrolling else None
+    if form.validate_on_submit():
+        try:
+            if enrolling:
+                staff_service.enroll_second_factor(user, secret, form.code.data)
+                audit.record(user, "second_factor_enrolled", user.username, client_ip())
+            else:
+                staff_service.check_second_factor(user, form.code.data)
+        except InvalidInput:
+            return _wrong_code(user, form, secret)
+        return _complete_login(user, session[PENDING]["next"])
+    status = 400 if form.is_submitted() else 200
+    return _code_page(user, form, secret), status
+
+
+def _wrong_code(user: StaffUser, form: SecondFactorForm, secret: str | None):
+    pending = session[PENDING]
+    pending["failures"] = pending.get("failures", 0) + 1
+    session[PENDING] = pending
+    audit.record(None, "second_factor_failed", user.username, client_ip())
+    keep_changes_on_error()  # failed codes are what the audit log is for
+    if pending["failures"] >= MAX_CODE_FAILURES:
+        session.clear()
+        flash(_("Nhập sai mã quá nhiều lần. Hãy đăng nhập lại từ đầu."))
+        return redirect(url_for("auth.login"), code=303)
+    form.code.errors = [_("Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng.")]
+    return _code_page(user, form, secret), 401
+
+
+def _code_page(user: StaffUser, form: SecondFactorForm, secret: str | None):
+    setup = None
+    if secret is not None:
+        address = totp.provisioning_uri(secret, user.username, TOTP_ISSUER)
+        setup = {"qr": qr_svg(address), "secret": totp.grouped(secret)}
+    return render_template(
+        "auth/second_factor.html", form=form, setup=setup, issuer=commune_settings().issuer_short
+    )
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password (and a handed-over one, which must be changed)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            staff_service.change_own_password(
+                user, form.current.data, form.password.data, form.repeat.data
+            )
+        except InvalidInput as exc:
+            put_errors(form, exc, PASSWORD_MESSAGES)
+            return render_template("auth/password.html", form=form), 400
+        audit.record(user, "password_changed", user.username, client_ip())
+        session.clear()  # every other session ended with the change; this one starts afresh
+        user.session_token = staff_service.start_session(user)
+        login_user(user)
+        flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."))
+        return redirect(url_for("staff.home"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status
 
 
 @bp.post("/logout")

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from extensions import db
@@ -11,12 +11,15 @@ from services.org import access
 
 
 def roles_required(*roles: str):
-    """Logged in, with one of these roles (403 otherwise)."""
+    """Logged in, with one of these roles (403 otherwise), with a password of one's own (a
+    handed-over one is changed first)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
+            if current_user.must_change_password:
+                return redirect(url_for("auth.change_password"), code=303)
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

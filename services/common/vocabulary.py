@@ -95,6 +95,10 @@ AUDIT_ACTION_LABELS = {
     "staff_created": _l("Tạo tài khoản cán bộ"),
     "staff_changed": _l("Sửa tài khoản cán bộ"),
     "staff_password_reset": _l("Cấp lại mật khẩu"),
+    "password_changed": _l("Tự đổi mật khẩu"),
+    "second_factor_enrolled": _l("Cài xác thực hai bước"),
+    "second_factor_failed": _l("Nhập sai mã xác thực hai bước"),
+    "second_factor_reset": _l("Cài lại xác thực hai bước"),
     "settings_changed": _l("Sửa cài đặt"),
     "unit_created": _l("Thêm đơn vị"),
     "unit_changed": _l("Sửa đơn vị"),
@@ -133,6 +137,7 @@ AUDIT_ACTION_LABELS = {
 # The facts an audit event carries, by their key in the event's detail.
 AUDIT_DETAIL_LABELS = {
     "role": _l("Vai trò"),
+    "second_factor": _l("Bắt buộc xác thực hai bước"),
     "active": _l("Còn hoạt động"),
     "rows": _l("Số dòng"),
     "format": _l("Định dạng"),

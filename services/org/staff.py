@@ -11,6 +11,7 @@ from extensions import db
 from models import StaffSession, StaffUser, Unit
 from models.base import utcnow
 from models.staff import STAFF_ROLES
+from services.common import totp
 from services.common.errors import InvalidInput
 from services.common.text import clean_line
 from services.org import passwords
@@ -61,6 +62,7 @@ def create_staff(
     role: str,
     unit: Unit | None = None,
     classes: Iterable[Unit] = (),
+    handed_over: bool = False,
 ) -> StaffUser:
     """A new staff account; officers need a unit (what they may see), teachers have classes.
 
@@ -83,6 +85,7 @@ def create_staff(
         password_hash=passwords.hash_password(password),
         role=role,
         unit=unit if role == "officer" else None,
+        must_change_password=handed_over,
     )
     user.classes = list(classes)
     db.session.add(user)
@@ -106,6 +109,7 @@ class StaffChange:
     unit: Unit | None
     classes: tuple[Unit, ...]
     active: bool
+    second_factor_required: bool = False
 
 
 def change_staff(actor: StaffUser, user: StaffUser, change: StaffChange) -> None:
@@ -120,14 +124,61 @@ def change_staff(actor: StaffUser, user: StaffUser, change: StaffChange) -> None
     user.role = change.role
     user.unit = change.unit if change.role == "officer" else None
     user.classes = list(change.classes)
+    user.second_factor_required = change.second_factor_required
     set_active(user, change.active)
 
 
-def set_password(user: StaffUser, password: str) -> None:
+def set_password(user: StaffUser, password: str, handed_over: bool = False) -> None:
+    """A new password; every session ends. `handed_over` (an admin's reset) makes the next
+    login choose the user's own."""
     if len(password) < passwords.MIN_LENGTH:
         raise InvalidInput.of("password", "too_short", n=passwords.MIN_LENGTH)
     user.password_hash = passwords.hash_password(password)
+    user.must_change_password = handed_over
     end_all_sessions(user)
+
+
+def change_own_password(user: StaffUser, current: str, new: str, repeated: str) -> None:
+    """The user's own new password, given the current one (every session ends).
+
+    Raises InvalidInput: current wrong, password too_short or unchanged, repeat mismatch."""
+    if not passwords.verify_password(user.password_hash, current or ""):
+        raise InvalidInput.of("current", "wrong")
+    if new != repeated:
+        raise InvalidInput.of("repeat", "mismatch")
+    if new == current:
+        raise InvalidInput.of("password", "unchanged")
+    set_password(user, new)
+
+
+def needs_second_factor(user: StaffUser) -> bool:
+    """Whether a login must also give a code: required by an admin, or enrolled anyway."""
+    return bool(user.second_factor_required or user.totp_secret)
+
+
+def enroll_second_factor(user: StaffUser, secret: str, code: str) -> None:
+    """Keep the secret the user's app now holds, proven by a code it shows.
+
+    Raises InvalidInput {code: wrong}."""
+    step = totp.matching_step(secret, code)
+    if step is None:
+        raise InvalidInput.of("code", "wrong")
+    user.totp_secret, user.totp_last_step = secret, step
+
+
+def check_second_factor(user: StaffUser, code: str) -> None:
+    """Accept a code from the user's app once. Raises InvalidInput {code: wrong}."""
+    step = None
+    if user.totp_secret:
+        step = totp.matching_step(user.totp_secret, code, after=user.totp_last_step)
+    if step is None:
+        raise InvalidInput.of("code", "wrong")
+    user.totp_last_step = step
+
+
+def reset_second_factor(user: StaffUser) -> None:
+    """Forget the user's app (a lost phone): the next login enrolls again if required."""
+    user.totp_secret, user.totp_last_step = None, None
 
 
 def authenticate(username: str, password: str) -> StaffUser | None:
