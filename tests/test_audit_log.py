@@ -13,6 +13,7 @@ from audit_scan import recorded_calls
 from openpyxl import load_workbook
 
 import database
+from extensions import db
 from models import AuditEvent
 from services.common import vocabulary
 from services.org import audit
@@ -36,7 +37,7 @@ def _event(app, action, target, when, staff_id=None, ip="10.0.0.1", **detail):
         event = AuditEvent(
             staff_id=staff_id, action=action, target=target, detail=detail, ip=ip, created_at=when
         )
-        database.db.session.add(event)
+        db.session.add(event)
         database.commit()
 
 
