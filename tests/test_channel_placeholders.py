@@ -163,6 +163,15 @@ def test_an_unknown_placeholder_in_the_english_body_is_refused(tmp_path):
     assert_one_error(errors_for(tmp_path, data), "translations.en.lesson.body", "{{commune}}")
 
 
+def test_a_misspelt_name_is_refused_and_other_braces_are_text(app, tmp_path):
+    data = topic()
+    data["lesson"]["body"] = "Trang {{ Kenh.Website }}; công thức {{ 7*7 }} và {{ }}."
+    assert_one_error(errors_for(tmp_path, data), "lesson.body", "{{ Kenh.Website }}")
+    with app.test_request_context():
+        filled = placeholders.fill("Tính {{ 7*7 }} nhé", "vi")
+    assert filled == "Tính {{ 7*7 }} nhé"
+
+
 def test_known_placeholders_pass_the_check(tmp_path):
     data = topic()
     data["lesson"]["body"] = BODY

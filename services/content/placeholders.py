@@ -6,7 +6,7 @@ A lesson names the channels without spelling an address that differs per commune
 change; every page that shows a lesson body (the lesson page, its English version, the page
 the offline pack keeps, the staff preview) fills it through `fill`. A channel not saved reads a
 fallback that sends the reader to the commune's officer, never an invented address.
-`flask content check` refuses a placeholder not named here (see `unknown`).
+`flask content check` refuses a name in double braces that is not one of these (see `unknown`).
 """
 
 import re
@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 
 from services.org.settings import CommuneSettings, commune_settings
 
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+# A placeholder is a name in double braces; other text in braces ("{{ 7*7 }}") is shown as
+# written, never evaluated.
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
 
 # The placeholder's name → the setting it reads.
 SETTING_OF = {
