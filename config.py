@@ -97,6 +97,12 @@ class Config:
     CERTIFICATE_SIGNER_NAME = os.environ.get("CERTIFICATE_SIGNER_NAME", "")
     REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE", "TM. ỦY BAN NHÂN DÂN")
     REPORT_SIGNER_NAME = os.environ.get("REPORT_SIGNER_NAME", "")  # default: the certificate's
+    # The commune's official channels that lessons name ({{kenh.website}} …): empty by default,
+    # so a lesson says "not yet published" rather than print an address nobody checked.
+    CHANNEL_WEBSITE = os.environ.get("CHANNEL_WEBSITE", "")
+    CHANNEL_NEWS = os.environ.get("CHANNEL_NEWS", "")
+    CHANNEL_ZALO = os.environ.get("CHANNEL_ZALO", "")
+    CHANNEL_FACEBOOK = os.environ.get("CHANNEL_FACEBOOK", "")
     CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "HVT")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
     # Unknown poster and class codes (/p/, /c/) per address: only misses count, so real scans,

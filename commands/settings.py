@@ -9,7 +9,9 @@ import database
 from services.common.errors import InvalidInput
 from services.org import audit, settings
 
-settings_cli = AppGroup("settings", help="Office settings: public address, commune, signers.")
+settings_cli = AppGroup(
+    "settings", help="Office settings: public address, commune, signers, official channels."
+)
 
 
 @settings_cli.command("show")

@@ -57,18 +57,27 @@ class TargetForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
-    """The office's settings: the public address and who the app speaks and signs for."""
+# The settings service checks lengths too; the form says it in Vietnamese, before the service.
+SETTING_LENGTH = Length(max=300, message=_l("Tối đa %(max)d ký tự."))
 
-    public_address = StringField(_l("Địa chỉ công khai"), validators=[Length(max=300)])
-    commune_name = StringField(_l("Tên xã"), validators=[Length(max=300)])
-    province_name = StringField(_l("Tỉnh"), validators=[Length(max=300)])
-    issuer_name = StringField(_l("Cơ quan cấp"), validators=[Length(max=300)])
+
+class SettingsForm(FlaskForm):
+    """The office's settings: the public address, who the app speaks and signs for, and the
+    commune's official channels (optional) that lessons name."""
+
+    public_address = StringField(_l("Địa chỉ công khai"), validators=[SETTING_LENGTH])
+    commune_name = StringField(_l("Tên xã"), validators=[SETTING_LENGTH])
+    province_name = StringField(_l("Tỉnh"), validators=[SETTING_LENGTH])
+    issuer_name = StringField(_l("Cơ quan cấp"), validators=[SETTING_LENGTH])
     certificate_signer_title = StringField(
-        _l("Chức vụ người ký giấy chứng nhận"), validators=[Length(max=300)]
+        _l("Chức vụ người ký giấy chứng nhận"), validators=[SETTING_LENGTH]
     )
     certificate_signer_name = StringField(
-        _l("Họ tên người ký giấy chứng nhận"), validators=[Length(max=300)]
+        _l("Họ tên người ký giấy chứng nhận"), validators=[SETTING_LENGTH]
     )
-    report_signer_title = StringField(_l("Chức vụ người ký báo cáo"), validators=[Length(max=300)])
-    report_signer_name = StringField(_l("Họ tên người ký báo cáo"), validators=[Length(max=300)])
+    report_signer_title = StringField(_l("Chức vụ người ký báo cáo"), validators=[SETTING_LENGTH])
+    report_signer_name = StringField(_l("Họ tên người ký báo cáo"), validators=[SETTING_LENGTH])
+    channel_website = StringField(_l("Trang thông tin điện tử của xã"), validators=[SETTING_LENGTH])
+    channel_news = StringField(_l("Chuyên mục tin tức"), validators=[SETTING_LENGTH])
+    channel_zalo = StringField(_l("Zalo Official Account của xã"), validators=[SETTING_LENGTH])
+    channel_facebook = StringField(_l("Trang Facebook của xã"), validators=[SETTING_LENGTH])

@@ -49,6 +49,10 @@ SETTINGS_MESSAGES = {
     ("commune_name", "empty"): _l("Nhập tên xã."),
     ("province_name", "empty"): _l("Nhập tên tỉnh."),
     "too_long": _l("Tối đa %(limit)d ký tự."),
+    # the commune's channels (optional): whole http(s) addresses, a path allowed
+    "scheme": _l("Địa chỉ phải bắt đầu bằng http:// hoặc https://."),
+    "host": _l("Địa chỉ thiếu tên trang (tên miền) hoặc có cổng sai."),
+    "chars": _l('Địa chỉ không được có dấu cách hay các ký tự < > " { }.'),
 }
 
 
@@ -259,7 +263,8 @@ def edit_target(target_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 @roles_required("admin")
 def settings():
-    """The office's settings: the public address printed on every code, the commune, signers."""
+    """The office's settings: the public address printed on every code, the commune, signers,
+    and the commune's official channels that lessons name."""
     form = SettingsForm(data=office_settings.editable_values() if request.method == "GET" else None)
     if form.validate_on_submit():
         try:

@@ -21,7 +21,7 @@ from models import Poster, Unit
 from services import documents
 from services.common.errors import InvalidInput
 from services.common.vocabulary import ROLE_LABELS
-from services.content import authoring, schema_messages, visibility
+from services.content import authoring, placeholders, schema_messages, visibility
 from services.content import diff as content_diff
 from services.content.localize import localized, localized_question
 from services.content.schema import TRANSLATION_LANGUAGES
@@ -199,7 +199,8 @@ def edit(kind: str, slug: str):
         return _publish(found)
     preview = None
     if action == "preview" and kind == "topic":
-        preview = markdown.render(data.get("lesson", {}).get("body") or "")
+        body = data.get("lesson", {}).get("body") or ""
+        preview = markdown.render(placeholders.fill(body, "vi"))
     return _editor_page(found, data, preview_html=preview)
 
 
@@ -331,7 +332,7 @@ def preview(kind: str, slug: str):
         data=data,
         lang=lang,
         title=localized(translations, "title", data.get("title") or "", lang),
-        body_html=markdown.render(body) if kind == "topic" else None,
+        body_html=markdown.render(placeholders.fill(body, lang)) if kind == "topic" else None,
         questions=questions,
         languages=LANGUAGE_NAMES,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.people import ROLES
-from services.content import media_files
+from services.content import media_files, placeholders
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
@@ -370,7 +370,19 @@ def _lesson_translation(report: Report, texts: dict, where: str) -> None:
         report.add(f"{where}.lesson", "must be a mapping with body")
     else:
         _unknown_keys(report, lesson, {"body"}, f"{where}.lesson.")
-        _text(report, lesson, "body", f"{where}.lesson.", 20000)
+        body = _text(report, lesson, "body", f"{where}.lesson.", 20000)
+        _placeholders(report, body, f"{where}.lesson.body")
+
+
+def _placeholders(report: Report, body: str | None, where: str) -> None:
+    """A lesson body names only the placeholders the pages fill ({{xa}}, {{kenh.website}} …)."""
+    for written in dict.fromkeys(placeholders.unknown(body or "")):
+        report.add(
+            where,
+            "unknown placeholder {placeholder} (use {known})",
+            placeholder=written,
+            known=", ".join(f"{{{{{name}}}}}" for name in placeholders.NAMES),
+        )
 
 
 def _quiz_question_translation(report: Report, qt: dict, qwhere: str) -> None:
@@ -410,6 +422,7 @@ def validate_topic(data, path: str, media_dir: Path) -> list[str]:
     else:
         _unknown_keys(report, lesson, LESSON_KEYS, "lesson.")
         body = _text(report, lesson, "body", "lesson.", 20000)
+        _placeholders(report, body, "lesson.body")
         for src in MEDIA_IMAGE.findall(body or ""):
             _media(report, src, "lesson.body", media_dir)
         _audio(report, lesson.get("audio"), media_dir)

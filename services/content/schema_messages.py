@@ -58,6 +58,9 @@ VIETNAMESE = {
     "must list at least one source": _l("Ghi ít nhất một nguồn."),
     "is required and must be a mapping with body": _l("Bắt buộc phải có nội dung bài học."),
     "must be a mapping with body": _l("Phải có nội dung bài học."),
+    "unknown placeholder {placeholder} (use {known})": _l(
+        "Không có ô điền {placeholder}: chỉ dùng {known}."
+    ),
     "unknown language (use {languages})": _l("Ngôn ngữ không hỗ trợ (dùng: {languages})."),
     "duplicate question id {value!r}": _l("Trùng mã câu hỏi {value!r}."),
     "duplicate choice id {value!r}": _l("Trùng mã lựa chọn {value!r}."),

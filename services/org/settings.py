@@ -36,6 +36,12 @@ class CommuneSettings:
     report_signer_title: str  # signs the lists the app prints (nominations)
     report_signer_name: str  # also the half-year report's default signer
     public_address: str = "http://localhost:5000"  # printed before every /p/, /c/, /v/ path
+    # The commune's official channels, named in lessons (services/content/placeholders.py);
+    # empty until the office enters them: nothing invented is ever printed.
+    channel_website: str = ""  # "https://hoangvanthu.langson.gov.vn"
+    channel_news: str = ""  # the news page (chuyên mục tin tức) of that site
+    channel_zalo: str = ""  # the Zalo Official Account: its name, or its https://zalo.me/ link
+    channel_facebook: str = ""  # the commune's Facebook page
 
     @property
     def certificate_signer_set(self) -> bool:
@@ -87,8 +93,19 @@ def from_config(config) -> CommuneSettings:
         report_signer_title=config["REPORT_SIGNER_TITLE"],
         report_signer_name=config["REPORT_SIGNER_NAME"] or config["CERTIFICATE_SIGNER_NAME"],
         public_address=config["BASE_URL"].rstrip("/"),
+        **{name: config.get(key) or "" for name, key in CHANNELS.items()},
     )
 
+
+# The commune's official channels (all optional), by the configuration key of each default.
+CHANNELS = {
+    "channel_website": "CHANNEL_WEBSITE",
+    "channel_news": "CHANNEL_NEWS",
+    "channel_zalo": "CHANNEL_ZALO",
+    "channel_facebook": "CHANNEL_FACEBOOK",
+}
+# Channels that are always an address; the Zalo account may be a name or an address.
+CHANNEL_LINKS = ("channel_website", "channel_news", "channel_facebook")
 
 # The settings the office edits, by the configuration key that gives each one's default.
 EDITABLE = {
@@ -100,6 +117,7 @@ EDITABLE = {
     "certificate_signer_name": "CERTIFICATE_SIGNER_NAME",
     "report_signer_title": "REPORT_SIGNER_TITLE",
     "report_signer_name": "REPORT_SIGNER_NAME",
+    **CHANNELS,
 }
 REQUIRED = ("public_address", "commune_name", "province_name")
 VALUE_MAX = 300
@@ -137,14 +155,18 @@ def editable_values() -> dict[str, str]:
 def save(values: dict[str, str]) -> dict[str, str]:
     """Check and store the office's settings; returns the ones that changed (name → new value).
 
-    Raises InvalidInput: an empty required field ("empty"), a value too long ("too_long"), or a
-    public address that is not a bare http(s) address ("scheme", "host", "path").
+    Raises InvalidInput: an empty required field ("empty"), a value too long ("too_long"), a
+    public address that is not a bare http(s) address ("scheme", "host", "path"), or a channel
+    address that is not a whole http(s) address ("scheme", "host", "chars"; see link_problem).
     """
     cleaned = {name: " ".join((values.get(name) or "").split()) for name in EDITABLE}
     checks = {name: "empty" for name in REQUIRED if not cleaned[name]}
     checks.update({name: "too_long" for name, v in cleaned.items() if len(v) > VALUE_MAX})
     if "public_address" not in checks:
         checks["public_address"] = address_problem(cleaned["public_address"])
+    for name in CHANNELS:
+        if name not in checks and cleaned[name]:
+            checks[name] = _channel_problem(name, cleaned[name])
     collect(checks, limit=VALUE_MAX)
     cleaned["public_address"] = cleaned["public_address"].rstrip("/")
     before = editable_values()
@@ -160,10 +182,14 @@ def save(values: dict[str, str]) -> dict[str, str]:
     return changed
 
 
-def address_problem(address: str) -> str | None:
-    """Why an address cannot be printed before /p/CODE (None: it can): "scheme" unless http or
-    https, "host" without a host (or with a bad port), "path" with a path, query or fragment
-    beyond a trailing slash."""
+def _channel_problem(name: str, value: str) -> str | None:
+    """A channel's address problem; a Zalo account given by its name (no "/" in it) is text."""
+    if name in CHANNEL_LINKS or "/" in value or value.lower().startswith("www."):
+        return link_problem(value)
+    return None
+
+
+def _scheme_host_problem(address: str) -> str | None:
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https"):
         return "scheme"
@@ -173,6 +199,30 @@ def address_problem(address: str) -> str | None:
         return "host"
     if not parts.hostname or parts.username or parts.password:
         return "host"
+    return None
+
+
+# Characters a printed address never holds (spaces have been collapsed by then, not removed).
+_NOT_IN_LINKS = frozenset(' <>"\\{}|^`')
+
+
+def link_problem(address: str) -> str | None:
+    """Why an address cannot stand for a channel in a lesson (None: it can): "scheme" unless
+    http or https, "host" without a host (or with a bad port, or with a user name), "chars"
+    with a space or a character that cannot be in an address (< > " { } and the like)."""
+    if any(char in _NOT_IN_LINKS for char in address):
+        return "chars"
+    return _scheme_host_problem(address)
+
+
+def address_problem(address: str) -> str | None:
+    """Why an address cannot be printed before /p/CODE (None: it can): "scheme" unless http or
+    https, "host" without a host (or with a bad port), "path" with a path, query or fragment
+    beyond a trailing slash."""
+    problem = _scheme_host_problem(address)
+    if problem:
+        return problem
+    parts = urlsplit(address)
     if parts.path not in ("", "/") or parts.query or parts.fragment or "?" in address:
         return "path"
     return None

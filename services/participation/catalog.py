@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from models import Attempt, Lesson, Participant, Poster, Unit
 from services.common import codes
-from services.content import visibility
+from services.content import placeholders, visibility
 from services.content.localize import localized, localized_question
 from services.participation import attempts
 from services.participation.scoring import choice_ids, correct_choices, score
@@ -32,15 +32,18 @@ def lessons(participant: Participant | None = None) -> list[Lesson]:
 
 
 def lesson_html(lesson: Lesson, lang: str, image_label: Callable[[str], str] | None = None) -> str:
-    """A lesson's sanitised HTML in `lang`, rendered once per content version.
+    """A lesson's sanitised HTML in `lang`, its placeholders filled with the commune's settings
+    (services/content/placeholders.py), rendered once per content version and settings.
 
     With `image_label` (data-saver mode) images become tap-to-load links labelled by it
     (see markdown.render); that variant is cached apart, so the label must depend only on
     the image and `lang`.
     """
-    key = (lesson.id, lesson.content_hash, lang, image_label is not None)
+    body = localized(lesson.translations, "lesson", lesson.body_markdown, lang)
+    body = placeholders.fill(body, lang)
+    filled = hashlib.sha256(body.encode()).hexdigest()  # the settings changed: a new entry
+    key = (lesson.id, lesson.content_hash, lang, image_label is not None, filled)
     if key not in _html_cache:
-        body = localized(lesson.translations, "lesson", lesson.body_markdown, lang)
         _html_cache[key] = markdown.render(body, image_label=image_label)
     return _html_cache[key]
 
