@@ -642,3 +642,18 @@ def test_figures_issue_the_same_statements_for_10_and_200_people(commune):
     assert (result["rows"][na_pan].reached, result["rows"][na_pan].trained) == (200, 200)
     assert small == large, (small, large)
     assert small <= 5, small
+
+
+def test_the_weekly_series_shows_every_week_of_the_period_up_to_today(commune):
+    visit(person("Hoa", "villager", commune["village"]), dt.datetime(2026, 3, 3, 3))
+    visit(person("Lan", "villager", commune["village_b"]), dt.datetime(2026, 3, 24, 3))
+    database.commit()
+    series = indicators.weekly_series(period(H1_2026), None, today=dt.date(2026, 4, 1))
+    weeks = [week for week, _count in series]
+    assert weeks[0] == dt.date(2025, 12, 1)  # the week of the period's first day (06/12/2025)
+    assert weeks[-1] == dt.date(2026, 3, 30)  # up to today, not the period's end
+    assert all((b - a).days == 7 for a, b in zip(weeks, weeks[1:], strict=False))
+    counts = dict(series)
+    assert counts[dt.date(2026, 3, 2)] == 1 and counts[dt.date(2026, 3, 23)] == 1
+    assert counts[dt.date(2026, 3, 9)] == 0 and counts[dt.date(2026, 3, 16)] == 0
+    assert sum(counts.values()) == 2

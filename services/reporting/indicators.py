@@ -289,3 +289,19 @@ def timeline(period: Period, visible: set[int] | None) -> list[tuple[dt.date, in
         (monday + dt.timedelta(weeks=int(number)), count)
         for number, count in db.session.execute(query)
     ]
+
+
+def weekly_series(
+    period: Period, visible: set[int] | None, today: dt.date
+) -> list[tuple[dt.date, int]]:
+    """People active per week over the whole period up to today, a week with nobody as 0:
+    a chart of it shows every week, not only those that had someone."""
+    counts = dict(timeline(period, visible))
+    first = period.start or min(counts, default=today)
+    last = min(period.end or today, today)
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks = []
+    while monday <= last:
+        weeks.append((monday, counts.get(monday, 0)))
+        monday += dt.timedelta(weeks=1)
+    return weeks
