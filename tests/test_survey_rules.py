@@ -556,7 +556,7 @@ def test_the_results_page_says_who_a_conditional_question_was_asked_of(app, answ
         "Chỉ hỏi người đã chọn “Đã dùng” ở câu 1: 3 người được hỏi, tỉ lệ tính trên số người này."
         in section
     )
-    assert "<td class=\"n\">2</td><td class=\"n\">67%</td>" in section  # 2 of the 3 asked
+    assert '<td class="n">2</td><td class="n">67%</td>' in section  # 2 of the 3 asked
     other = page.split('id="q-cach"')[1].split("</section>")[0]
     assert "Chỉ hỏi người" not in other
 
