@@ -63,6 +63,9 @@ def _answer(question: dict, rng: random.Random) -> list[dict]:
             chosen = rng.choices(ids, weights=weights)
         else:
             chosen = sorted(set(rng.choices(ids, weights=weights, k=rng.randint(1, 3))))
+            alone = [c["id"] for c in question["choices"] if c.get("exclusive")]
+            if set(alone) & set(chosen):  # an exclusive choice stands alone
+                return [{"question_id": qid, "choice_id": rng.choice(alone)}]
         rows = [{"question_id": qid, "choice_id": c} for c in chosen]
         if question.get("other") and rng.random() < 0.06:
             rows.append(
@@ -131,9 +134,14 @@ def build(responses: int, seed: int = 11) -> tuple[int, int]:
                     "updated_at": when,
                 }
             )
+            given: dict[str, set] = {}  # choices so far: a `show_if` question needs them
             for question in version.questions:
+                rule = question.get("show_if")
+                if rule and not given.get(rule["question"], set()) & set(rule["choices"]):
+                    continue  # not asked
                 for row in _answer(question, rng):
                     batch_a.append({"response_id": response_id, **row})
+                    given.setdefault(question["id"], set()).add(row.get("choice_id"))
             if len(batch_r) == 5000:
                 answer_rows += _flush(batch_r, batch_a)
                 batch_r, batch_a = [], []

@@ -32,6 +32,7 @@ pytest_plugins = ["browser_fixtures"]
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 FIXTURE_SURVEYS = Path(__file__).parent / "fixtures" / "surveys"
+FIXTURE_RULE_SURVEYS = Path(__file__).parent / "fixtures" / "survey_rules"
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -132,6 +133,15 @@ def surveys(app):
     and 'an-danh' (anonymous)."""
     with app.app_context():
         content_loader.load(FIXTURE_SURVEYS)
+        database.commit()
+
+
+@pytest.fixture
+def rule_survey(app):
+    """The fixture survey 'quy-tac' loaded: exclusive choices and conditional questions
+    (tests/fixtures/survey_rules/quy-tac.yaml)."""
+    with app.app_context():
+        content_loader.load(FIXTURE_RULE_SURVEYS)
         database.commit()
 
 

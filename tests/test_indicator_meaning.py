@@ -43,20 +43,24 @@ def reach_survey(app, tmp_path):
 def _answer(client, choice: str):
     html = client.get("/surveys/khao-sat-nghi-quyet-57").get_data(as_text=True)
     data = {name: hidden(html, name) for name in ("submission_token", "version")}
-    data.update(csrf_token=csrf_token(html), s_da_nghe=choice, s_hieu_vi_sao="3")
+    data.update(csrf_token=csrf_token(html), s_nghe_6_thang=choice, s_hieu_vi_sao="3")
+    data["s_kenh_6_thang"] = "loa"  # asked only of those who heard: ignored for the others
     response = client.post("/surveys/khao-sat-nghi-quyet-57", data=data)
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
-def test_never_heard_is_not_reached(app, client, reach_survey, identify, places):
+@pytest.mark.parametrize("choice", ["chua-nghe", "truoc-do"])
+def test_not_having_heard_in_the_half_year_is_not_reached(
+    app, client, reach_survey, identify, places, choice
+):
     identify(client)
-    _answer(client, "chua-nghe")
+    _answer(client, choice)
     assert _reached(app, places["village"]) == 0
 
 
 def test_having_heard_is_reached(app, client, reach_survey, identify, places):
     identify(client)
-    _answer(client, "da-nghe")
+    _answer(client, "chua-ro")
     assert _reached(app, places["village"]) == 1
     with app.app_context():
         assert Visit.query.filter_by(kind="survey", counts_reach=True).count() == 1
@@ -70,7 +74,7 @@ def test_opening_a_survey_page_is_not_being_reached(app, client, reach_survey, i
 
 def test_the_bundled_reach_survey_names_its_counting_answers():
     data = yaml.safe_load(REACH_SURVEY.read_text(encoding="utf-8"))
-    assert data["reach"] == {"question": "da-nghe", "choices": ["biet-ro", "da-nghe"]}
+    assert data["reach"] == {"question": "nghe-6-thang", "choices": ["biet-ro", "chua-ro"]}
     assert validate_survey(data, str(REACH_SURVEY)) == []
 
 
@@ -86,9 +90,9 @@ def test_shows_reach_rule():
     ("reach", "where", "template"),
     [
         ({"question": "x", "choices": ["a"]}, "reach.question", "must name a single"),
-        ({"question": "da-nghe", "choices": ["nope"]}, "reach.choices", "must list choice ids"),
-        ({"question": "da-nghe", "choices": []}, "reach.choices", "must list choice ids"),
-        ({"question": "da-nghe"}, "reach", "must be a block"),
+        ({"question": "nghe-6-thang", "choices": ["nope"]}, "reach.choices", "must list choice"),
+        ({"question": "nghe-6-thang", "choices": []}, "reach.choices", "must list choice ids"),
+        ({"question": "nghe-6-thang"}, "reach", "must be a block"),
         ({"question": "hieu-vi-sao", "choices": ["a"]}, "reach.question", "must name a single"),
     ],
 )
@@ -109,7 +113,7 @@ def test_the_reach_block_is_kept_with_the_survey_version(app, reach_survey):
     with app.app_context():
         survey = Survey.query.filter_by(slug="khao-sat-nghi-quyet-57").one()
         assert survey.counts_as_reach is True
-        assert survey.current_version.definition["reach"]["choices"] == ["biet-ro", "da-nghe"]
+        assert survey.current_version.definition["reach"]["choices"] == ["biet-ro", "chua-ro"]
 
 
 # --- identities a script cannot make without limit ---------------------------------------------

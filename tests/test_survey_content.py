@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURE_SURVEYS
 from helpers import DELETE, changed, survey_form
 from sqlalchemy import inspect
@@ -924,14 +925,19 @@ def test_bundled_survey_is_translated_in_full(bundled, slug):
 
 def test_the_reach_survey_asks_what_the_plan_needs(bundled):
     data = bundled["khao-sat-nghi-quyet-57"]
-    assert data["reach"]["question"] == "da-nghe" and not data.get("anonymous")
+    assert data["reach"]["question"] == "nghe-6-thang" and not data.get("anonymous")
     questions = {q["id"]: q for q in data["questions"]}
-    heard = questions["da-nghe"]
+    heard = questions["nghe-6-thang"]
     assert heard["type"] == "single" and heard.get("required", True)
-    where = questions["nghe-tu-dau"]
+    assert heard["text"].startswith("Trong 6 tháng qua")  # the half-year the plan reports on
+    # only answers that show the information arrived in that half-year count as reached
+    assert data["reach"]["choices"] == ["biet-ro", "chua-ro"]
+    where = questions["kenh-6-thang"]
     assert where["type"] == "multiple" and where.get("other") is True
+    assert where["show_if"] == {"question": "nghe-6-thang", "choices": ["biet-ro", "chua-ro"]}
     sources = {c["id"] for c in where["choices"]}
     assert {"loa", "ap-phich", "zalo", "hop", "truong"} <= sources  # CONTENT-FACTS.md
+    assert [c["id"] for c in where["choices"] if c.get("exclusive")] == ["khong-nho"]
     assert any(q["type"] == "likert" for q in data["questions"])
 
 
@@ -942,6 +948,42 @@ def test_the_digital_services_survey_is_anonymous_and_covers_the_three_services(
     for topic_words in ("dịch vụ công", "thanh toán", "mua", "bán hàng trên mạng"):
         assert topic_words in text, topic_words
     assert {q["type"] for q in data["questions"]} >= {"single", "multiple", "number", "likert"}
+
+
+def test_the_digital_services_survey_has_time_frames_and_lets_none_stand_alone(bundled):
+    questions = {q["id"]: q for q in bundled["dich-vu-so-dang-dung"]["questions"]}
+
+    def alone(qid):
+        return {c["text"] for c in questions[qid]["choices"] if c.get("exclusive")}
+
+    assert alone("cach-thanh-toan") == {"Chưa dùng cách nào"}
+    assert alone("kho-khan-dich-vu-so") == {"Không có khó khăn"}
+    assert questions["kho-khan-dich-vu-so"].get("required", True)  # "none" is an answer now
+    for qid in ("cach-thanh-toan", "so-lan-thang-qua"):
+        assert questions[qid]["text"].startswith("Trong tháng vừa qua"), qid
+    assert questions["mua-ban-6-thang"]["text"].startswith("Trong 6 tháng qua")
+    assert questions["dich-vu-cong"]["text"].startswith("Trong 12 tháng qua")
+    # how often is asked only of those who paid without cash
+    rule = questions["so-lan-thang-qua"]["show_if"]
+    assert rule["question"] == "cach-thanh-toan" and "chua-dung" not in rule["choices"]
+
+
+def test_no_published_question_of_the_bundled_surveys_changed_type():
+    """An id keeps its type (quizzes/README.md): the earlier ids either keep theirs or are gone."""
+    published = {
+        "khao-sat-nghi-quyet-57": {
+            "da-nghe": "single", "nghe-tu-dau": "multiple", "hieu-vi-sao": "likert",
+            "muon-hoc": "multiple", "gop-y": "text",
+        },
+        "dich-vu-so-dang-dung": {
+            "dich-vu-cong": "single", "thanh-toan": "multiple", "so-lan": "number",
+            "mua-ban": "single", "tu-tin": "likert", "kho-khan": "multiple", "gop-y": "text",
+        },
+    }  # fmt: skip
+    for path in BUNDLED_SURVEYS:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for question in data["questions"]:
+            assert published[data["id"]].get(question["id"], question["type"]) == question["type"]
 
 
 def test_bundled_surveys_load_and_show_every_text(app, client, places, identify):

@@ -61,15 +61,40 @@ def _indices(form: Mapping, prefix: str) -> list[int]:
     return sorted(found)[:MAX_ROWS]
 
 
-def _choices(form: Mapping, prefix: str, known: set[str]) -> list[dict]:
+def _choices(form: Mapping, prefix: str, known: set[str], exclusive: bool = False) -> list[dict]:
+    """The posted choices; with `exclusive` (a survey's multiple choice), those ticked in
+    "<prefix>.exclusive" (by their posted id) get `exclusive: true`."""
     choices, seen = [], set()
+    alone = set(form.getlist(f"{prefix}.exclusive")) if exclusive else set()
     for j in _indices(form, f"{prefix}.choices"):
-        cid = _line(form, f"{prefix}.choices[{j}].id")
+        posted = _line(form, f"{prefix}.choices[{j}].id")
+        cid = posted
         if cid not in known or cid in seen:
             cid = authoring.new_choice_id(known | seen)
         seen.add(cid)
-        choices.append({"id": cid, "text": _line(form, f"{prefix}.choices[{j}].text")})
+        choice = {"id": cid, "text": _line(form, f"{prefix}.choices[{j}].text")}
+        if posted in alone:
+            choice["exclusive"] = True
+        choices.append(choice)
     return choices
+
+
+def _show_if(form: Mapping, p: str, before: dict) -> dict | None:
+    """ "Chỉ hỏi khi": the earlier question chosen and its ticked choices (the file's own list
+    when the same choices are ticked, so that an unchanged question makes no new version)."""
+    earlier = _line(form, f"{p}.show_if.question")
+    if not earlier:
+        return None
+    ticked = [c for c in form.getlist(f"{p}.show_if.choices") if c]
+    old = before.get("show_if")
+    if (
+        isinstance(old, dict)
+        and old.get("question") == earlier
+        and isinstance(old.get("choices"), list)
+        and sorted(map(str, old["choices"])) == sorted(ticked)
+    ):
+        ticked = list(old["choices"])
+    return {"question": earlier, "choices": ticked}
 
 
 class IdKeeper:
@@ -144,8 +169,13 @@ def _survey_question(form: Mapping, p: str, keeper: IdKeeper) -> dict:
     before = keeper.base_question(question["id"])
     question["text"] = _text(form, f"{p}.text", before.get("text"))
     _flag(question, "required", _checked(form, f"{p}.required"), True, before)
+    show_if = _show_if(form, p, before)
+    if show_if is not None:
+        question["show_if"] = show_if
     if qtype in CHOICE_TYPES:
-        question["choices"] = _choices(form, p, keeper.choice_ids(question["id"]))
+        question["choices"] = _choices(
+            form, p, keeper.choice_ids(question["id"]), exclusive=qtype == "multiple"
+        )
         _flag(question, "other", _checked(form, f"{p}.other"), False, before)
     elif qtype == "likert":
         labels = [clean_line(x) for x in clean_text(form.get(f"{p}.labels")).split("\n")]
@@ -189,6 +219,14 @@ def _prune_translations(translations: dict | None, questions: list[dict]) -> dic
     return kept
 
 
+def _reach(form: Mapping, base: dict):
+    """The "counts as reached" box; ticked, it keeps the item's `reach` block (which answers
+    show the information arrived) rather than turn it into "any answer"."""
+    if not _checked(form, "reach"):
+        return False
+    return base.get("reach") if isinstance(base.get("reach"), dict) else True
+
+
 def parse(item: authoring.Item, form: Mapping, base: dict, sets_training: bool = False) -> dict:
     """The item as the posted editor form describes it (translations kept from `base`).
 
@@ -207,7 +245,7 @@ def parse(item: authoring.Item, form: Mapping, base: dict, sets_training: bool =
     data["audience"] = [role for role in form.getlist("audience") if role]
     if item.kind == "survey":
         data["anonymous"] = _checked(form, "anonymous")
-        data["reach"] = _checked(form, "reach")
+        data["reach"] = _reach(form, base)
         for key in ("opens", "closes"):
             if _line(form, key):
                 data[key] = _line(form, key)

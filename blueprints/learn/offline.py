@@ -59,6 +59,7 @@ SW_ASSETS = (
     "css/app.css",
     "js/offline.js",
     "js/ui.js",
+    "js/survey.js",
     "manifest.webmanifest",
     "icons/icon-192.png",
 )

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from blueprints.learn.forms import (
     AnswerForm,
@@ -18,7 +18,14 @@ from services.common.vietnamese import parse_number, vn_number
 from services.content.localize import localized_question
 from services.content.survey_labels import LIKERT_LABELS
 from services.content.survey_schema import OTHER
-from services.participation.survey_responses import OTHER_TEXT_LENGTH, Given, question_max_length
+from services.participation.survey_responses import (
+    OTHER_TEXT_LENGTH,
+    Given,
+    applicable,
+    asked_questions,
+    exclusive_ids,
+    question_max_length,
+)
 
 OTHER_LABEL = _l("Khác (ghi rõ)")
 
@@ -80,6 +87,66 @@ def _other_needed(question_id: str):
     return check
 
 
+def _chosen(form, questions: list[dict]) -> dict[str, Given]:
+    """The choices ticked on the form, enough to say which questions were asked."""
+    chosen = {}
+    for question in questions:
+        if question["type"] in ("single", "multiple"):
+            data = form[field_name(question["id"])].data
+            chosen[question["id"]] = Given(
+                choices=tuple(data if isinstance(data, list) else ([data] if data else []))
+            )
+    return chosen
+
+
+def asked_on_form(form, questions: list[dict]) -> set[str]:
+    """The ids of the questions the form's own answers ask (survey_responses.asked_questions)."""
+    return {q["id"] for q in asked_questions(questions, _chosen(form, questions))}
+
+
+def _only_when_asked(question_id: str, questions: list[dict]):
+    """A conditional question whose condition does not hold is not asked: its answer is
+    neither checked nor required (and the service ignores it)."""
+
+    def check(form, field):
+        if question_id not in asked_on_form(form, questions):
+            field.errors[:] = []
+            raise StopValidation()
+
+    return check
+
+
+def _exclusive_alone(question: dict, labels: dict):
+    """An exclusive choice ("Chưa dùng cách nào") is not ticked with any other."""
+    exclusive = exclusive_ids(question)
+
+    def check(form, field):
+        chosen = field.data or []
+        alone = [c for c in chosen if c in exclusive]
+        if len(chosen) > 1 and alone:
+            raise ValidationError(
+                _l(
+                    "Ý “%(choice)s” không chọn cùng các ý khác được. Hãy bỏ chọn ý này, hoặc "
+                    "bỏ các ý còn lại.",
+                    choice=labels.get(alone[0], alone[0]),
+                )
+            )
+
+    return check
+
+
+def exclusive_conflict(form, questions: list[dict]) -> bool:
+    """Whether an asked question holds an exclusive choice with another (a 422, not a 400)."""
+    asked = asked_on_form(form, questions)
+    for question in questions:
+        exclusive = exclusive_ids(question)
+        if exclusive and question["id"] in asked:
+            chosen = form[field_name(question["id"])].data or []
+            if len(chosen) > 1 and exclusive & set(chosen):
+                return True
+    return False
+
+
 def survey_form_class_for(version, lang: str) -> type[FlaskForm]:
     return form_class_for(version, lang, survey_form_class)
 
@@ -88,9 +155,12 @@ def survey_form_class(definition: dict, lang: str) -> type[FlaskForm]:
     class SurveyForm(AnswerForm):
         pass
 
-    for number, question in enumerate(definition["questions"], start=1):
+    questions = definition["questions"]
+    for number, question in enumerate(questions, start=1):
         texts = localized_question(definition, question, lang)
         validators = [required_answer(number)] if question.get("required", True) else []
+        when = [_only_when_asked(question["id"], questions)] if question.get("show_if") else []
+        validators = when + validators
         kind, name = question["type"], field_name(question["id"])
         if kind == "likert":
             choices = [(str(i), label) for i, label in enumerate(likert_labels(texts), start=1)]
@@ -109,15 +179,20 @@ def survey_form_class(definition: dict, lang: str) -> type[FlaskForm]:
                     other_name(question["id"]),
                     StringField(
                         texts.get("other") or OTHER_LABEL,
-                        validators=[_other_needed(question["id"]), _length(OTHER_TEXT_LENGTH)],
+                        validators=[
+                            *when,
+                            _other_needed(question["id"]),
+                            _length(OTHER_TEXT_LENGTH),
+                        ],
                         filters=[clean_line],
                     ),
                 )
             field_class = MultiCheckboxField if kind == "multiple" else SingleChoiceField
+            alone = [_exclusive_alone(question, dict(choices))] if exclusive_ids(question) else []
             field = field_class(
                 texts["text"],
                 choices=choices,
-                validators=[*validators, _choice_in_list],
+                validators=[*validators, _choice_in_list, *alone],
                 validate_choice=False,
             )
         elif kind == "number":
@@ -133,7 +208,7 @@ def survey_form_class(definition: dict, lang: str) -> type[FlaskForm]:
 
 
 def given_from_form(form, questions: list[dict]) -> dict[str, Given]:
-    """The validated form as answers for the survey service."""
+    """The validated form as answers for the survey service (only the questions asked)."""
     answers = {}
     for question in questions:
         qid, kind = question["id"], question["type"]
@@ -147,7 +222,7 @@ def given_from_form(form, questions: list[dict]) -> dict[str, Given]:
             answers[qid] = Given(number=parse_number(data or ""))
         else:
             answers[qid] = Given(text=(data or "").strip())
-    return answers
+    return applicable(questions, answers)  # a question not asked keeps no answer
 
 
 def form_data_from_given(given: dict[str, Given], questions: list[dict]) -> dict:

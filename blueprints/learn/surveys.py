@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from blueprints.common.dates import local_today
 from blueprints.learn import bp, stamps, visitor
 from blueprints.learn.survey_forms import (
+    OTHER_LABEL,
+    exclusive_conflict,
     field_name,
     form_data_from_given,
     given_from_form,
@@ -80,7 +82,7 @@ SUBMIT_REFUSALS: dict[type[Exception], Refusal] = {
 def _answers_shown(version: SurveyVersion, given: dict, lang: str) -> list[tuple[str, str]]:
     """(question, answer as text) for the respondent's own answers."""
     shown = []
-    for question in version.questions:
+    for question in surveys.asked_questions(version.questions, given):  # not the others
         texts = localized_question(version.definition, question, lang)
         answer = given.get(question["id"])
         if answer is None:
@@ -108,9 +110,11 @@ def _form_page(
     """The survey form for respondent `key`; `revision` is the response's revision it starts
     from (0: none yet)."""
     fields = []
+    lang = current_language()
     for number, question in enumerate(version.questions, start=1):
         other = form[other_name(question["id"])] if question.get("other") else None
-        fields.append((number, question, form[field_name(question["id"])], other))
+        rule = _condition(version, question, lang)
+        fields.append((number, question, form[field_name(question["id"])], other, rule))
     return (
         render_template(
             FORM_PAGE,
@@ -122,9 +126,42 @@ def _form_page(
             editing=editing,
             revision=revision,
             respondent=key,
+            has_rules=any(rule for *_parts, rule in fields)
+            or any(surveys.exclusive_ids(q) for q in version.questions),
         ),
         status,
     )
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A conditional question on the form: the field and values the script watches, and the
+    hint shown to everyone (without JavaScript the question stays on the page)."""
+
+    field: str
+    values: str  # the choice ids, separated by spaces
+    hint: str
+
+
+def _condition(version: SurveyVersion, question: dict, lang: str) -> Condition | None:
+    rule = question.get("show_if")
+    if not isinstance(rule, dict):
+        return None
+    numbers = {q["id"]: n for n, q in enumerate(version.questions, start=1)}
+    earlier = next(q for q in version.questions if q["id"] == rule["question"])
+    texts = localized_question(version.definition, earlier, lang)
+    labels = dict(texts["choices"]) | {OTHER: texts.get("other") or OTHER_LABEL}
+    quoted = [f"“{labels.get(c, c)}”" for c in rule["choices"]]
+    choices = quoted[0]
+    if len(quoted) > 1:
+        choices = _("%(some)s hoặc %(last)s", some=", ".join(quoted[:-1]), last=quoted[-1])
+    hint = _(
+        "Chỉ trả lời nếu ở câu %(n)d “%(question)s” bạn chọn %(choices)s.",
+        n=numbers[earlier["id"]],
+        question=texts["text"],
+        choices=choices,
+    )
+    return Condition(field_name(earlier["id"]), " ".join(rule["choices"]), hint)
 
 
 @bp.route("/surveys/<slug>", methods=["GET", "POST"])
@@ -296,7 +333,9 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
             else _("Phiếu chưa gửi được. Vui lòng xem các câu được đánh dấu bên dưới.")
         )
         _keep_token(form)
-        return _form_page(item, version, form, key, revision, status=400, notice=notice)
+        # An exclusive choice ticked with another is a choice the person must make: 422.
+        status = 422 if exclusive_conflict(form, version.questions) else 400
+        return _form_page(item, version, form, key, revision, status=status, notice=notice)
     answered = attribution.Answered(
         version=version,
         token=form.submission_token.data,

@@ -13,7 +13,7 @@ from blueprints.common.dates import local_today, range_from_args
 from blueprints.common.downloads import download
 from blueprints.common.guards import roles_required, visible_unit
 from blueprints.survey_results import bp
-from blueprints.survey_results.tables import responses_sheet
+from blueprints.survey_results.tables import chosen_labels, responses_sheet
 from models import Survey, Unit
 from services.common.periods import Period
 from services.org import access, unit_tree
@@ -93,6 +93,7 @@ def results(slug: str):
         units=_unit_choices(),
         text_limit=survey_results.TEXT_LIMIT,
         args=request.args,
+        chosen_labels=chosen_labels,
     )
 
 

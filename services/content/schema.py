@@ -162,10 +162,13 @@ def _audio(report: Report, audio, media_dir: Path) -> None:
             _media(report, path, where, media_dir)
 
 
-def choice_list(report: Report, choices, where: str, limits, reserved=None) -> list[str] | None:
+def choice_list(
+    report: Report, choices, where: str, limits, reserved=None, keys: set = CHOICE_KEYS
+) -> list[str] | None:
     """Check a question's choices (a list of id and text); returns their valid ids in order,
     or None when `choices` is not a list of the right length. `reserved` is an id the file may
-    not use (surveys keep "other" for the "Khác" box)."""
+    not use (surveys keep "other" for the "Khác" box); `keys` are the keys a choice may have
+    (a survey's choice may add `exclusive`, checked by the caller)."""
     low, high = limits
     if not isinstance(choices, list) or not low <= len(choices) <= high:
         report.add(f"{where}.choices", "must be a list of {low}–{high} choices", low=low, high=high)
@@ -176,7 +179,7 @@ def choice_list(report: Report, choices, where: str, limits, reserved=None) -> l
         if not isinstance(choice, dict):
             report.add(cwhere, "must be a mapping with id and text")
             continue
-        _unknown_keys(report, choice, CHOICE_KEYS, f"{cwhere}.")
+        _unknown_keys(report, choice, keys, f"{cwhere}.")
         cid = choice.get("id")
         if not isinstance(cid, str) or not SLUG.match(cid):
             report.add(f"{cwhere}.id", "must be a slug (a-z, 0-9, -)")

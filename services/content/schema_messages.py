@@ -73,6 +73,12 @@ VIETNAMESE = {
         "Phải ghi mã một câu hỏi chọn đáp án của phiếu."
     ),
     "must list choice ids of {question}": _l("Phải ghi các mã lựa chọn của câu {question}."),
+    "must name an earlier single or multiple choice question": _l(
+        "Phải chọn một câu hỏi chọn đáp án đứng trước câu này."
+    ),
+    "only the choices of a multiple choice question can be exclusive": _l(
+        "Chỉ lựa chọn của câu chọn nhiều ý mới đánh dấu “chọn riêng” được."
+    ),
     "must be a mapping with id and text": _l("Lựa chọn phải có mã và nội dung."),
     "a single-choice answer is one choice id, not a list": _l(
         "Câu chọn một đáp án chỉ được đánh dấu một đáp án đúng."
@@ -191,6 +197,9 @@ FIELD_NAMES = {
     "max_length": _l("Độ dài tối đa"),
     "anonymous": _l("Ẩn danh"),
     "reach": _l("Tính là đã tiếp cận"),
+    "question": _l("Câu hỏi"),
+    "show_if": _l("Chỉ hỏi khi"),
+    "exclusive": _l("Chọn riêng"),
     "opens": _l("Ngày mở"),
     "closes": _l("Ngày đóng"),
 }

@@ -28,9 +28,12 @@ SURVEY_KEYS = {
     "questions", "translations",
 }  # fmt: skip
 QUESTION_KEYS = {
-    "id", "type", "text", "required", "choices", "other", "labels", "min", "max", "integer",
-    "max_length",
+    "id", "type", "text", "required", "show_if", "choices", "other", "labels", "min", "max",
+    "integer", "max_length",
 }  # fmt: skip
+# A survey choice may be `exclusive` (multiple choice only): "Chưa dùng cách nào" stands alone.
+CHOICE_KEYS = {"id", "text", "exclusive"}
+CHOICE_KINDS = ("single", "multiple")
 KEYS_FOR_TYPE = {
     "likert": {"labels"},
     "single": {"choices", "other"},
@@ -38,7 +41,7 @@ KEYS_FOR_TYPE = {
     "number": {"min", "max", "integer"},
     "text": {"max_length"},
 }
-COMMON_KEYS = {"id", "type", "text", "required"}
+COMMON_KEYS = {"id", "type", "text", "required", "show_if"}
 TRANSLATION_KEYS = {"title", "summary", "questions"}
 QUESTION_TRANSLATION_KEYS = {"text", "choices", "labels", "other"}
 
@@ -99,8 +102,9 @@ def _question(report: Report, q, where: str, seen: set) -> None:
             report.add(f"{where}.{key}", "not used by a {kind} question", kind=qtype)
         else:
             report.add(f"{where}.{key}", "unknown key")
-    if qtype in ("single", "multiple"):
-        choice_list(report, q.get("choices"), where, (MIN_CHOICES, MAX_CHOICES), OTHER)
+    if qtype in CHOICE_KINDS:
+        choice_list(report, q.get("choices"), where, (MIN_CHOICES, MAX_CHOICES), OTHER, CHOICE_KEYS)
+        _exclusive(report, q, where)
         _bool(report, q, "other", f"{where}.")
     elif qtype == "likert":
         _labels(report, q.get("labels"), f"{where}.labels")
@@ -108,6 +112,65 @@ def _question(report: Report, q, where: str, seen: set) -> None:
         _number_rules(report, q, where)
     elif "max_length" in q:
         _int(report, q, "max_length", f"{where}.", 1, TEXT_MAX_LENGTH)
+
+
+def _exclusive(report: Report, q: dict, where: str) -> None:
+    """`exclusive: true` marks a choice that stands alone (any number of them, each alone);
+    only a multiple choice question has such choices."""
+    choices = q.get("choices") if isinstance(q.get("choices"), list) else []
+    for j, choice in enumerate(choices):
+        if not isinstance(choice, dict) or "exclusive" not in choice:
+            continue
+        cwhere = f"{where}.choices[{j}]."
+        if q.get("type") != "multiple":
+            report.add(
+                f"{cwhere}exclusive",
+                "only the choices of a multiple choice question can be exclusive",
+            )
+        else:
+            _bool(report, choice, "exclusive", cwhere)
+
+
+def condition_choices(question: dict) -> set:
+    """The ids a condition on `question` may name: its choices, and "other" when it has one."""
+    ids = {c.get("id") for c in question.get("choices") or [] if isinstance(c, dict)}
+    return ids | ({OTHER} if question.get("other") is True else set())
+
+
+def _conditions(report: Report, questions) -> None:
+    """`show_if: {question: <an earlier single or multiple question>, choices: [its ids]}`:
+    the question is asked only when that earlier answer holds one of the choices."""
+    if not isinstance(questions, list):
+        return
+    earlier: dict = {}
+    for i, q in enumerate(questions):
+        if not isinstance(q, dict):
+            continue
+        where = f"questions[{i}].show_if"
+        rule = q.get("show_if")
+        if "show_if" in q:
+            if not isinstance(rule, dict) or set(rule) != {"question", "choices"}:
+                report.add(where, "must be a block with question and choices")
+            else:
+                _condition(report, rule, earlier, where)
+        if q.get("type") in CHOICE_KINDS and isinstance(q.get("id"), str):
+            earlier.setdefault(q["id"], q)
+
+
+def _condition(report: Report, rule: dict, earlier: dict, where: str) -> None:
+    asked = earlier.get(rule["question"]) if isinstance(rule["question"], str) else None
+    if asked is None:
+        report.add(f"{where}.question", "must name an earlier single or multiple choice question")
+        return
+    chosen = rule["choices"]
+    allowed = condition_choices(asked)
+    if (
+        not isinstance(chosen, list)
+        or not chosen
+        or not all(isinstance(c, str) and c in allowed for c in chosen)
+        or len(set(chosen)) != len(chosen)
+    ):
+        report.add(f"{where}.choices", "must list choice ids of {question}", question=asked["id"])
 
 
 def _reach(report: Report, data: dict) -> None:
@@ -169,6 +232,7 @@ def validate_survey(data: dict, path: str) -> list[str]:
         (MIN_SURVEY_QUESTIONS, MAX_SURVEY_QUESTIONS),
         _question,
     )
+    _conditions(report, data.get("questions"))
     if "translations" in data:
         translations(
             report,

@@ -102,13 +102,45 @@ def question_max_length(question: dict) -> int:
     return question.get("max_length", DEFAULT_TEXT_LENGTH)
 
 
+def condition_met(question: dict, answers: dict[str, Given], asked: set[str]) -> bool:
+    """Whether `question` is asked: it has no `show_if`, or its earlier question was asked and
+    the answer to it holds one of the condition's choices."""
+    rule = question.get("show_if")
+    if not isinstance(rule, dict):
+        return True
+    earlier = rule.get("question")
+    given = answers.get(earlier)
+    if earlier not in asked or given is None:
+        return False
+    return bool(set(given.choices) & set(rule.get("choices") or ()))
+
+
+def asked_questions(questions: list[dict], answers: dict[str, Given]) -> list[dict]:
+    """The questions these answers were asked, in order: a conditional question whose
+    condition does not hold is not asked (its answer is ignored and never required)."""
+    asked: list[dict] = []
+    ids: set[str] = set()
+    for question in questions:
+        if condition_met(question, answers, ids):
+            asked.append(question)
+            ids.add(question["id"])
+    return asked
+
+
+def applicable(questions: list[dict], answers: dict[str, Given]) -> dict[str, Given]:
+    """The answers to the questions that were asked (the others are dropped unread)."""
+    ids = {q["id"] for q in asked_questions(questions, answers)}
+    return {qid: given for qid, given in answers.items() if qid in ids}
+
+
 def answer_rows(version: SurveyVersion, answers: dict[str, Given]) -> list[dict]:
-    """The rows to store for these answers; raises InvalidSurveyAnswer."""
+    """The rows to store for these answers; raises InvalidSurveyAnswer. Answers to a question
+    whose `show_if` does not hold are ignored."""
     unknown = set(answers) - {q["id"] for q in version.questions}
     if unknown:
         raise InvalidSurveyAnswer.of(sorted(unknown)[0], "not_a_question")
     rows = []
-    for question in version.questions:
+    for question in asked_questions(version.questions, answers):
         given = answers.get(question["id"], Given())
         if given.empty:
             if question.get("required", True):
@@ -137,6 +169,8 @@ def _choice_rows(question: dict, given: Given) -> list[dict]:
         raise InvalidSurveyAnswer.of(qid, "unknown_choice")
     if question["type"] == "single" and len(chosen) != 1:
         raise InvalidSurveyAnswer.of(qid, "one_choice")
+    if len(chosen) > 1 and exclusive_ids(question) & set(chosen):
+        raise InvalidSurveyAnswer.of(qid, "exclusive_with_others")
     other = given.other.strip()
     if OTHER in chosen and not other:
         raise InvalidSurveyAnswer.of(qid, "other_text_missing")
@@ -146,6 +180,13 @@ def _choice_rows(question: dict, given: Given) -> list[dict]:
         {"question_id": qid, "choice_id": c, "text_value": other if c == OTHER else None}
         for c in chosen
     ]
+
+
+def exclusive_ids(question: dict) -> set[str]:
+    """The choices of a multiple choice question that stand alone ("Chưa dùng cách nào")."""
+    if question.get("type") != "multiple":
+        return set()
+    return {c["id"] for c in question.get("choices") or [] if c.get("exclusive") is True}
 
 
 def _number_rows(question: dict, given: Given) -> list[dict]:
@@ -324,7 +365,8 @@ def _count_reach(sub: ResponseSubmission) -> None:
     respondent as reached, wherever they came from, when they answered."""
     if not sub.survey.counts_as_reach or sub.survey.anonymous or sub.participant is None:
         return
-    if shows_reach(sub.version.definition, sub.answers):
+    answers = applicable(sub.version.questions, sub.answers)
+    if shows_reach(sub.version.definition, answers):
         visit = participation.record_visit(sub.participant, sub.survey, sub.poster_id)
         visit.counts_reach = True
         visit.visited_at = _answered_at(sub)

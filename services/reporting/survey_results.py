@@ -33,7 +33,7 @@ class Tally:
     key: str  # a choice id, a Likert point "1".."5", or "other"
     label: str
     count: int
-    share: float  # of the responses that answered the question
+    share: float  # of the responses that answered the question (conditional: were asked it)
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,17 @@ class TextAnswer:
     day: dt.date | None  # named surveys only
 
 
+@dataclass(frozen=True)
+class Condition:
+    """Who a conditional question (`show_if`) was asked: those who chose one of `choices`
+    (their labels) at question `question_number` of the results."""
+
+    question_id: str
+    question_number: int
+    choice_ids: tuple[str, ...]
+    choices: tuple  # labels, in the condition's order
+
+
 @dataclass
 class QuestionResult:
     number: int
@@ -58,6 +69,10 @@ class QuestionResult:
     kind: str
     text: str
     answered: int = 0
+    # A conditional question: its condition, and how many responses it was asked (the
+    # denominator of its shares); None for a question asked of everyone.
+    condition: Condition | None = None
+    asked: int | None = None
     tallies: list[Tally] = field(default_factory=list)
     mean: float | None = None  # Likert
     numbers: NumberSummary | None = None
@@ -83,6 +98,7 @@ class Question:
     other: bool
     labels: tuple = LIKERT_LABELS
     kinds: frozenset = frozenset()  # every kind any version gave it
+    show_if: dict | None = None  # the newest version's condition, if it has one
 
     @property
     def several_rows(self) -> bool:
@@ -117,9 +133,31 @@ def questions_of(survey: Survey) -> list[Question]:
             other=other[qid],
             labels=tuple(newest[qid].get("labels") or LIKERT_LABELS),
             kinds=frozenset(kinds[qid]),
+            show_if=newest[qid].get("show_if"),
         )
         for qid in order
     ]
+
+
+def conditions(questions: list[Question]) -> dict[str, Condition]:
+    """The condition of each conditional question, by question id, with the labels of its
+    choices and the number of the question it names (as the results number them)."""
+    numbers = {q.id: n for n, q in enumerate(questions, start=1)}
+    by_id = {q.id: q for q in questions}
+    found = {}
+    for question in questions:
+        rule = question.show_if
+        earlier = by_id.get(rule.get("question")) if isinstance(rule, dict) else None
+        if earlier is None:
+            continue
+        labels = dict(earlier.choices) | {OTHER: OTHER_RESULT_LABEL}
+        found[question.id] = Condition(
+            earlier.id,
+            numbers[earlier.id],
+            tuple(rule["choices"]),
+            tuple(labels.get(c, c) for c in rule["choices"]),
+        )
+    return found
 
 
 def scope(survey: Survey, unit_ids: set[int] | None, period: Period):
@@ -145,8 +183,9 @@ def results(survey: Survey, unit_ids: set[int] | None, period: Period) -> Survey
     """Counts and shares per answer, Likert distributions and means, number summaries and the
     listed texts, over the responses in scope.
 
-    At most five queries. The big one, GROUP BY (question, choice), reads only the covering
-    index of the answers; the others read the rows of some questions only.
+    At most five queries, plus one per conditional question (how many it was asked: the
+    denominator of its shares). The big one, GROUP BY (question, choice), reads only the
+    covering index of the answers; the others read the rows of some questions only.
     """
     where = scope(survey, unit_ids, period)
     questions = questions_of(survey)
@@ -175,10 +214,14 @@ def results(survey: Survey, unit_ids: set[int] | None, period: Period) -> Survey
         )
     numbers = _histograms([q.id for q in questions if q.kind == "number"], where)
     texts = _listed_texts(survey, [q.id for q in questions if q.kind == "text"], where)
+    rules = conditions(questions)
     found = []
     for number, question in enumerate(questions, start=1):
         result = QuestionResult(number, question.id, question.kind, question.text)
         result.answered = answered.get(question.id, 0)
+        if question.id in rules:
+            result.condition = rules[question.id]
+            result.asked = _asked(question.id, rules[question.id], where)
         by_choice = counts.get(question.id, {})
         if question.kind == "likert":
             _likert(result, question, by_choice)
@@ -193,6 +236,30 @@ def results(survey: Survey, unit_ids: set[int] | None, period: Period) -> Survey
             result.texts = texts.get((question.id, None), [])
         found.append(result)
     return SurveyResults(survey, total, found)
+
+
+def _asked(question_id: str, condition: Condition, where) -> int:
+    """How many responses in scope a conditional question was asked: those whose answer to
+    the earlier question holds one of the condition's choices, and any that answered it (an
+    older version may have asked it of everyone). One query per conditional question."""
+    qualifies = and_(
+        SurveyAnswer.question_id == condition.question_id,
+        SurveyAnswer.choice_id.in_(condition.choice_ids),
+    )
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(SurveyAnswer.response_id)))
+            .join(SurveyResponse, ANSWER_OF_RESPONSE)
+            .where(where, or_(qualifies, SurveyAnswer.question_id == question_id))
+        )
+        or 0
+    )
+
+
+def _base(result: QuestionResult) -> int:
+    """The denominator of a question's shares: those it was asked (a conditional question),
+    else those who answered it."""
+    return result.asked if result.asked is not None else result.answered
 
 
 def _histograms(question_ids: list[str], where) -> dict[str, list[tuple[float, int]]]:
@@ -218,7 +285,7 @@ def _share(count: int, of: int) -> float:
 def _likert(result: QuestionResult, question: Question, counts: dict[str, int]) -> None:
     result.tallies = [
         Tally(
-            key, question.labels[i], counts.get(key, 0), _share(counts.get(key, 0), result.answered)
+            key, question.labels[i], counts.get(key, 0), _share(counts.get(key, 0), _base(result))
         )
         for i, key in enumerate(LIKERT_KEYS)
     ]
@@ -234,7 +301,7 @@ def _choices(result: QuestionResult, question: Question, counts: dict[str, int])
     for key in counts:  # answers to choices no version lists any more: shown by their id
         labels.setdefault(key, key)
     result.tallies = [
-        Tally(key, label, counts.get(key, 0), _share(counts.get(key, 0), result.answered))
+        Tally(key, label, counts.get(key, 0), _share(counts.get(key, 0), _base(result)))
         for key, label in labels.items()
     ]
 
@@ -309,6 +376,9 @@ class ExportRow:
 class ExportTable:
     questions: list[Question]
     rows: list[ExportRow]
+    # The conditional questions' conditions by question id: their cells stay empty for the
+    # responses they were not asked.
+    conditions: dict[str, Condition] = field(default_factory=dict)
 
 
 def export_table(survey: Survey, unit_ids: set[int] | None, period: Period) -> ExportTable:
@@ -374,4 +444,4 @@ def export_table(survey: Survey, unit_ids: set[int] | None, period: Period) -> E
     table = list(rows.values())
     if survey.anonymous:
         table.sort(key=lambda row: (row.unit, *("" if v is None else str(v) for v in row.values)))
-    return ExportTable(questions, table)
+    return ExportTable(questions, table, conditions(questions))
