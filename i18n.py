@@ -1,5 +1,8 @@
 """Language choice: Vietnamese first, English second, by switch or by browser."""
 
+import datetime as dt
+import re
+
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
@@ -7,6 +10,7 @@ from services.common.vietnamese import local_date, table_date, vn_number, vn_per
 from services.content.localize import localized, questions_untranslated, untranslated
 
 LANG_COOKIE = "lang"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def select_locale() -> str:
@@ -39,6 +43,19 @@ def vietnamese_only(item=None, definition: dict | None = None) -> bool:
     return untranslated(getattr(item, "translations", None), "lesson", lang)
 
 
+def day_text(value) -> str:
+    """Template filter: a day (a date or yyyy-mm-dd) as dd/mm/yyyy, for inputs and tables;
+    other text (what someone typed) as it is."""
+    if isinstance(value, dt.date):
+        return table_date(value)
+    if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):
+        try:
+            return table_date(dt.date.fromisoformat(value.strip()))
+        except ValueError:
+            return value  # not a real day: shown as typed, next to its error
+    return "" if value is None else str(value)
+
+
 def local_day(utc_naive) -> str:
     """Template filter: a stored UTC timestamp as dd/mm/yyyy in the commune's time zone."""
     if utc_naive is None:
@@ -49,6 +66,7 @@ def local_day(utc_naive) -> str:
 def register_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["day_text"] = day_text
     app.jinja_env.filters["share"] = vn_percent
     app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.globals["current_language"] = current_language

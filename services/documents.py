@@ -161,7 +161,7 @@ def _village_chart(snap: dict):
         for u in snap["units"]
         if u["kind"] == "village"
     ]
-    return charts.progress_bars(rows) if rows else None
+    return charts.progress_bars(rows, font=charts.SERIF) if rows else None
 
 
 def nominations_pdf(named: periods.NamedPeriod) -> bytes:

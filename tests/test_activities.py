@@ -149,7 +149,7 @@ BAD_INPUT = [
     ("held_on", "future", "Ngày thực hiện không được sau hôm nay."),
     ("held_on", "2023-12-31", "Ngày thực hiện phải từ năm 2024 trở đi."),
     ("held_on", "", "Nhập ngày thực hiện."),
-    ("held_on", "10/03/2025", "Ngày không hợp lệ"),
+    ("held_on", "31/02/2025", "Ngày không hợp lệ"),
     ("held_on", "2025-02-30", "Ngày không hợp lệ"),
     ("title", "", "Nhập tiêu đề."),
     ("title", " \u200b\t ", "Nhập tiêu đề."),

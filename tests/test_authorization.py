@@ -287,6 +287,13 @@ MATRIX: dict[str, list[Case]] = {
     "units.import_units": [
         Case("POST", "/staff/admin/units/import", {**ADMIN_ONLY_200, "admin": 400}),
     ],
+    "indicators.export": [
+        Case(
+            "GET",
+            "/staff/indicators/export.xlsx",
+            outsiders(teacher_a=403, teacher_b=403, officer=200, admin=200),
+        ),
+    ],
     "indicators.dashboard": [
         Case(
             "GET",

@@ -3,6 +3,7 @@ year, date range, bad input), the inline SVG charts, escaping, and the figures i
 hand-computed commune."""
 
 import datetime as dt
+import io
 import re
 import secrets
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import by_first_cell
 from helpers import tables as page_tables
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 import database
@@ -20,6 +22,7 @@ from services.org.units import create_unit
 from services.participation import attempts as participation
 from services.participation.identity import NewIdentity, create_participant
 from services.participation.posters import create_poster
+from services.render import charts as chart_svg
 from services.reporting import targets
 
 pytest_plugins = ["staff_fixtures"]
@@ -332,3 +335,44 @@ def test_a_unit_without_population_shows_counts_without_a_share(app, staff_clien
     assert units["Thôn mới lập"][:3] == ["0", "1", "0"]
     assert units["Xã Hoàng Văn Thụ"][:2] == ["1000", "1 (0,1%)"]
     assert ">—<" in charts(html)[0]  # the village chart has no share to draw for it
+
+
+# --- a dashboard people read --------------------------------------------------------------------
+
+
+def test_charts_use_the_pages_sans_serif_face_and_a_target_line_only_with_its_legend(app):
+    with app.test_request_context():
+        _charts_read_as_promised()
+
+
+def _charts_read_as_promised():
+    with_target = str(chart_svg.progress_bars([("Thôn Nà Pàn", 0.4, 80)]))
+    assert 'font-family="Noto Sans' in with_target and 'serif"' not in with_target.split(",")[0]
+    assert "<line" in with_target and "chỉ tiêu" in with_target
+    without = str(chart_svg.progress_bars([("Thôn Nà Pàn", 0.4, None)]))
+    assert "<line" not in without and "chỉ tiêu" not in without  # no legend for a missing line
+    assert 'font-family="Liberation Serif' in str(
+        chart_svg.progress_bars([("A", 0.1, 50)], font=chart_svg.SERIF)
+    )
+
+
+def test_the_dashboard_takes_and_shows_days_as_dd_mm_yyyy_and_exports_xlsx(
+    app, staff, staff_client
+):
+    admin = staff_client("admin")
+    page = admin.get("/staff/indicators/?from=01/03/2026&to=31/03/2026")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "01/03/2026 – 31/03/2026" in html
+    assert 'value="01/03/2026"' in html and 'placeholder="ngày/tháng/năm"' in html
+    assert 'type="date"' not in html
+    assert admin.get("/staff/indicators/?from=31/02/2026").status_code == 400
+    response = admin.get("/staff/indicators/export.xlsx?from=01/03/2026&to=31/03/2026")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Kỳ", "Chỉ tiêu", "Theo đơn vị", "Theo tuần"]
+    weeks = [row[0].value for row in book["Theo tuần"].iter_rows(min_row=2)]
+    assert weeks[0] == "23/02/2026" and weeks[-1] == "30/03/2026" and len(weeks) == 6
+    units = [[c.value for c in row] for row in book["Theo đơn vị"].iter_rows()]
+    assert units[0][:3] == ["Đơn vị", "Loại", "Số người cần tiếp cận"]
+    assert "village" not in str(units) and "reached" not in str(units)

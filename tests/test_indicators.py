@@ -652,7 +652,7 @@ def test_the_weekly_series_shows_every_week_of_the_period_up_to_today(commune):
     weeks = [week for week, _count in series]
     assert weeks[0] == dt.date(2025, 12, 1)  # the week of the period's first day (06/12/2025)
     assert weeks[-1] == dt.date(2026, 3, 30)  # up to today, not the period's end
-    assert all((b - a).days == 7 for a, b in zip(weeks, weeks[1:], strict=False))
+    assert all((b - a).days == 7 for a, b in itertools.pairwise(weeks))
     counts = dict(series)
     assert counts[dt.date(2026, 3, 2)] == 1 and counts[dt.date(2026, 3, 23)] == 1
     assert counts[dt.date(2026, 3, 9)] == 0 and counts[dt.date(2026, 3, 16)] == 0

@@ -77,7 +77,7 @@ def test_admin_adds_a_task_and_it_is_audited(app, staff_client):
         ({"name": "x" * 301}, "Tên nhiệm vụ dài quá 300 ký tự."),
         ({"status": "done"}, "Chọn tình trạng trong danh sách."),
         ({"published_on": "future"}, "Ngày công khai không được sau hôm nay."),
-        ({"published_on": "15/01/2026"}, "Ngày không hợp lệ"),
+        ({"published_on": "32/01/2026"}, "Ngày không hợp lệ"),
         ({"published_on": "1999-12-31"}, "Ngày công khai phải từ năm 2000 trở đi."),
         ({"publication_link": "javascript:alert(1)"}, "phải bắt đầu bằng http:// hoặc https://"),
         ({"publication_link": "ftp://x.vn/a"}, "phải bắt đầu bằng http:// hoặc https://"),

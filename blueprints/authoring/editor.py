@@ -11,6 +11,7 @@ anything posted that the item does not know gets a new id.
 import re
 from collections.abc import Mapping
 
+from blueprints.common.dates import parse_day
 from services.common.text import clean_line, clean_text
 from services.content import authoring
 from services.content.schema import AUDIO_LANGUAGES, QUESTION_TYPES, TRANSLATION_LANGUAGES
@@ -31,6 +32,14 @@ def valid_action(action: str) -> bool:
 
 def _line(form: Mapping, name: str) -> str:
     return clean_line(form.get(name))
+
+
+def _day(form: Mapping, name: str) -> str:
+    """A day typed dd/mm/yyyy as the file writes it (yyyy-mm-dd); anything else as typed, for
+    the schema to refuse with its message."""
+    raw = _line(form, name)
+    day = parse_day(raw) if raw else None
+    return day.isoformat() if day else raw
 
 
 def _number(form: Mapping, name: str):
@@ -248,13 +257,13 @@ def parse(item: authoring.Item, form: Mapping, base: dict, sets_training: bool =
         data["reach"] = _reach(form, base)
         for key in ("opens", "closes"):
             if _line(form, key):
-                data[key] = _line(form, key)
+                data[key] = _day(form, key)
         data["questions"] = [
             _survey_question(form, f"questions[{i}]", keeper) for i in _indices(form, "questions")
         ]
     else:
         data["minutes"] = _number(form, "minutes")
-        data["facts_checked"] = _line(form, "facts_checked") or None
+        data["facts_checked"] = _day(form, "facts_checked") or None
         data["sources"] = [
             clean_line(s) for s in clean_text(form.get("sources")).split("\n") if clean_line(s)
         ]

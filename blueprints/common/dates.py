@@ -16,16 +16,11 @@ def local_today() -> dt.date:
 
 
 def range_from_args() -> Period | None:
-    """The ?from=&to= range, None when neither is given; bad dates are a Vietnamese 400."""
-    raw = [request.args.get(key, "").strip() for key in ("from", "to")]
-    if not any(raw):
+    """The ?from=&to= range (each dd/mm/yyyy, or yyyy-mm-dd as a date picker sends it), None
+    when neither is given; bad dates are a Vietnamese 400."""
+    start, end = day_from_arg("from"), day_from_arg("to")
+    if start is None and end is None:
         return None
-    try:
-        start, end = (dt.date.fromisoformat(value) if value else None for value in raw)
-    except ValueError:
-        abort(400, description=_("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05."))
-    if any(day and not FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):
-        abort(400, description=_("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05."))
     if start and end and start > end:
         abort(400, description=_("Ngày bắt đầu phải trước ngày kết thúc."))
     return Period(start, end, current_app.config["TIMEZONE"])
@@ -43,8 +38,9 @@ def day_from_arg(name: str) -> dt.date | None:
     return day
 
 
-def parse_day(text: str) -> dt.date | None:
-    """'05/06/2026', '5/6/2026' or '2026-06-05' as a date; None when it is not a real day."""
+def parse_day(text: str, years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)) -> dt.date | None:
+    """'05/06/2026', '5/6/2026' or '2026-06-05' as a date; None when it is not a real day or
+    its year is outside `years` (a filter's range; a form's own rules say more)."""
     text = text.strip()
     try:
         if "/" in text:
@@ -54,4 +50,4 @@ def parse_day(text: str) -> dt.date | None:
             parsed = dt.date.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None
+    return parsed if years[0] <= parsed.year <= years[1] else None

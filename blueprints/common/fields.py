@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.widgets import TextInput
 
+from blueprints.common.dates import parse_day
+
+TYPED_YEARS = (1900, 2999)  # a form's own rules refuse a wrong year with their message
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class WholeNumberField(Field):
@@ -30,23 +32,21 @@ class WholeNumberField(Field):
 
 
 class DayField(Field):
-    """A day as the browser's date input sends it (YYYY-MM-DD), or None when left empty."""
+    """A day typed as dd/mm/yyyy (as Vietnamese write it; yyyy-mm-dd is read too), shown as
+    dd/mm/yyyy, or None when left empty."""
 
-    widget = TextInput(input_type="date")
+    widget = TextInput()
 
     def _value(self):
-        return self.data.isoformat() if isinstance(self.data, dt.date) else ""
+        if isinstance(self.data, dt.date):
+            return self.data.strftime("%d/%m/%Y")
+        return self.raw_data[0] if self.raw_data else ""
 
     def process_formdata(self, valuelist):
         raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
         if not raw:
             return
-        try:
-            if not ISO_DATE.fullmatch(raw):
-                raise ValueError(raw)
-            self.data = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(
-                _l("Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2026-06-05.")
-            ) from None
+        self.data = parse_day(raw, years=TYPED_YEARS)
+        if self.data is None:
+            raise ValueError(_l("Ngày không hợp lệ: dùng dạng ngày/tháng/năm, ví dụ 05/06/2026."))

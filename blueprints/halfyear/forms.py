@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
+
+from blueprints.common.fields import DayField
 
 # Who signs (services.reporting.half_year.SIGNATURES prints the lines each one gives).
 CAPACITIES = [
@@ -18,7 +20,7 @@ class HalfYearForm(FlaskForm):
         _l("Số ký hiệu (ví dụ 125/BC-UBND)"),
         validators=[InputRequired(_l("Nhập số ký hiệu.")), Length(max=40)],
     )
-    report_date = DateField(_l("Ngày báo cáo"), validators=[InputRequired(_l("Chọn ngày."))])
+    report_date = DayField(_l("Ngày báo cáo"), validators=[InputRequired(_l("Nhập ngày."))])
     results_text = TextAreaField(_l("Đánh giá chung về kết quả"), validators=[Length(max=20000)])
     difficulties = TextAreaField(_l("Khó khăn, vướng mắc"), validators=[Length(max=20000)])
     proposals = TextAreaField(_l("Đề xuất, kiến nghị"), validators=[Length(max=20000)])

@@ -6,15 +6,18 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.common import audit_trail
 from blueprints.common.dates import range_from_args
+from blueprints.common.downloads import download
 from blueprints.common.guards import roles_required
 from blueprints.indicators import bp
+from blueprints.indicators.sheets import XLSX, dashboard_sheets
 from models.base import utcnow
 from services.common import periods
 from services.common.periods import Period
 from services.common.vietnamese import local_date, table_date
 from services.org import access
-from services.render import charts
+from services.render import charts, exports
 from services.reporting import anomalies, funnel, indicators, science, targets
 
 
@@ -38,13 +41,49 @@ def _chosen_period(today: dt.date) -> tuple[Period, str]:
 @roles_required("admin", "officer")
 def dashboard():
     """Reached and trained per unit and rolled up, against the plan's targets."""
+    data = _dashboard_data()
+    villages = [r for r in data["rows"] if r.kind == "village"]
+    village_chart = charts.progress_bars(
+        [(r.name, r.reached_share, data["reached_target"].get("villager")) for r in villages]
+    )
+    timeline_chart = charts.column_chart([(w.strftime("%d/%m"), n) for w, n in data["weekly"]])
+    poster_ids = funnel.posters_in_units(data["visible"])
+    funnel_chart = charts.funnel(funnel.funnel_for(poster_ids, period=data["period"]).steps())
+    published, total_tasks = science.published_share()  # cancelled tasks excluded
+    today = data["today"]
+    return render_template(
+        "indicators/dashboard.html",
+        published_tasks=published,
+        total_tasks=total_tasks,
+        kind_roles=indicators.KIND_ROLES,
+        recent=periods.recent(today),
+        village_chart=village_chart,
+        timeline_chart=timeline_chart,
+        funnel_chart=funnel_chart,
+        args=request.args,
+        unusual=anomalies.unusual_units(today, current_app.config["TIMEZONE"], data["visible"]),
+        anomaly_rule=anomalies.RULE,
+        **{k: data[k] for k in ("rows", "progress", "unit_status", "reached_target", "label")},
+    )
+
+
+@bp.get("/export.xlsx")
+@roles_required("admin", "officer")
+def export():
+    """The dashboard's tables as a workbook: targets, units, people per week."""
+    data = _dashboard_data()
+    sheets = dashboard_sheets(data)
+    audit_trail.record("dashboard_exported", data["label"], format="xlsx")
+    return download(exports.xlsx_bytes(sheets), XLSX, "chi-tieu-ke-hoach.xlsx")
+
+
+def _dashboard_data() -> dict:
     today = local_date(utcnow(), current_app.config["TIMEZONE"])
     period, label = _chosen_period(today)
     visible = access.visible_unit_ids(current_user)
     rows = indicators.flatten(indicators.figures(period, visible))
     year = (period.end or today).year
     year_targets = targets.applicable(year)
-    progress = [indicators.target_progress(t, period, visible, today) for t in year_targets]
     reached_target = {
         role: t.target_percent
         for t in year_targets
@@ -52,37 +91,20 @@ def dashboard():
         for role in (t.roles or [])
     }
     elapsed = indicators.year_elapsed(year, today)
-    unit_status = {
-        row.unit_id: indicators.status(
-            row.reached_share, reached_target[indicators.KIND_ROLES[row.kind]], elapsed
-        )
-        for row in rows
-        if indicators.KIND_ROLES.get(row.kind) in reached_target
+    return {
+        "today": today,
+        "period": period,
+        "label": label,
+        "visible": visible,
+        "rows": rows,
+        "progress": [indicators.target_progress(t, period, visible, today) for t in year_targets],
+        "reached_target": reached_target,
+        "unit_status": {
+            row.unit_id: indicators.status(
+                row.reached_share, reached_target[indicators.KIND_ROLES[row.kind]], elapsed
+            )
+            for row in rows
+            if indicators.KIND_ROLES.get(row.kind) in reached_target
+        },
+        "weekly": indicators.weekly_series(period, visible, today),
     }
-    villages = [r for r in rows if r.kind == "village"]
-    village_chart = charts.progress_bars(
-        [(r.name, r.reached_share, reached_target.get("villager")) for r in villages]
-    )
-    weekly = indicators.timeline(period, visible)
-    timeline_chart = charts.column_chart([(w.strftime("%d/%m"), n) for w, n in weekly])
-    poster_ids = funnel.posters_in_units(visible)
-    funnel_chart = charts.funnel(funnel.funnel_for(poster_ids, period=period).steps())
-    published, total_tasks = science.published_share()  # cancelled tasks excluded
-    return render_template(
-        "indicators/dashboard.html",
-        published_tasks=published,
-        total_tasks=total_tasks,
-        rows=rows,
-        progress=progress,
-        unit_status=unit_status,
-        reached_target=reached_target,
-        kind_roles=indicators.KIND_ROLES,
-        label=label,
-        recent=periods.recent(today),
-        village_chart=village_chart,
-        timeline_chart=timeline_chart,
-        funnel_chart=funnel_chart,
-        args=request.args,
-        unusual=anomalies.unusual_units(today, current_app.config["TIMEZONE"], visible),
-        anomaly_rule=anomalies.RULE,
-    )

@@ -133,6 +133,7 @@ AUDIT_ACTION_LABELS = {
     "nomination_added": _l("Thêm đề nghị khen thưởng"),
     "nomination_removed": _l("Bỏ đề nghị khen thưởng"),
     "survey_exported": _l("Tải kết quả khảo sát"),
+    "dashboard_exported": _l("Tải bảng chỉ tiêu"),
 }
 # The facts an audit event carries, by their key in the event's detail.
 AUDIT_DETAIL_LABELS = {

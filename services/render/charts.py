@@ -3,11 +3,15 @@
 Every label is escaped; the result is safe to inline in HTML.
 """
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from services.common.vietnamese import vn_percent
 
-FONT = 'font-family="Liberation Serif, Times New Roman, serif"'
+# Pages set their text in a sans-serif face; the administrative PDFs in Times New Roman's
+# metric twin. A chart takes the face of the medium it sits in.
+SANS = "Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
+SERIF = "Liberation Serif, Times New Roman, serif"
 BAR = "#0b5a8a"
 TARGET = "#b81d24"
 
@@ -16,14 +20,22 @@ def _pct(value: float | None) -> str:
     return vn_percent(value)
 
 
-def progress_bars(rows: list[tuple[str, float | None, int | None]], width: int = 640) -> Markup:
-    """Horizontal bars: (label, share 0..1 or None, target percent or None) per row."""
-    label_w, bar_w, row_h = 200, width - 260, 26
-    height = row_h * len(rows) + 30
-    parts = [
+def _svg(width: int, height: int, font: str, size: int) -> str:
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" {FONT} font-size="13">'
-    ]
+        f'width="100%" role="img" font-family="{font}" font-size="{size}">'
+    )
+
+
+def progress_bars(
+    rows: list[tuple[str, float | None, int | None]], width: int = 640, font: str = SANS
+) -> Markup:
+    """Horizontal bars: (label, share 0..1 or None, target percent or None) per row; a red
+    line marks each row's target, and the legend names the line only when one is drawn."""
+    label_w, bar_w, row_h = 200, width - 260, 26
+    has_target = any(target is not None for _label, _value, target in rows)
+    height = row_h * len(rows) + (30 if has_target else 10)
+    parts = [_svg(width, height, font, 13)]
     for i, (label, value, target) in enumerate(rows):
         y = 10 + i * row_h
         length = 0 if value is None else min(1.0, value) * bar_w
@@ -43,22 +55,28 @@ def progress_bars(rows: list[tuple[str, float | None, int | None]], width: int =
                 f'stroke="{TARGET}" stroke-width="2"/>'
             )
         parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}">{_pct(value)}</text>')
-    legend_y = height - 6
-    parts.append(
-        f'<text x="{label_w}" y="{legend_y}" font-size="11" fill="{TARGET}">| chỉ tiêu</text></svg>'
-    )
+    if has_target:
+        legend_y = height - 10
+        parts.append(
+            f'<line x1="{label_w}" y1="{legend_y - 9}" x2="{label_w}" y2="{legend_y + 3}" '
+            f'stroke="{TARGET}" stroke-width="2"/>'
+            f'<text x="{label_w + 6}" y="{legend_y}" font-size="11" fill="{TARGET}">'
+            f"{escape(_('chỉ tiêu'))}</text>"
+        )
+    parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (every label escaped above)
 
 
-def column_chart(points: list[tuple[str, int]], width: int = 640, height: int = 180) -> Markup:
+def column_chart(
+    points: list[tuple[str, int]], width: int = 640, height: int = 180, font: str = SANS
+) -> Markup:
     """Vertical bars for counts over time: (label, count) per column."""
     top = max((count for _label, count in points), default=0) or 1
     n = max(1, len(points))
     plot_h, base = height - 40, height - 24
     step = (width - 40) / n
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" {FONT} font-size="11">',
+        _svg(width, height, font, 11),
         f'<text x="0" y="12">{top}</text>',
         f'<line x1="30" y1="{base}" x2="{width}" y2="{base}" stroke="#8a8a80"/>',
     ]
@@ -75,11 +93,11 @@ def column_chart(points: list[tuple[str, int]], width: int = 640, height: int = 
     return Markup("".join(parts))  # noqa: S704  (every label escaped above)
 
 
-def funnel(steps: list[tuple[str, int]], width: int = 640) -> Markup:
+def funnel(steps: list[tuple[str, int]], width: int = 640, font: str = SANS) -> Markup:
     """A funnel as bars relative to the first step: (label, count) per step."""
     first = steps[0][1] if steps and steps[0][1] else 1
     return progress_bars(
-        [(f"{label} ({count})", count / first, None) for label, count in steps], width
+        [(f"{label} ({count})", count / first, None) for label, count in steps], width, font
     )
 
 
@@ -88,15 +106,12 @@ def _short(label: str, limit: int = 90) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def answer_bars(rows: list[tuple[str, int, float]], width: int = 640) -> Markup:
+def answer_bars(rows: list[tuple[str, int, float]], width: int = 640, font: str = SANS) -> Markup:
     """Horizontal bars for answers: (label, count, share 0..1) per row. Each label sits on its
     own line above its bar (long answers are cut, whole in the tooltip)."""
     bar_w, row_h = width - 120, 40
     height = row_h * len(rows) + 6
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" {FONT} font-size="13">'
-    ]
+    parts = [_svg(width, height, font, 13)]
     for i, (label, count, share) in enumerate(rows):
         y = 4 + i * row_h
         length = max(0.0, min(1.0, share)) * bar_w
@@ -116,15 +131,14 @@ DARK = {"#b81d24", "#0b5a8a"}  # white text on these
 FILL_WHITE = ' fill="#fff"'
 
 
-def stacked_bar(segments: list[tuple[str, int]], width: int = 640) -> Markup:
+def stacked_bar(segments: list[tuple[str, int]], width: int = 640, font: str = SANS) -> Markup:
     """One bar split by share, e.g. a Likert scale from disagree to agree: (label, count) per
     segment, with its share written in it when wide enough and a legend below."""
     total = sum(count for _label, count in segments)
     legend_h = 20
     height = 40 + legend_h * len(segments)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" {FONT} font-size="13">',
+        _svg(width, height, font, 13),
         f'<rect x="0" y="4" width="{width}" height="24" fill="#e8ecef"/>',
     ]
     x = 0.0
