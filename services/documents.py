@@ -172,7 +172,8 @@ def nominations_pdf(named: periods.NamedPeriod) -> bytes:
         "pdf/nominations.html",
         rows=recognition_output.list_rows(named, config["TIMEZONE"]),
         headers=recognition_output.HEADERS,
-        period_text=f"Kỳ {named.key}: từ ngày {table_date(named.start)} "
+        period_text=f"Kỳ {vocabulary.vietnamese_period_name(named.key)}: từ ngày "
+        f"{table_date(named.start)} "
         f"đến ngày {table_date(named.end)}",
         date_line=f"{commune_settings().place_name}, {admin_date(today)}",
         config=config,

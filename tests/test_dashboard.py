@@ -163,10 +163,10 @@ def test_an_officer_sees_only_their_villages_subtree(staff_client, activity):
 @pytest.mark.parametrize(
     "query, label, reached",
     [
-        ("?period=2026-H1", "2026-H1: 06/12/2025 – 05/06/2026", "3 (1%)"),
-        ("?period=2026-H2", "2026-H2: 06/06/2026 – 05/12/2026", "1 (0,3%)"),
-        ("?period=2026", "2026: 01/01/2026 – 31/12/2026", "4 (1,3%)"),
-        ("?period=2025-H2", "2025-H2: 06/06/2025 – 05/12/2025", "0 (0%)"),
+        ("?period=2026-H1", "6 tháng đầu năm 2026: 06/12/2025 – 05/06/2026", "3 (1%)"),
+        ("?period=2026-H2", "6 tháng cuối năm 2026: 06/06/2026 – 05/12/2026", "1 (0,3%)"),
+        ("?period=2026", "Năm 2026: 01/01/2026 – 31/12/2026", "4 (1,3%)"),
+        ("?period=2025-H2", "6 tháng cuối năm 2025: 06/06/2025 – 05/12/2025", "0 (0%)"),
         ("?from=2026-03-01&to=2026-03-31", "01/03/2026 – 31/03/2026", "3 (1%)"),
         ("?from=2026-03-10&to=2026-03-10", "10/03/2026 – 10/03/2026", "3 (1%)"),
         ("?from=2026-03-11&to=2026-06-30", "11/03/2026 – 30/06/2026", "0 (0%)"),
@@ -185,12 +185,15 @@ def test_periods_and_date_ranges(staff_client, activity, query, label, reached):
 def test_the_current_window_by_default(staff_client, staff):
     html = page(staff_client("admin"))
     match = re.search(
-        r"<strong>(\d{4}-H[12]): (\d\d/\d\d/\d{4}) – (\d\d/\d\d/\d{4})</strong>", html
+        r"<strong>6 tháng (đầu|cuối) năm (\d{4}): (\d\d/\d\d/\d{4}) – (\d\d/\d\d/\d{4})</strong>",
+        html,
     )
     assert match, "no half-year label"
-    key, start, end = match.groups()
+    half, year, start, end = match.groups()
     assert start[:5] in ("06/12", "06/06") and end[:5] in ("05/06", "05/12")
+    key = f"{year}-H{1 if half == 'đầu' else 2}"
     assert f'href="/staff/indicators/?period={key}"' in html  # the links to recent windows
+    assert f">{key}<" not in html  # the key is for addresses; people read the name
 
 
 @pytest.mark.parametrize(

@@ -291,7 +291,7 @@ def test_a_second_report_for_a_period_opens_the_first(app, content, staff, staff
     again = _post_new(client, number="130/BC-UBND")
     assert again.status_code == 303 and again.headers["Location"] == first
     page = html.unescape(client.get(first).get_data(as_text=True))
-    assert "Kỳ 2026-H1 đã có báo cáo số 125/BC-UBND" in page
+    assert "Kỳ 6 tháng đầu năm 2026 đã có báo cáo số 125/BC-UBND" in page
     with app.app_context():
         assert [r.number for r in HalfYearReport.query] == ["125/BC-UBND"]
 

@@ -19,6 +19,7 @@ from models import HalfYearReport
 from services import documents
 from services.common import periods
 from services.common.errors import InvalidInput
+from services.common.vocabulary import period_name
 from services.reporting import half_year, half_year_annex
 
 MESSAGES = {
@@ -33,7 +34,9 @@ MESSAGES = {
 
 def _form(report: HalfYearReport | None) -> HalfYearForm:
     form = HalfYearForm(obj=report)
-    form.period_key.choices = [(p.key, p.key) for p in periods.recent(local_today(), 8)]
+    form.period_key.choices = [
+        (p.key, period_name(p.key)) for p in periods.recent(local_today(), 8)
+    ]
     if report is None and not form.is_submitted():
         form.report_date.data = local_today()
         form.recipients.data = half_year.DEFAULT_RECIPIENTS
@@ -77,8 +80,8 @@ def index():
         report = _create(form) if form.is_submitted() else None
     except half_year.ReportExists as exists:
         found = exists.report
-        flash(_("Kỳ %(k)s đã có báo cáo số %(n)s: mở báo cáo đó để sửa.", k=found.period_key,
-                n=found.number))  # fmt: skip
+        named = period_name(found.period_key)
+        flash(_("Kỳ %(k)s đã có báo cáo số %(n)s: mở báo cáo đó để sửa.", k=named, n=found.number))
         return redirect(url_for("halfyear.edit", report_id=found.id), code=303)
     if report is not None:
         audit_trail.record("half_year_report_saved", report.number)

@@ -16,6 +16,7 @@ from models.base import utcnow
 from services.common import periods
 from services.common.periods import Period
 from services.common.vietnamese import local_date, table_date
+from services.common.vocabulary import period_name
 from services.org import access
 from services.render import charts, exports
 from services.reporting import anomalies, funnel, indicators, science, targets
@@ -33,7 +34,7 @@ def _chosen_period(today: dt.date) -> tuple[Period, str]:
     named = periods.parse(key) if key else periods.containing(today)
     if named is None:
         abort(400, description=_("Kỳ báo cáo không hợp lệ (ví dụ 2026-H1, 2026-H2 hoặc 2026)."))
-    label = f"{named.key}: {table_date(named.start)} – {table_date(named.end)}"
+    label = f"{period_name(named.key)}: {table_date(named.start)} – {table_date(named.end)}"
     return Period(named.start, named.end, tz), label
 
 

@@ -7,7 +7,7 @@ Each vocabulary is a dict of code → lazy string, in the order forms offer the 
 administrative documents (PDFs, XLSX annexes) that are Vietnamese whatever the reader's locale.
 """
 
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 # An unknown code (e.g. in an old saved snapshot) reads as "Khác", never as the bare code word:
@@ -197,6 +197,27 @@ AUDIT_DETAIL_LABELS = {
     "to": _l("Đến ngày"),
 }
 
+
+# A reporting period as people name it (the key "2026-H1" is for addresses only).
+def period_name(key: str) -> str:
+    """'6 tháng đầu năm 2026' for "2026-H1", 'Năm 2026' for "2026"; the key itself when it
+    is neither."""
+    year, _sep, half = key.partition("-H")
+    if year.isdigit() and half == "1":
+        return gettext("6 tháng đầu năm %(year)s", year=year)
+    if year.isdigit() and half == "2":
+        return gettext("6 tháng cuối năm %(year)s", year=year)
+    if key.isdigit():
+        return gettext("Năm %(year)s", year=key)
+    return key
+
+
+def vietnamese_period_name(key: str) -> str:
+    """The period's name in Vietnamese, for documents, whatever the reader's locale."""
+    with force_locale("vi"):
+        return period_name(key)
+
+
 # The vocabularies by name, as templates see them: `label_of(vocabulary.unit_kinds, u.kind)`.
 VOCABULARIES = {
     "roles": ROLE_LABELS,
@@ -240,3 +261,4 @@ def register_vocabulary(app) -> None:
     """Templates see `label` as `label_of(...)` and the vocabularies as `vocabulary.<name>`."""
     app.jinja_env.globals["label_of"] = label
     app.jinja_env.globals["vocabulary"] = VOCABULARIES
+    app.jinja_env.globals["period_name"] = period_name

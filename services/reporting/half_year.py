@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from extensions import db
 from models import HalfYearReport, Unit
 from models.base import utcnow
-from services.common import periods
+from services.common import periods, vocabulary
 from services.common.errors import InvalidInput, collect
 from services.common.periods import Period
 from services.common.text import clean_line
@@ -23,7 +23,6 @@ DEFAULT_RECIPIENTS = "\n".join(
         "- Lưu: VT, VHXH.",
     ]
 )
-PERIOD_TITLES = {1: "6 tháng đầu năm", 2: "6 tháng cuối năm"}
 # The signature block by who signs (Nghị định 30/2020/NĐ-CP: a People's Committee works
 # collectively, so its chairman signs on its behalf, "TM.", and a deputy signs for the
 # chairman, "KT."). The signer's name follows after the space for the signature and seal.
@@ -155,10 +154,10 @@ def update_report(
 
 
 def period_title(named: periods.NamedPeriod) -> str:
-    """'6 tháng đầu năm 2026' for 2026-H1, 'năm 2026' for a whole year."""
-    if "-H" in named.key:
-        return f"{PERIOD_TITLES[int(named.key[-1])]} {named.key[:4]}"
-    return f"năm {named.key}"
+    """'6 tháng đầu năm 2026' for 2026-H1, 'năm 2026' for a whole year (in a title's
+    running text)."""
+    name = vocabulary.vietnamese_period_name(named.key)
+    return name if "-H" in named.key else name[:1].lower() + name[1:]
 
 
 def _percent(value: float | None) -> float | None:
