@@ -289,7 +289,13 @@ def _quiz(report: Report, quiz) -> list[dict]:
             return questions
     else:
         draw = len(questions)
-    if draw is not None and quiz.get("training_for"):
+    training = quiz.get("training_for")
+    if (
+        draw is not None
+        and isinstance(training, list)
+        and training
+        and all(role in ROLES for role in training)
+    ):
         _training_bank(report, draw, len(questions))
     return questions
 
