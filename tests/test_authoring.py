@@ -170,7 +170,7 @@ def test_saving_a_draft_shows_the_schema_errors_in_vietnamese_next_to_the_fields
     assert re.search(
         r'for="minutes">[^<]*</label><p class="err"[^>]*>Phải là số nguyên từ 1 đến 30', html
     )
-    assert "Cần từ 2 đến 8 câu hỏi." in html
+    assert "Cần từ 2 đến 20 câu hỏi." in html
     assert "must be" not in html  # no English left
     with app.app_context():  # a draft is kept even with errors; nothing is live
         assert ContentDraft.query.filter_by(slug=slug).one().data["minutes"] == 45
