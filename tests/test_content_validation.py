@@ -17,6 +17,7 @@ from helpers import DELETE, changed
 
 from models import Lesson, Quiz
 from services.content import loader as content_loader
+from services.content import schema_messages
 from services.content.loader import check
 
 QUIZZES = Path(__file__).resolve().parent.parent / "quizzes"
@@ -40,7 +41,6 @@ VALID = {
     "quiz": {
         "pass_mark": 75,
         "max_attempts": 0,
-        "training_for": ["official"],
         "questions": [
             {
                 "id": "otp",
@@ -169,7 +169,7 @@ def test_the_valid_topic_used_below_has_no_errors(tmp_path):
 
 def test_topic_without_optional_parts_is_valid(tmp_path):
     data = topic()
-    del data["translations"], data["quiz"]["training_for"], data["lesson"]["audio"]
+    del data["translations"], data["lesson"]["audio"]
     data["lesson"]["body"] = "Chỉ có chữ."
     assert check(make_folder(tmp_path, {FILE: data})).errors == []
 
@@ -814,3 +814,80 @@ def test_bundled_topic_is_valid_with_a_bank_that_fits_its_draw(path):
         assert 4 <= bank <= 8
     # Files are named NN-<id>.yaml (README), so the list sorts and finds them by id.
     assert re.fullmatch(rf"\d\d-{re.escape(parsed.data['id'])}\.ya?ml", path.name)
+
+
+# --- a training quiz draws from a larger bank; a multiple choice's texts hold no comma ----------
+
+
+@pytest.mark.parametrize(("count", "draw"), [(3, 2), (6, 4), (9, 6), (15, 10), (20, 10), (8, 5)])
+def test_a_training_quiz_with_a_bank_of_one_and_a_half_times_its_draw_is_fine(
+    tmp_path, count, draw
+):
+    data = topic()
+    del data["translations"]
+    data["quiz"]["training_for"] = ["official"]
+    data["quiz"]["questions"] = _numbered_questions(count)
+    data["quiz"]["draw"] = draw
+    assert errors_for(tmp_path, data) == []
+
+
+@pytest.mark.parametrize(("count", "draw", "need"), [
+    (4, None, 6),  # no draw: every question asked, the bank can never be larger
+    (5, 4, 6),
+    (8, 6, 9),
+    (14, 10, 15),
+    (4, 3, 5),  # ceil(4.5)
+])  # fmt: skip
+def test_a_training_quiz_drawing_most_of_its_bank_is_refused(tmp_path, count, draw, need):
+    data = topic()
+    del data["translations"]
+    data["quiz"]["training_for"] = ["official", "worker"]
+    data["quiz"]["questions"] = _numbered_questions(count)
+    if draw is not None:
+        data["quiz"]["draw"] = draw
+    message = assert_one_error(errors_for(tmp_path, data), "quiz.draw")
+    assert message == (
+        f"a training quiz needs at least {need} questions in its bank to draw "
+        f"{draw or count} (it has {count})"
+    )
+
+
+def test_a_quiz_that_is_not_training_may_ask_every_question(tmp_path):
+    data = topic()
+    del data["translations"]
+    data["quiz"]["questions"] = _numbered_questions(4)
+    assert errors_for(tmp_path / "all", data) == []
+    data["quiz"]["draw"] = 4
+    assert errors_for(tmp_path / "drawn", data) == []
+
+
+def test_the_bank_rule_says_it_in_vietnamese(tmp_path):
+    data = topic()
+    del data["translations"]
+    data["quiz"]["training_for"] = ["official"]
+    data["quiz"]["draw"] = 4
+    errors = errors_for(tmp_path, data)
+    assert [e.where for e in errors] == ["quiz.draw"]
+    assert schema_messages.message(errors[0]) == (
+        "Bài tính là tập huấn cần ít nhất 6 câu trong ngân hàng câu hỏi để mỗi lần làm rút 4 "
+        "câu (hiện có 4 câu): thêm câu hỏi, hoặc giảm số câu mỗi lần làm."
+    )
+
+
+def test_a_multiple_choice_text_with_a_comma_is_refused(tmp_path):
+    data = broken("quiz.questions[1].choices[2].text", "Gặp ở trụ sở, có giấy tờ")
+    errors = errors_for(tmp_path, data)
+    assert [(e.where, e.template) for e in errors] == [
+        (
+            "quiz.questions[1].choices[2].text",
+            "a multiple-choice question's choice must not contain a comma "
+            "(a printed key joins the choices with commas)",
+        )
+    ]
+    assert "dấu phẩy" in schema_messages.message(errors[0])
+    # Its translation neither; a single-choice question's choice may ("CH Play, App Store").
+    data = topic()
+    data["translations"]["en"]["questions"]["dau-hieu"] = {"choices": {"a": "Hurry, pay now"}}
+    errors = errors_for(tmp_path / "translated", data)
+    assert [e.where for e in errors] == ["translations.en.questions.dau-hieu.choices.a"]
+    assert "," in VALID["quiz"]["questions"][3]["choices"][0]["text"]

@@ -9,6 +9,7 @@ import secrets
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import mark_training
 from helpers import by_first_cell
 from helpers import tables as page_tables
 from openpyxl import load_workbook
@@ -24,6 +25,13 @@ from services.participation.identity import NewIdentity, create_participant
 from services.participation.posters import create_poster
 from services.render import charts as chart_svg
 from services.reporting import targets
+
+
+@pytest.fixture
+def content(content, app):
+    """The fixture quizzes, counting as training (conftest.TRAINING_FIXTURES)."""
+    mark_training(app)
+
 
 pytest_plugins = ["staff_fixtures"]
 

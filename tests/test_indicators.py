@@ -7,6 +7,7 @@ import itertools
 import secrets
 
 import pytest
+from conftest import mark_training
 from sqlalchemy import event, update
 
 import database
@@ -31,6 +32,13 @@ from services.reporting.indicators import (
     trained_by_unit,
     year_elapsed,
 )
+
+
+@pytest.fixture
+def content(content, app):
+    """The fixture quizzes, counting as training (conftest.TRAINING_FIXTURES)."""
+    mark_training(app)
+
 
 TZ = "Asia/Ho_Chi_Minh"
 H1_2026 = periods.half_year(2026, 1)

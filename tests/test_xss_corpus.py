@@ -107,7 +107,6 @@ lesson:
 quiz:
   pass_mark: 50
   max_attempts: 0
-  training_for: [villager]
   questions:
     - id: q1
       type: single

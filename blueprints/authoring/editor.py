@@ -161,6 +161,9 @@ def _quiz_question(form: Mapping, p: str, keeper: IdKeeper) -> dict:
         elif correct:
             question["answer"] = correct  # the schema says: one answer only
     question["explanation"] = _text(form, f"{p}.explanation", before.get("explanation"))
+    why = _text(form, f"{p}.why", before.get("why"))
+    if why:  # optional: why the question matters, shown under a wrong answer before a pass
+        question["why"] = why
     return question
 
 
@@ -281,6 +284,9 @@ def parse(item: authoring.Item, form: Mapping, base: dict, sets_training: bool =
             "pass_mark": _number(form, "quiz.pass_mark"),
             "max_attempts": _number(form, "quiz.max_attempts"),
         }
+        draw = _number(form, "quiz.draw")
+        if draw is not None:  # empty: every question of the bank is asked
+            quiz["draw"] = draw
         if sets_training:
             training = [role for role in form.getlist("quiz.training_for") if role]
         else:

@@ -187,23 +187,45 @@ def quiz_form_class(definition: dict, lang: str) -> type[FlaskForm]:
     return QuizForm
 
 
+def _not_drawn(form, field):
+    """An answer to a question of the bank that this attempt did not draw (a tampered form,
+    or one made for another attempt)."""
+    if field.data:
+        raise ValidationError(NOT_DRAWN)
+
+
+NOT_DRAWN = _l("Bài làm có câu trả lời cho một câu hỏi không có trong lần làm này.")
+
+
 def _arrange(form: FlaskForm, definition: dict, seed: str | None) -> list[tuple]:
-    """Order the form's choices as its attempt shows them; number the questions that way."""
+    """The questions this attempt drew, their choices in the order it shows them, numbered
+    that way; the bank's other questions take no answer."""
     shown = []
+    asked = set()
     for number, item in enumerate(shown_order(definition, seed), start=1):
         field = form[field_name(item.question["id"])]
         labels = dict(field.choices)
         field.choices = [(cid, labels[cid]) for cid in item.choice_ids]
         field.validators = [required_answer(number), _choice_in_list]
         shown.append((item.question, field))
+        asked.add(item.question["id"])
+    for question in definition["questions"]:
+        if question["id"] not in asked:
+            form[field_name(question["id"])].validators = [_not_drawn]
     return shown
 
 
+def answers_not_drawn(form: FlaskForm) -> bool:
+    """Whether the refused form answered a question its attempt did not draw."""
+    return any(NOT_DRAWN in field.errors for field in form)
+
+
 def quiz_answers(form: FlaskForm, version) -> dict[str, list[str]]:
-    """The chosen choice ids per question id of a validated quiz form."""
+    """The chosen choice ids per question id of a validated quiz form: the questions its
+    attempt drew (form.shown), nothing else."""
     answers = {}
-    for question in version.questions:
-        value = form[field_name(question["id"])].data
+    for question, field in form.shown:
+        value = field.data
         answers[question["id"]] = list(value if isinstance(value, list) else [value])
     return answers
 

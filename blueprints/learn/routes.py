@@ -25,6 +25,7 @@ from blueprints.common.redirects import safe_next
 from blueprints.learn import bp, device, guesses, lesson_media, visitor
 from blueprints.learn.forms import (
     IdentityForm,
+    answers_not_drawn,
     field_name,
     quiz_answers,
     quiz_form_class_for,
@@ -43,6 +44,7 @@ from services.participation import attempts as participation
 from services.participation import (
     catalog,
     certificates,
+    drawing,
     identity,
     offline,
     quiz_taking,
@@ -434,12 +436,7 @@ def _submit_quiz(item: Quiz, participant):
     if done is not None and done.participant_id == participant.id:
         return _already_submitted(item, done)
     if not form.validate():
-        notice = (
-            _("Phiên làm bài đã hết hạn. Câu trả lời của bạn vẫn còn: hãy bấm “Nộp bài” lần nữa.")
-            if form.csrf_token.errors
-            else _("Bài làm chưa nộp được. Vui lòng xem các câu được đánh dấu bên dưới.")
-        )
-        return _quiz_page(item, version, form, participant, status=400, notice=notice)
+        return _quiz_page(item, version, form, participant, status=400, notice=_refusal(form))
     taken = quiz_taking.TakenQuiz(
         participant=participant,
         version=version,
@@ -465,6 +462,20 @@ def _submit_quiz(item: Quiz, participant):
     return _already_submitted(item, attempt)
 
 
+def _refusal(form) -> str:
+    """Why a quiz form was not taken, above the form that keeps its answers."""
+    if form.csrf_token.errors:
+        return _(
+            "Phiên làm bài đã hết hạn. Câu trả lời của bạn vẫn còn: hãy bấm “Nộp bài” lần nữa."
+        )
+    if answers_not_drawn(form):
+        return _(
+            "Bài làm có câu trả lời cho câu hỏi không thuộc lần làm này. "
+            "Các câu của lần làm này vẫn còn bên dưới: hãy bấm “Nộp bài” lần nữa."
+        )
+    return _("Bài làm chưa nộp được. Vui lòng xem các câu được đánh dấu bên dưới.")
+
+
 def _already_submitted(item: Quiz, attempt: Attempt):
     """The result of the attempt this form made: quietly for the same form sent again (a double
     tap, a retry), with a word when another tab of the same attempt sent other answers first."""
@@ -479,7 +490,8 @@ def _posted_choices() -> dict[str, list[str]]:
     version = _posted_version_or_none()
     if version is None:
         return {}
-    return {q["id"]: sorted(request.form.getlist(field_name(q["id"]))) for q in version.questions}
+    asked = drawing.drawn_questions(version.definition, request.form.get("submission_token"))
+    return {q["id"]: sorted(request.form.getlist(field_name(q["id"]))) for q in asked}
 
 
 @bp.get("/results/<public_id>")

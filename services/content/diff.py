@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 TOPIC_FIELDS = ("title", "summary", "topic", "audience", "minutes", "facts_checked", "sources")
 SURVEY_FIELDS = ("title", "summary", "audience", "anonymous", "reach", "opens", "closes")
-QUIZ_FIELDS = ("pass_mark", "max_attempts", "training_for")
-QUESTION_FIELDS = ("type", "text", "choices", "answer", "explanation")
+QUIZ_FIELDS = ("pass_mark", "max_attempts", "training_for", "draw")
+QUESTION_FIELDS = ("type", "text", "choices", "answer", "explanation", "why")
 SURVEY_QUESTION_FIELDS = (
     "type", "text", "required", "choices", "other", "labels", "min", "max", "integer",
     "max_length",
@@ -91,6 +91,7 @@ DESCRIPTIONS = {
     "pass_mark": _l("Sửa điểm đạt"),
     "max_attempts": _l("Sửa số lần được làm"),
     "training_for": _l("Sửa đối tượng tính là đã tập huấn"),
+    "draw": _l("Sửa số câu mỗi lần làm"),
     "question_added": _l("Thêm câu %(number)s: %(text)s"),
     "question_removed": _l("Bỏ câu: %(text)s"),
     "question_type": _l("Câu %(number)s: đổi loại câu hỏi"),
@@ -98,6 +99,7 @@ DESCRIPTIONS = {
     "question_choices": _l("Câu %(number)s: sửa các lựa chọn"),
     "question_answer": _l("Câu %(number)s: đổi đáp án đúng"),
     "question_explanation": _l("Câu %(number)s: sửa giải thích"),
+    "question_why": _l("Câu %(number)s: sửa lời nhắc vì sao quan trọng"),
     "question_required": _l("Câu %(number)s: đổi bắt buộc trả lời"),
     "question_other": _l("Câu %(number)s: đổi lựa chọn “Khác”"),
     "question_labels": _l("Câu %(number)s: sửa nhãn thang đo"),

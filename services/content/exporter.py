@@ -85,6 +85,8 @@ def topic_document(lesson: Lesson) -> dict:
         document["quiz"] = {"pass_mark": version.pass_mark, "max_attempts": version.max_attempts}
         if quiz.training_for:
             document["quiz"]["training_for"] = list(quiz.training_for)
+        if definition.get("draw") is not None:
+            document["quiz"]["draw"] = definition["draw"]
         document["quiz"]["questions"] = definition["questions"]
     translations = _topic_translations(lesson, definition)
     if translations:

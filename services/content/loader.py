@@ -131,12 +131,15 @@ def _quiz_definition(data: dict) -> dict:
         if texts.get("questions")
     }
     quiz = data["quiz"]
-    return {
+    definition = {
         "questions": quiz["questions"],
         "pass_mark": quiz["pass_mark"],
         "max_attempts": quiz["max_attempts"],
         "translations": translations,
     }
+    if quiz.get("draw") is not None:  # only then: a quiz without a draw keeps its hash
+        definition["draw"] = quiz["draw"]
+    return definition
 
 
 def _lesson_fields(data: dict, position: int) -> dict:

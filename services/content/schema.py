@@ -230,6 +230,19 @@ def _question(report: Report, q, where: str, seen_ids: set) -> None:
         _single_answer(report, answer, ids, where)
     else:
         _multiple_answer(report, answer, ids, where)
+        for j, choice in enumerate(q["choices"]):
+            _no_comma(report, choice.get("text") if isinstance(choice, dict) else None,
+                      f"{where}.choices[{j}].text")  # fmt: skip
+
+
+def _no_comma(report: Report, text, where: str) -> None:
+    """A multiple-choice question's choice: its printed key lists the right ones with commas."""
+    if isinstance(text, str) and "," in text:
+        report.add(
+            where,
+            "a multiple-choice question's choice must not contain a comma "
+            "(a printed key joins the choices with commas)",
+        )
 
 
 def _single_answer(report: Report, answer, ids: list[str], where: str) -> None:
@@ -276,7 +289,36 @@ def _quiz(report: Report, quiz) -> list[dict]:
         if draw is not None and draw > len(questions):
             report.add("quiz.draw", "draws {draw} questions but the quiz has only {count}",
                        draw=draw, count=len(questions))  # fmt: skip
+            return questions
+    else:
+        draw = len(questions)
+    training = quiz.get("training_for")
+    if (
+        draw is not None
+        and isinstance(training, list)
+        and training
+        and all(role in ROLES for role in training)
+    ):
+        _training_bank(report, draw, len(questions))
     return questions
+
+
+def training_bank_needed(draw: int) -> int:
+    """The bank a training quiz needs to draw `draw` questions: at least 1.5 times as many,
+    so that two attempts ask different questions (ceil(1.5 × draw))."""
+    return -(-3 * draw // 2)
+
+
+def _training_bank(report: Report, draw: int, count: int) -> None:
+    """A quiz that counts as training asks each attempt a draw from a larger bank."""
+    need = training_bank_needed(draw)
+    if count < need:
+        report.add(
+            "quiz.draw",
+            "a training quiz needs at least {need} questions in its bank to draw {draw} "
+            "(it has {count})",
+            need=need, draw=draw, count=count,
+        )  # fmt: skip
 
 
 def question_list(report: Report, questions, where: str, limits, check) -> list[dict]:
@@ -352,6 +394,10 @@ def _question_translations(
         else:
             question_texts(report, qt, qwhere)
             _choice_translations(report, qt, qwhere, by_id[qid])
+            if item == "quiz" and by_id[qid].get("type") == "multiple":
+                ctexts = qt.get("choices")
+                for cid, text in (ctexts if isinstance(ctexts, dict) else {}).items():
+                    _no_comma(report, text, f"{qwhere}.choices.{cid}")
 
 
 def _choice_translations(report: Report, qt: dict, qwhere: str, question: dict) -> None:

@@ -48,6 +48,16 @@ VIETNAMESE = {
     "draws {draw} questions but the quiz has only {count}": _l(
         "Mỗi lần làm rút {draw} câu nhưng bài chỉ có {count} câu."
     ),
+    "a training quiz needs at least {need} questions in its bank to draw {draw} "
+    "(it has {count})": _l(
+        "Bài tính là tập huấn cần ít nhất {need} câu trong ngân hàng câu hỏi để mỗi lần làm "
+        "rút {draw} câu (hiện có {count} câu): thêm câu hỏi, hoặc giảm số câu mỗi lần làm."
+    ),
+    "a multiple-choice question's choice must not contain a comma "
+    "(a printed key joins the choices with commas)": _l(
+        "Lựa chọn của câu chọn nhiều đáp án không được có dấu phẩy (đáp án in ra nối các lựa "
+        "chọn bằng dấu phẩy)."
+    ),
     "must be a mapping of language code to texts": _l("Bản dịch phải theo từng ngôn ngữ."),
     "the file must be a YAML mapping (key: value)": _l("Nội dung sai cấu trúc."),
     "must be 'topic' or 'survey'": _l("Loại nội dung phải là bài học hoặc khảo sát."),
@@ -187,6 +197,7 @@ FIELD_NAMES = {
     "choices": _l("Lựa chọn"),
     "answer": _l("Đáp án đúng"),
     "explanation": _l("Giải thích"),
+    "why": _l("Vì sao quan trọng"),
     "translations": _l("Bản dịch"),
     "required": _l("Bắt buộc trả lời"),
     "other": _l("Lựa chọn Khác"),

@@ -15,7 +15,7 @@ from extensions import db
 from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Survey, Visit
 from models.base import utcnow
 from services.common import codes
-from services.participation import scoring
+from services.participation import drawing, scoring
 
 
 def find_poster(raw_code: str) -> Poster | None:
@@ -133,13 +133,17 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
 
     Returns (attempt, created). Replaying the same token returns the first attempt. Races are
     settled by unique constraints (token; participant+quiz+number), never by luck.
+    The attempt is scored on the questions its token draws (drawing.drawn_questions): an answer
+    to a question it did not draw, or none to one it drew, is refused like any tampered form.
     Raises scoring.InvalidAnswer for tampered answers and NoAttemptsLeft past the retry rule.
     """
     existing = find_attempt_by_token(sub.token)
     if existing is not None:
         return existing, False
     version = sub.version
-    result = scoring.score(version.questions, sub.answers, version.pass_mark)
+    # Only the questions this attempt drew (from its token) are asked, answered and scored.
+    asked = drawing.drawn_questions(version.definition, sub.token)
+    result = scoring.score(asked, sub.answers, version.pass_mark)
     # One submit at a time per participant (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
     # already serialises writers), so attempt numbers are handed out without collisions.
     db.session.execute(

@@ -1,6 +1,5 @@
 """Read-side queries about content and places, for learner pages."""
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +12,12 @@ from services.common import codes
 from services.content import placeholders, visibility
 from services.content.localize import localized, localized_question
 from services.participation import attempts
-from services.participation.scoring import choice_ids, correct_choices, score
+
+# Re-exported (`X as X`): the learner pages take the shown order from here.
+from services.participation.drawing import SHUFFLE_TRIES as SHUFFLE_TRIES
+from services.participation.drawing import ShownQuestion as ShownQuestion
+from services.participation.drawing import shown_order
+from services.participation.scoring import correct_choices
 from services.render import markdown
 
 SELECTABLE_KINDS = ("village", "agency", "enterprise", "school", "commune")
@@ -92,59 +96,6 @@ def poster_placement(poster_id: int | None) -> Unit | None:
     if poster is None or poster.unit.kind not in SELECTABLE_KINDS:
         return None
     return poster.unit
-
-
-@dataclass(frozen=True)
-class ShownQuestion:
-    question: dict
-    choice_ids: tuple[str, ...]
-
-
-def _rank(seed: str, *ids: str) -> str:
-    return hashlib.sha256("\x1f".join((seed, *ids)).encode()).hexdigest()
-
-
-def _shuffled(questions: list[dict], seed: str) -> list[ShownQuestion]:
-    shown = []
-    for question in sorted(questions, key=lambda q: _rank(seed, q["id"])):
-        ids = choice_ids(question)
-        if question["type"] != "true_false":
-            ids = tuple(sorted(ids, key=lambda c, q=question: _rank(seed, q["id"], c)))
-        shown.append(ShownQuestion(question, ids))
-    return shown
-
-
-def _tapping_passes(shown: list[ShownQuestion], pass_mark: int) -> bool:
-    """Whether ticking the first, or the last, choice of every question passes."""
-    questions = [s.question for s in shown]
-    return any(
-        score(questions, {s.question["id"]: [s.choice_ids[end]] for s in shown}, pass_mark).passed
-        for end in (0, -1)
-    )
-
-
-SHUFFLE_TRIES = 16
-
-
-def shown_order(quiz: dict, seed: str | None) -> list[ShownQuestion]:
-    """The questions of one attempt, and their choice ids, in the order its pages show them.
-
-    `quiz` is a version's definition (questions and pass mark). The order sorts each id by a
-    hash of it with the attempt's seed (its submission token), so every rendering of that
-    attempt (a reload, a refused submit, the review) shows the same order and another attempt
-    another one. An order in which ticking the first (or the last) choice everywhere would pass
-    is skipped for the next one the seed gives. Ids never change; true/false keeps "Đúng"
-    before "Sai". Without a seed: the order of the file.
-    """
-    questions = quiz["questions"]
-    if not seed:
-        return [ShownQuestion(q, choice_ids(q)) for q in questions]
-    first = _shuffled(questions, seed)
-    for n in range(SHUFFLE_TRIES):
-        shown = _shuffled(questions, f"{seed}#{n}") if n else first
-        if not _tapping_passes(shown, quiz.get("pass_mark", 100)):
-            return shown
-    return first  # no order helps (e.g. every answer is "Đúng"): the file itself must
 
 
 def key_open(participant: Participant, quiz) -> bool:
