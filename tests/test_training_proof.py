@@ -79,9 +79,13 @@ def test_shown_order_is_stable_per_seed_and_differs_between_seeds():
         assert sorted(shown.choice_ids) == sorted(choice_ids(shown.question))
         if shown.question["type"] == "true_false":
             assert shown.choice_ids == ("true", "false")  # Đúng before Sai, always
+    drawn = quiz.get("draw") or len(questions)
     assert [s.question["id"] for s in catalog.shown_order(quiz, None)] == [
-        q["id"] for q in questions
-    ]  # no seed: the file's order (a print)
+        q["id"] for q in questions[:drawn]
+    ]  # no seed: the file's order (a print), as many as an attempt asks
+    assert all(len(catalog.shown_order(quiz, seed)) == drawn for seed in SEEDS)
+    asked = {s.question["id"] for seed in SEEDS for s in catalog.shown_order(quiz, seed)}
+    assert asked == {q["id"] for q in questions}  # over many attempts the whole bank is asked
 
 
 def test_quiz_page_order_comes_from_the_attempt_token_and_survives_a_reload(
@@ -168,7 +172,8 @@ def test_no_fixed_tapping_pattern_passes_a_bundled_quiz(name, topic):
         assert not score(questions, tapped(questions, pick), mark).passed, name
         for seed in SEEDS:
             order = [(s.question, s.choice_ids) for s in catalog.shown_order(quiz, seed)]
-            assert not score(questions, tapped(questions, pick, order), mark).passed, (name, seed)
+            asked = [question for question, _ids in order]  # the attempt's drawn questions
+            assert not score(asked, tapped(asked, pick, order), mark).passed, (name, seed)
 
 
 @pytest.mark.parametrize("name,topic", bundled_quizzes(), ids=QUIZ_IDS)
