@@ -1,5 +1,6 @@
 """Read-side queries about content and places, for learner pages."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
