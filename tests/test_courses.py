@@ -419,3 +419,27 @@ def test_a_target_naming_a_quiz_and_a_course_counts_each_person_once(app, course
         database.commit()
         period = Period(None, None, app.config["TIMEZONE"])
         assert indicators.target_progress(target, period, None, dt.date(2026, 6, 1)).numerator == 1
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def test_content_check_counts_courses_and_targets_course_names_one(app, course, tmp_path):
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["content", "check", "--dir", str(course_folder(tmp_path / "cli"))])
+    assert checked.exit_code == 0, checked.output
+    assert "; 1 courses." in checked.stdout
+
+    with app.app_context():
+        target = Target(
+            indicator="trained", year=2028, roles=["official"], target_percent=100, description="x"
+        )
+        db.session.add(target)
+        database.commit()
+        target_id, course_id = target.id, Course.query.one().id
+    named = runner.invoke(args=["targets", "course", str(target_id), "khoa-thu"])
+    assert named.exit_code == 0, named.output
+    unknown = runner.invoke(args=["targets", "course", str(target_id), "khong-co"])
+    assert unknown.exit_code != 0 and "no course with id khong-co" in unknown.output
+    with app.app_context():
+        assert db.session.get(Target, target_id).course_ids == [course_id]
