@@ -426,7 +426,8 @@ def test_a_target_naming_a_quiz_and_a_course_counts_each_person_once(app, course
 
 def test_content_check_counts_courses_and_targets_course_names_one(app, course, tmp_path):
     runner = app.test_cli_runner()
-    checked = runner.invoke(args=["content", "check", "--dir", str(course_folder(tmp_path / "cli"))])
+    folder = course_folder(tmp_path / "cli")
+    checked = runner.invoke(args=["content", "check", "--dir", str(folder)])
     assert checked.exit_code == 0, checked.output
     assert "; 1 courses." in checked.stdout
 
