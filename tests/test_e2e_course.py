@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import FIXTURE_CONTENT
-from helpers import fits_width
+from helpers import axe_violations, fits_width
 
 from models import Certificate
 
@@ -98,6 +98,7 @@ def test_a_course_from_the_first_lesson_to_its_certificate(app, live_server, pho
     assert f"giấy chứng nhận số {serial}" in page.locator("main").inner_text()
     assert page.get_by_role("link", name="Tải giấy chứng nhận (PDF)").count() == 1
     assert fits_width(page)
+    assert axe_violations(page) == []
 
     page.get_by_role("link", name=f"{code[:4]}-{code[4:8]}-{code[8:]}").click()
     assert page.url.endswith(f"/v/{code}")
