@@ -35,10 +35,11 @@ def check_command(path):
         sys.exit(1)
     topics = [t.data for t in result.topics if t.data["kind"] == "topic"]
     surveys = [t.data for t in result.topics if t.data["kind"] == "survey"]
+    courses = sum(t.data["kind"] == "course" for t in result.topics)
     questions = sum(len(t["quiz"]["questions"]) for t in topics)
     click.echo(
         f"OK: {len(topics)} topics, {questions} questions; {len(surveys)} surveys, "
-        f"{sum(len(s['questions']) for s in surveys)} survey questions."
+        f"{sum(len(s['questions']) for s in surveys)} survey questions; {courses} courses."
     )
 
 

@@ -2,7 +2,7 @@
 
 from models.activities import Activity, HalfYearReport
 from models.certificates import Certificate, CertificateSerialCounter
-from models.content import Lesson, Quiz, QuizVersion
+from models.content import Course, CourseItem, Lesson, Quiz, QuizVersion
 from models.drafts import ContentDraft
 from models.indicators import Target
 from models.participation import Answer, Attempt, Visit
@@ -24,6 +24,8 @@ __all__ = [
     "CertificateSerialCounter",
     "Consent",
     "ContentDraft",
+    "Course",
+    "CourseItem",
     "HalfYearReport",
     "Lesson",
     "LoginFailure",

@@ -1,11 +1,13 @@
-"""Certificates issued to participants who passed a quiz; verifiable at /v/<code>."""
+"""Certificates issued to participants who passed a quiz, or every quiz of a course;
+verifiable at /v/<code>."""
 
 from extensions import db
 from models.base import utcnow
 
 
 class Certificate(db.Model):
-    """Issued once per participant and quiz; revocation keeps the code and says why."""
+    """Issued once per participant and quiz, or per participant and course (exactly one of
+    the two is set); revocation keeps the code and says why."""
 
     __tablename__ = "certificates"
 
@@ -16,7 +18,9 @@ class Certificate(db.Model):
     participant_id = db.Column(
         db.Integer, db.ForeignKey("participants.id"), nullable=False, index=True
     )
-    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"), nullable=False)
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"))
+    course_id = db.Column(db.Integer, db.ForeignKey("courses.id"), index=True)
+    # For a course: the pass that completed it.
     attempt_id = db.Column(db.Integer, db.ForeignKey("attempts.id"), nullable=False)
     # Snapshots: the certificate states what was true when it was issued.
     holder_name = db.Column(db.String(80), nullable=False)
@@ -29,9 +33,14 @@ class Certificate(db.Model):
 
     participant = db.relationship("Participant")
     quiz = db.relationship("Quiz")
+    course = db.relationship("Course")
     attempt = db.relationship("Attempt")
 
-    __table_args__ = (db.UniqueConstraint("participant_id", "quiz_id"),)
+    __table_args__ = (
+        db.UniqueConstraint("participant_id", "quiz_id"),
+        db.UniqueConstraint("participant_id", "course_id"),
+        db.CheckConstraint("(quiz_id IS NULL) <> (course_id IS NULL)", name="quiz_or_course"),
+    )
 
     @property
     def is_revoked(self) -> bool:

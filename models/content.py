@@ -96,3 +96,48 @@ class QuizVersion(db.Model):
     @property
     def questions(self) -> list[dict]:
         return self.definition["questions"]
+
+
+class Course(db.Model):
+    """An ordered set of topics (a lesson and its quiz each) for an audience; passing every
+    quiz in it earns the course's own certificate. Its slug is the course id of its file."""
+
+    __tablename__ = "courses"
+
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(60), unique=True, nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    summary = db.Column(db.String(300), nullable=False)
+    audience = db.Column(db.JSON, nullable=False, default=list)
+    translations = db.Column(db.JSON, nullable=False, default=dict)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    content_hash = db.Column(db.String(64), nullable=False)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    items = db.relationship(
+        "CourseItem",
+        back_populates="course",
+        order_by="CourseItem.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def quizzes(self) -> list[Quiz]:
+        """The course's quizzes in course order."""
+        return [item.quiz for item in self.items]
+
+
+class CourseItem(db.Model):
+    """One topic of a course, by its quiz (the lesson is the quiz's), at its place."""
+
+    __tablename__ = "course_items"
+
+    id = db.Column(db.Integer, primary_key=True)
+    course_id = db.Column(db.Integer, db.ForeignKey("courses.id"), nullable=False, index=True)
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quizzes.id"), nullable=False, index=True)
+    position = db.Column(db.Integer, nullable=False)
+
+    course = db.relationship("Course", back_populates="items")
+    quiz = db.relationship("Quiz")
+
+    __table_args__ = (db.UniqueConstraint("course_id", "quiz_id"),)

@@ -15,8 +15,11 @@ class Target(db.Model):
     indicator = db.Column(db.String(10), nullable=False)
     year = db.Column(db.Integer, nullable=False, index=True)
     roles = db.Column(db.JSON, nullable=False, default=list)
-    # A "trained" target counts passes of these quizzes only; empty: no quiz chosen yet.
+    # A "trained" target counts passes of these quizzes only (empty, with no course: none
+    # chosen yet)
     quiz_ids = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
+    # ...and people who passed every quiz of one of these courses.
+    course_ids = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
     target_percent = db.Column(db.Integer, nullable=False)
     description = db.Column(db.String(300), nullable=False)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -7,6 +7,7 @@ folder) or its own PostgreSQL database, TEST_DATABASE_URL's with the worker's na
 # ruff: noqa: E402 (the shared helpers are registered for assert rewriting before their import)
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 FIXTURE_SURVEYS = Path(__file__).parent / "fixtures" / "surveys"
 FIXTURE_RULE_SURVEYS = Path(__file__).parent / "fixtures" / "survey_rules"
+FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -140,6 +142,25 @@ def mark_training(app) -> None:
         for slug, roles in TRAINING_FIXTURES.items():
             Quiz.query.filter_by(slug=slug).one().training_for = roles
         database.commit()
+
+
+def course_folder(folder: Path) -> Path:
+    """A copy of the fixture curriculum with the fixture course 'khoa-thu' (an-toan, then
+    gioi-han) added, in `folder`."""
+    target = folder / "quizzes"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    for path in FIXTURE_COURSES.glob("*.yaml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture
+def course(app, tmp_path):
+    """The fixture curriculum and its course 'khoa-thu' loaded."""
+    with app.app_context():
+        content_loader.load(course_folder(tmp_path))
+        database.commit()
+    return "khoa-thu"
 
 
 @pytest.fixture

@@ -35,8 +35,10 @@ WORDS = (
     "Bà Nguyễn Thị Ánh Tuyết ở bản Khuổi Phầy",
 )
 
-# The one target of a poster or a visit is its lesson; a nomination names a participant.
+# The one target of a poster or a visit is its lesson; a nomination names a participant; a
+# certificate is for its quiz (not a course).
 OVERRIDES: dict[str, dict[str, object]] = {
+    "certificates": {"course_id": None},
     "posters": {"quiz_id": None, "survey_id": None},
     "visits": {"kind": "lesson", "quiz_id": None, "survey_id": None},
     "nominations": {"subject_kind": "participant", "unit_id": None},

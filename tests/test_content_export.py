@@ -21,7 +21,7 @@ from PIL import Image
 import database
 from blueprints.content_files.messages import IMPORT_MESSAGES
 from extensions import db
-from models import AuditEvent, Lesson, Quiz, QuizVersion, Survey, SurveyVersion
+from models import AuditEvent, Course, CourseItem, Lesson, Quiz, QuizVersion, Survey, SurveyVersion
 from models.base import utcnow
 from services.common.errors import InvalidInput
 from services.content import importer as content_import
@@ -147,12 +147,16 @@ def snapshot(app, skip_position=False) -> dict:
             found[f"survey {survey.slug}"] = _columns(survey, survey_skip) | {
                 "versions": [_columns(v, version_skip) for v in survey.versions]
             }
+        for course in Course.query.all():
+            found[f"course {course.slug}"] = _columns(course, {"id", "updated_at"}) | {
+                "topics": [item.quiz.slug for item in course.items]
+            }
         return found
 
 
 def wipe_content(app) -> None:
     with app.app_context():
-        for model in (QuizVersion, Quiz, Lesson, SurveyVersion, Survey):
+        for model in (CourseItem, Course, QuizVersion, Quiz, Lesson, SurveyVersion, Survey):
             db.session.query(model).delete()
         database.commit()
 

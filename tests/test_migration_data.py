@@ -7,6 +7,7 @@ row must still be there. A migration that fails midway leaves the database at th
 before it, and runs again once its cause is gone.
 """
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -240,6 +241,7 @@ NEW_MIGRATIONS = {
     "e5c3a9d2b7f4": ("office_settings", None),
     "f1b2c3d4e5a6": ("targets", "quiz_ids"),
     "a3f5c7e9b1d2": ("staff_users", "must_change_password"),
+    "a7c3e9f1b2d4": ("targets", "course_ids"),  # and courses, course items, course certificates
 }
 
 
@@ -259,3 +261,51 @@ def test_each_new_migration_upgrades_a_filled_database(empty, revision):
             values = conn.execute(text(f"SELECT {column} FROM {table_name}")).scalars().all()  # noqa: S608
             assert len(values) == len(filled[table_name])
             assert None not in values, f"{table_name}.{column} left empty on old rows"
+
+
+def _course_certificate(conn, number: int, **values) -> None:
+    row = {
+        "id": 100 + number,  # the filler gave ids itself: PostgreSQL's sequence is still at 1
+        "serial": f"HVT-2026-9{number:05d}",
+        "verification_code": f"KHOA{number:08d}",
+        "participant_id": 1,
+        "quiz_id": None,
+        "course_id": 1,
+        "attempt_id": 1,
+        "holder_name": "Lò Thị Khóa",
+        "holder_is_minor": False,
+        "achievement": "Khóa học thử",
+        "score_percent": 90,
+        "issued_at": dt.datetime(2026, 12, 1, 8, 0),
+    }
+    row.update(values)
+    columns = ", ".join(row)
+    params = ", ".join(f":{name}" for name in row)
+    conn.execute(text(f"INSERT INTO certificates ({columns}) VALUES ({params})"), row)  # noqa: S608
+
+
+def test_courses_migration_keeps_quiz_certificates_and_allows_one_course_certificate(empty):
+    """a7c3e9f1b2d4: a certificate holding data keeps its quiz; afterwards a certificate is
+    for a quiz or a course (exactly one), once per participant and course."""
+    filled = _filled_at("f1b2c3d4e5a6")
+
+    upgrade(directory=str(MIGRATIONS), revision="a7c3e9f1b2d4")
+
+    _assert_rows_kept(filled)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO courses (id, slug, title, summary, audience, translations, position,"
+                " content_hash, updated_at) VALUES (1, 'khoa-thu', 'Khóa học thử', 'Tóm tắt',"
+                " '[]', '{}', 1, 'h', '2026-12-01 08:00:00')"
+            )
+        )
+        kept = conn.execute(text("SELECT quiz_id, course_id FROM certificates ORDER BY id"))
+        assert [tuple(row) for row in kept] == [(1, None), (2, None), (3, None)]
+    with db.engine.begin() as conn:
+        _course_certificate(conn, 1)
+    for number, values in ((2, {}), (3, {"quiz_id": 1}), (4, {"course_id": None})):
+        with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:
+            _course_certificate(conn, number, **values)
+    with db.engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM certificates WHERE course_id = 1")) == 1

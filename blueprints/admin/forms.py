@@ -45,6 +45,10 @@ class TargetForm(FlaskForm):
     quiz_ids = SelectMultipleField(
         _l("Bài kiểm tra tính là tập huấn (với chỉ số “được tập huấn”)"), coerce=int
     )
+    course_ids = SelectMultipleField(
+        _l("Khóa học tính là tập huấn: đạt mọi bài của khóa (với chỉ số “được tập huấn”)"),
+        coerce=int,
+    )
     target_percent = IntegerField(
         _l("Mục tiêu (%)"),
         validators=[

@@ -219,13 +219,16 @@ def _target_input(form: TargetForm) -> target_service.TargetInput:
         percent=form.target_percent.data,
         description=form.description.data,
         quiz_ids=tuple(form.quiz_ids.data or []),
+        course_ids=tuple(form.course_ids.data or []),
     )
 
 
 def _target_form(**kwargs) -> TargetForm:
-    """The target form, offering the commune's quizzes a "trained" target may name."""
+    """The target form, offering the commune's quizzes and courses a "trained" target may
+    name."""
     form = TargetForm(**kwargs)
     form.quiz_ids.choices = target_service.quiz_choices()
+    form.course_ids.choices = target_service.course_choices()
     return form
 
 

@@ -33,7 +33,7 @@ from blueprints.learn.forms import (
 )
 from extensions import csrf, db, limiter
 from i18n import LANG_COOKIE, current_language
-from models import Attempt, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
+from models import Attempt, Course, Lesson, Quiz, QuizVersion, RosterEntry, Survey, Unit
 from models.base import utcnow
 from services import documents
 from services.common.errors import InvalidInput
@@ -44,6 +44,7 @@ from services.participation import attempts as participation
 from services.participation import (
     catalog,
     certificates,
+    courses,
     drawing,
     identity,
     offline,
@@ -89,7 +90,45 @@ def home():
         lessons=lessons,
         participant=participant,
         progress=progress,
+        courses=[courses.course_progress(c, progress) for c in courses.courses_for(participant)],
         surveys=surveys.open_surveys(today),
+    )
+
+
+@bp.get("/courses/<slug>")
+def course(slug: str):
+    """A course's topics in order with the learner's status in each, and the course
+    certificate once every quiz of it is passed (issued here if it is due)."""
+    item = Course.query.filter_by(slug=slug[:60]).first_or_404()
+    participant = visitor.load_participant()
+    if participant is None:
+        return _identify_first()
+    state = courses.course_progress(item, catalog.progress(participant))
+    rules = quiz_taking.CertificateRules.from_config(current_app.config)
+    certificate = (
+        certificates.course_when_signed(participant, item, rules.serial_prefix, rules.timezone)
+        if state.complete
+        else certificates.course_certificate_for(participant.id, item.id)
+    )
+    return render_template(
+        "learn/course.html",
+        course=item,
+        state=state,
+        certificate=certificate,
+        code=certificates.format_code(certificate.verification_code) if certificate else None,
+    )
+
+
+@bp.get("/courses/<slug>/certificate.pdf")
+def course_certificate_pdf(slug: str):
+    """The learner's certificate for a course, as a PDF."""
+    item = Course.query.filter_by(slug=slug[:60]).first_or_404()
+    participant = visitor.load_participant()
+    found = certificates.course_certificate_for(participant.id, item.id) if participant else None
+    if found is None:
+        abort(404, description=_("Bạn chưa có giấy chứng nhận cho khóa học này."))
+    return download(
+        documents.certificate_pdf([found]), "application/pdf", f"giay-chung-nhan-{found.serial}.pdf"
     )
 
 
@@ -346,6 +385,7 @@ def _lesson_page(item: Lesson):
         lesson=item,
         body_html=catalog.lesson_html(item, current_language(), image_label=label),
         audio=lesson_media.audio_choices(item),
+        next_steps=courses.next_in_courses(item.quiz) if item.quiz else [],
     )
 
 
@@ -505,13 +545,18 @@ def result(public_id: str):
     # Only this attempt's own pass shows a certificate; a pass made while no signer was named
     # is certified here, once the office names one.
     rules = quiz_taking.CertificateRules.from_config(current_app.config)
+    certificate = certificates.issue_when_signed(attempt, rules.serial_prefix, rules.timezone)
     return render_template(
         "learn/result.html",
         attempt=attempt,
         review=catalog.review(attempt, current_language(), full_key=full_key),
         full_key=full_key,
         attempts_left=participation.attempts_left(participant, attempt.quiz),
-        certificate=certificates.issue_when_signed(attempt, rules.serial_prefix, rules.timezone),
+        certificate=certificate,
+        course_certificates=certificates.issue_courses_when_signed(
+            attempt, rules.serial_prefix, rules.timezone
+        ),
+        next_steps=courses.next_in_courses(attempt.quiz),
     )
 
 

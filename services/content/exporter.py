@@ -1,8 +1,9 @@
 """Content in the database written back as files in the quizzes/ format (quizzes/README.md).
 
 A topic (lesson and its quiz's current version) becomes a `kind: topic` file, a survey (its
-current version) a `kind: survey` file. Loading such a file gives back the same lesson, quiz
-version and survey, field for field: export → import changes nothing.
+current version) a `kind: survey` file, a course a `kind: course` file. Loading such a file
+gives back the same lesson, quiz version, survey and course, field for field: export → import
+changes nothing.
 """
 
 import io
@@ -12,7 +13,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import selectinload
 
-from models import Lesson, Quiz, Survey
+from models import Course, CourseItem, Lesson, Quiz, Survey
 from services.content import media_files
 from services.content.schema import MEDIA_IMAGE
 
@@ -122,6 +123,33 @@ def survey_document(survey: Survey) -> dict:
     return document
 
 
+def course_document(course: Course) -> dict:
+    """A course as a course file's mapping: its topics in order."""
+    document = {
+        "kind": "course",
+        "id": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "audience": list(course.audience),
+        "topics": [item.quiz.slug for item in course.items],
+    }
+    if course.translations:
+        document["translations"] = {
+            lang: _ordered(texts, ("title", "summary"))
+            for lang, texts in course.translations.items()
+        }
+    return document
+
+
+def courses() -> list[Course]:
+    """Every course, in curriculum order."""
+    return (
+        Course.query.options(selectinload(Course.items).selectinload(CourseItem.quiz))
+        .order_by(Course.position, Course.id)
+        .all()
+    )
+
+
 def lessons() -> list[Lesson]:
     """Every lesson with its quiz and versions, in curriculum order."""
     return (
@@ -170,14 +198,16 @@ def file_name(number: int, slug: str) -> str:
 
 
 def documents() -> list[dict]:
-    """Every topic and survey in curriculum order (surveys after topics at equal positions)."""
+    """Every topic and survey in curriculum order (surveys after topics at equal positions),
+    then every course."""
     items = [(lesson.position, 0, lesson.slug, topic_document(lesson)) for lesson in lessons()]
     items += [(survey.position, 1, survey.slug, survey_document(survey)) for survey in surveys()]
+    items += [(course.position, 2, course.slug, course_document(course)) for course in courses()]
     return [document for *_, document in sorted(items, key=lambda item: item[:3])]
 
 
 def zip_all(content_dir: Path) -> bytes:
-    """Every topic and survey as a ZIP in the quizzes/ layout, with the media files they use
+    """Every topic, survey and course as a ZIP in the quizzes/ layout, with the media files they use
     (media/… from the curriculum, uploads/… from the upload folder)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -11,8 +11,9 @@ from models import Lesson, Quiz, QuizVersion, StaffUser, Survey
 from models.base import utcnow
 from services.common import safe_yaml
 from services.common.digest import digest
+from services.content import course_content, survey_content
 from services.content import guard as content_guard
-from services.content import survey_content
+from services.content.course_schema import validate_course
 from services.content.schema import validate_topic
 from services.content.survey_schema import validate_survey
 
@@ -84,40 +85,73 @@ def _display(path: Path, content_dir: Path) -> str:
         return str(path)
 
 
+UNREADABLE = object()
+
+
+def _parse(path: Path, name: str, errors: list[str]):
+    """The file's YAML as NFC text, or UNREADABLE with the error added."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+    except UnicodeDecodeError:
+        errors.append(f"{name}: the file is not UTF-8 text")
+        return UNREADABLE
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(f"{name}: bad YAML: {where}{problem}")
+        return UNREADABLE
+    return nfc(data)
+
+
+def _is_course(data) -> bool:
+    return isinstance(data, dict) and data.get("kind") == "course"
+
+
 def check(content_dir: Path) -> CheckResult:
-    """Parse and validate every topic file; collect all errors rather than stop at the first."""
+    """Parse and validate every file; collect all errors rather than stop at the first.
+
+    Courses are checked last, against the topics (with a quiz) the other files define; the
+    parsed items list topics and surveys first, then courses."""
     result = CheckResult()
     media_dir = content_dir / "media"
     owners: dict[str, str] = {}
+    courses: list[ParsedTopic] = []
     for path in sorted(content_dir.glob("*.yaml")) + sorted(content_dir.glob("*.yml")):
         name = _display(path, content_dir)
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
-        except UnicodeDecodeError:
-            result.errors.append(f"{name}: the file is not UTF-8 text")
+        data = _parse(path, name, result.errors)
+        if data is UNREADABLE:
             continue
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            result.errors.append(f"{name}: bad YAML: {where}{problem}")
+        if _is_course(data):
+            courses.append(ParsedTopic(name, data))
             continue
-        data = nfc(data)
-        errors = validate(data, name, media_dir)
-        if not errors and data["id"] in owners:
-            errors.append(f"{name}: id: {data['id']!r} is already used by {owners[data['id']]}")
-        if errors:
-            result.errors.extend(errors)
-            continue
-        owners[data["id"]] = name
-        result.topics.append(ParsedTopic(name, data))
+        _accept(result, owners, ParsedTopic(name, data), validate(data, name, media_dir))
+    quizzes = {t.data["id"] for t in result.topics if t.data["kind"] == "topic"}
+    for course in courses:
+        _accept(result, owners, course, validate_course(course.data, course.path, quizzes))
     if not result.topics and not result.errors:
         result.errors.append(f"{content_dir}: no topic files (*.yaml) found")
     return result
 
 
+def _accept(result: CheckResult, owners: dict[str, str], item: ParsedTopic, errors) -> None:
+    """Keep a valid item whose id no earlier file used; else record its errors."""
+    errors = list(errors)
+    item_id = item.data["id"] if not errors else None
+    if item_id is not None and item_id in owners:
+        errors.append(f"{item.path}: id: {item_id!r} is already used by {owners[item_id]}")
+    if errors:
+        result.errors.extend(errors)
+        return
+    owners[item_id] = item.path
+    result.topics.append(item)
+
+
 def validate(data, name: str, media_dir: Path) -> list[str]:
-    """The schema's errors for one parsed file (a topic or a survey); empty when valid."""
+    """The schema's errors for one parsed file (a topic, a survey or a course, whose topics
+    are not looked up here: see check); empty when valid."""
+    if _is_course(data):
+        return validate_course(data, name)
     if isinstance(data, dict) and data.get("kind") == "survey":
         return validate_survey(data, name)
     return validate_topic(data, name, media_dir)
@@ -172,8 +206,8 @@ def _audio(lesson: dict) -> dict:
 
 
 def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
-    """Load every topic and survey; refuses everything if any file has an error or would make
-    a change that published answers cannot survive (ContentError).
+    """Load every topic and survey, then every course; refuses everything if any file has an
+    error or would make a change that published answers cannot survive (ContentError).
 
     The files are the bundled curriculum; the office may change items in the browser. Such an
     item (edited_at set) is left exactly as it is and listed in `result.skipped`, unless
@@ -187,6 +221,10 @@ def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
     result = LoadResult()
     for position, topic in enumerate(checked.topics, start=1):
         data = topic.data
+        if data["kind"] == "course":
+            db.session.flush()  # the topics it names, loaded above (courses come last)
+            course_content.load_course(data, position, result)
+            continue
         edited = _edited_item(data)
         if edited is not None and not overwrite_edited:
             result.skipped.append(data["id"])
@@ -208,6 +246,8 @@ def conflicts(topics: list[ParsedTopic], overwrite_edited: bool = False) -> list
     `overwrite_edited`) are not compared."""
     errors: list[str] = []
     for topic in topics:
+        if topic.data["kind"] == "course":
+            continue  # a course records no answers of its own
         if overwrite_edited or _edited_item(topic.data) is None:
             errors.extend(content_guard.conflicts(topic.data, topic.path))
     return errors

@@ -1,6 +1,6 @@
 """The content schema's messages in the staff's language, next to the field they name.
 
-services/content/schema.py, services/content/survey_schema.py and services/content/guard.py are the
+services/content/schema.py, survey_schema.py, course_schema.py and guard.py are the
 one source of the rules and of the English message templates that `flask content check`
 prints. Each error they return is a SchemaError carrying its field (`where`), template and
 values; here each template has its Vietnamese form (translated to English in the catalog like
@@ -129,6 +129,11 @@ VIETNAMESE = {
         "Câu hỏi này đã được xuất bản với loại khác; đổi loại sẽ trộn lẫn các câu trả lời cũ "
         "và mới. Hãy giữ loại cũ, hoặc bỏ câu này và thêm một câu hỏi mới."
     ),
+    "must list {low}–{high} topic ids": _l("Khóa học cần từ {low} đến {high} bài."),
+    "lists topic {value!r} twice": _l("Bài {value!r} được ghi hai lần trong khóa học."),
+    "{value!r} is not a topic with a quiz in these files": _l(
+        "{value!r} không phải là một bài học có bài kiểm tra."
+    ),
     "'other' is reserved: write `other: true` instead": _l(
         "Mã “other” dành cho lựa chọn “Khác”: hãy đánh dấu ô “Có lựa chọn Khác”."
     ),
@@ -213,4 +218,5 @@ FIELD_NAMES = {
     "exclusive": _l("Chọn riêng"),
     "opens": _l("Ngày mở"),
     "closes": _l("Ngày đóng"),
+    "topics": _l("Các bài trong khóa"),
 }

@@ -1,11 +1,22 @@
-"""Issuing, finding and revoking certificates (issued once per participant and quiz)."""
+"""Issuing, finding and revoking certificates: once per participant and quiz, and once per
+participant and course when every quiz of the course is passed."""
 
-from sqlalchemy import select, update
+from collections.abc import Callable
+
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import Attempt, Certificate, CertificateSerialCounter, Participant, Quiz
+from models import (
+    Attempt,
+    Certificate,
+    CertificateSerialCounter,
+    Course,
+    CourseItem,
+    Participant,
+    Quiz,
+)
 from models.base import utcnow
 from services.common import codes
 from services.common.name_order import sorted_by_name
@@ -32,6 +43,10 @@ def normalize_code(raw: str) -> str | None:
 
 def certificate_for(participant_id: int, quiz_id: int) -> Certificate | None:
     return Certificate.query.filter_by(participant_id=participant_id, quiz_id=quiz_id).first()
+
+
+def course_certificate_for(participant_id: int, course_id: int) -> Certificate | None:
+    return Certificate.query.filter_by(participant_id=participant_id, course_id=course_id).first()
 
 
 COUNTERS = CertificateSerialCounter.__table__
@@ -93,16 +108,11 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
     """
     if not attempt.passed:
         return None
-    for _ in range(5):
-        existing = certificate_for(attempt.participant_id, attempt.quiz_id)
-        if existing is not None:
-            return existing
-        if not commune_settings().certificate_signer_set:
-            raise SignerMissing
+
+    def make() -> Certificate:
         participant: Participant = attempt.participant
         quiz: Quiz = attempt.quiz
-        issued = attempt.answered_at if attempt.answered_at is not None else utcnow()
-        certificate = Certificate(
+        return Certificate(
             verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
             participant_id=participant.id,
             quiz_id=quiz.id,
@@ -111,11 +121,40 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
             holder_is_minor=participant.is_child,
             achievement=quiz.title,
             score_percent=attempt.score_percent,
-            issued_at=issued,
+            issued_at=_counted_at(attempt),
         )
+
+    return _issue_once(
+        lambda: certificate_for(attempt.participant_id, attempt.quiz_id),
+        make,
+        serial_prefix,
+        timezone,
+    )
+
+
+def _counted_at(attempt: Attempt):
+    return attempt.answered_at if attempt.answered_at is not None else utcnow()
+
+
+def _issue_once(
+    find: Callable[[], Certificate | None],
+    make: Callable[[], Certificate],
+    serial_prefix: str,
+    timezone: str,
+) -> Certificate:
+    """The certificate `find` returns, or the one `make` builds, numbered and added: once,
+    whatever concurrent issues of the same certificate do (the unique constraints decide)."""
+    for _ in range(5):
+        existing = find()
+        if existing is not None:
+            return existing
+        if not commune_settings().certificate_signer_set:
+            raise SignerMissing
+        certificate = make()
         try:
             with db.session.begin_nested():  # a failed insert gives its serial back
-                certificate.serial = _next_serial(serial_prefix, local_date(issued, timezone).year)
+                year = local_date(certificate.issued_at, timezone).year
+                certificate.serial = _next_serial(serial_prefix, year)
                 db.session.add(certificate)
         except IntegrityError:
             continue  # a concurrent issue of this certificate (or a code collision): look again
@@ -123,13 +162,94 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
     raise RuntimeError("could not issue a certificate after 5 tries")
 
 
+def completing_passes(participant_id: int, course: Course) -> list[Attempt] | None:
+    """The first pass of each quiz of the course (any version, any order), or None while some
+    quiz of it is not passed yet."""
+    quiz_ids = [item.quiz_id for item in course.items]
+    first = (
+        select(Attempt.quiz_id, func.min(Attempt.id).label("attempt_id"))
+        .where(
+            Attempt.participant_id == participant_id,
+            Attempt.quiz_id.in_(quiz_ids),
+            Attempt.passed.is_(True),
+        )
+        .group_by(Attempt.quiz_id)
+        .subquery()
+    )
+    passes = Attempt.query.join(first, first.c.attempt_id == Attempt.id).all()
+    return passes if quiz_ids and len(passes) == len(quiz_ids) else None
+
+
+def issue_for_course(participant: Participant, course: Course, serial_prefix: str, timezone: str):
+    """The course certificate of a participant who passed every quiz of the course, issued
+    once; None while some quiz is not passed. It is dated by the pass that completed the course
+    (the latest of the first passes) and states their average score. Raises SignerMissing."""
+    passes = completing_passes(participant.id, course)
+    if passes is None:
+        return None
+    last = max(passes, key=lambda a: (_counted_at(a), a.id))
+
+    def make() -> Certificate:
+        return Certificate(
+            verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
+            participant_id=participant.id,
+            course_id=course.id,
+            attempt_id=last.id,
+            holder_name=participant.display_name,
+            holder_is_minor=participant.is_child,
+            achievement=course.title,
+            score_percent=round(sum(a.score_percent for a in passes) / len(passes)),
+            issued_at=_counted_at(last),
+        )
+
+    return _issue_once(
+        lambda: course_certificate_for(participant.id, course.id), make, serial_prefix, timezone
+    )
+
+
+def courses_of(quiz_id: int) -> list[Course]:
+    """The courses a quiz belongs to, in curriculum order."""
+    return (
+        Course.query.join(CourseItem, CourseItem.course_id == Course.id)
+        .filter(CourseItem.quiz_id == quiz_id)
+        .order_by(Course.position, Course.id)
+        .all()
+    )
+
+
+def issue_courses_when_signed(attempt: Attempt, serial_prefix: str, timezone: str) -> list:
+    """The course certificates this pass completes (or completed), issued now where due; none
+    while no signer is named (the passes stand; a later call issues them)."""
+    if not attempt.passed:
+        return []
+    issued = []
+    for course in courses_of(attempt.quiz_id):
+        try:
+            certificate = issue_for_course(attempt.participant, course, serial_prefix, timezone)
+        except SignerMissing:
+            return []
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
+
+
+def course_when_signed(participant: Participant, course: Course, serial_prefix: str, timezone):
+    """The participant's course certificate, issued now if due; None while not (or unsigned)."""
+    try:
+        return issue_for_course(participant, course, serial_prefix, timezone)
+    except SignerMissing:
+        return None
+
+
 def issue_when_signed(attempt: Attempt, serial_prefix: str, timezone: str) -> Certificate | None:
     """The attempt's certificate, issued now if it passed and is not yet certified; None while
     no signer is named (the pass stands; the next call, once one is, issues it)."""
     try:
-        return issue_for_attempt(attempt, serial_prefix, timezone)
+        certificate = issue_for_attempt(attempt, serial_prefix, timezone)
     except SignerMissing:
         return None
+    issue_courses_when_signed(attempt, serial_prefix, timezone)
+    return certificate
 
 
 def revoke(certificate: Certificate, reason: str) -> None:

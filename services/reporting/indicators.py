@@ -8,10 +8,10 @@ services.org.populations' one rule (declared population if set, else the childre
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, cast, distinct, false, func, or_, select
+from sqlalchemy import Integer, and_, cast, distinct, false, func, or_, select, union
 
 from extensions import db
-from models import Attempt, Lesson, Participant, Quiz, Target, Unit, Visit
+from models import Attempt, CourseItem, Lesson, Participant, Quiz, Target, Unit, Visit
 from services.common.periods import Period
 from services.content import visibility
 from services.org.populations import population as population_rule
@@ -155,18 +155,22 @@ def reached_by_unit(period: Period, roles: list[str] | None = None) -> dict[int,
 
 
 def trained_by_unit(
-    period: Period, roles: list[str] | None = None, quiz_ids: list[int] | None = None
+    period: Period,
+    roles: list[str] | None = None,
+    quiz_ids: list[int] | None = None,
+    course_ids: list[int] | None = None,
 ) -> dict[int, int]:
     """Distinct people who passed a quiz marked as training for their role, by unit; with
-    `quiz_ids` (a target's own quizzes), who passed one of those quizzes instead."""
-    if quiz_ids is not None:
-        condition = Attempt.quiz_id.in_(quiz_ids)
+    `quiz_ids` or `course_ids` (a target's own), who passed one of those quizzes or completed
+    one of those courses instead (see course_completions), each person once per unit."""
+    if quiz_ids is None and course_ids is None:
+        condition = _training_condition(roles)
+    else:
+        condition = Attempt.quiz_id.in_(quiz_ids or [])
         if roles:
             condition = and_(condition, Participant.role.in_(roles))
-    else:
-        condition = _training_condition(roles)
-    query = (
-        select(Attempt.unit_id, func.count(distinct(Attempt.participant_id)))
+    passes = (
+        select(Attempt.unit_id, Attempt.participant_id)
         .join(Participant, Participant.id == Attempt.participant_id)
         .where(
             Attempt.unit_id.isnot(None),
@@ -174,9 +178,53 @@ def trained_by_unit(
             period.covers(Attempt.submitted_at),
             condition,
         )
-        .group_by(Attempt.unit_id)
+    )
+    people = union(passes, *(course_completions(c, period, roles) for c in course_ids or []))
+    people = people.subquery()
+    query = select(people.c.unit_id, func.count(distinct(people.c.participant_id))).group_by(
+        people.c.unit_id
     )
     return dict(db.session.execute(query).all())
+
+
+def course_completions(course_id: int, period: Period, roles: list[str] | None):
+    """(unit, participant) of who completed a course in the period: passed every quiz of it
+    (any version, any order). They count when their last first pass falls in the period (the
+    day the course certificate is dated), in the unit of that pass. Passes are counted, not
+    certificates: a missing signer delays a certificate, never the training."""
+    quiz_ids = select(CourseItem.quiz_id).where(CourseItem.course_id == course_id)
+    firsts = (
+        select(
+            Attempt.participant_id,
+            Attempt.quiz_id,
+            func.min(Attempt.submitted_at).label("first_pass"),
+        )
+        .where(Attempt.passed.is_(True), Attempt.quiz_id.in_(quiz_ids))
+        .group_by(Attempt.participant_id, Attempt.quiz_id)
+        .subquery()
+    )
+    needed = select(func.count()).select_from(quiz_ids.subquery()).scalar_subquery()
+    done = (
+        select(firsts.c.participant_id, func.max(firsts.c.first_pass).label("completed_at"))
+        .group_by(firsts.c.participant_id)
+        .having(func.count(firsts.c.quiz_id) == needed)
+        .subquery()
+    )
+    query = (
+        select(Attempt.unit_id, Attempt.participant_id)
+        .join(done, and_(done.c.participant_id == Attempt.participant_id,
+                         done.c.completed_at == Attempt.submitted_at))
+        .join(Participant, Participant.id == Attempt.participant_id)
+        .where(
+            Attempt.unit_id.isnot(None),
+            Attempt.passed.is_(True),
+            Attempt.quiz_id.in_(quiz_ids),
+            period.covers(Attempt.submitted_at),
+        )
+    )  # fmt: skip
+    if roles:
+        query = query.where(Participant.role.in_(roles))
+    return query
 
 
 def _training_condition(roles: list[str] | None):
@@ -237,15 +285,18 @@ class TargetProgress:
 def target_progress(target: Target, period: Period, visible: set[int] | None, today: dt.date):
     """How far the commune (or the visible subtree) is towards one target in a period.
 
-    A "trained" target counts passes of the quizzes it names only; naming none, it has no
-    figure (status "no_quiz"), never one measured by other quizzes."""
+    A "trained" target counts passes of the quizzes it names and completions of the courses
+    it names only; naming none, it has no figure (status "no_quiz"), never one measured by
+    other quizzes."""
     roles = target.roles or []
     kinds = {kind for role in roles for kind in ROLE_UNIT_KINDS.get(role, ())}
     rows = unit_rows(visible)
     if target.indicator == "reached":
         by_unit = reached_by_unit(period, roles or None)
     else:
-        by_unit = trained_by_unit(period, roles or None, list(target.quiz_ids or []))
+        by_unit = trained_by_unit(
+            period, roles or None, list(target.quiz_ids or []), list(target.course_ids or [])
+        )
     roots = roll_up(rows, by_unit, by_unit)
     if kinds:
         denominator = sum(n.population for n in flatten(roots) if n.kind in kinds)
@@ -253,7 +304,7 @@ def target_progress(target: Target, period: Period, visible: set[int] | None, to
     else:
         denominator = sum(r.population for r in roots)
         numerator = sum(r.reached for r in roots)
-    if target.indicator == "trained" and not target.quiz_ids:
+    if target.indicator == "trained" and not (target.quiz_ids or target.course_ids):
         return TargetProgress(target, 0, denominator, NO_QUIZ)
     state = status(
         share(numerator, denominator), target.target_percent, year_elapsed(target.year, today)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from extensions import db
-from models import Lesson, Quiz, Target
+from models import Course, Lesson, Quiz, Target
 from models.base import utcnow
 from services.common.text import clean_line
 from services.content import visibility
@@ -37,8 +37,8 @@ PLAN = [
 def seed_plan_targets() -> int:
     """Add the plan's targets that are missing (matched on indicator, year and roles).
 
-    A "trained" target is seeded naming no quiz: the office names the course that trains
-    for it (no general quiz stands in for it)."""
+    A "trained" target is seeded naming no quiz: the office names the course (or quizzes)
+    that trains for it (no general quiz stands in for it)."""
     existing = {(t.indicator, t.year, tuple(sorted(t.roles or []))) for t in Target.query.all()}
     added = 0
     for item in PLAN:
@@ -83,6 +83,7 @@ class TargetInput:
     percent: int
     description: str
     quiz_ids: tuple[int, ...] = ()
+    course_ids: tuple[int, ...] = ()
 
 
 def add(data: TargetInput) -> Target:
@@ -94,6 +95,7 @@ def add(data: TargetInput) -> Target:
         target_percent=data.percent,
         description=clean_line(data.description)[:300],
         quiz_ids=_quizzes_for(data),
+        course_ids=_courses_for(data),
     )
     db.session.add(target)
     return target
@@ -105,6 +107,12 @@ def change(target: Target, data: TargetInput) -> None:
     target.indicator, target.year = data.indicator, data.year
     target.roles = list(data.roles)
     target.quiz_ids = _quizzes_for(data)
+    target.course_ids = _courses_for(data)
+
+
+def _courses_for(data: TargetInput) -> list[int]:
+    """The courses whose completion a "trained" target counts (a "reached" target names none)."""
+    return sorted(set(data.course_ids)) if data.indicator == "trained" else []
 
 
 def _quizzes_for(data: TargetInput) -> list[int]:
@@ -121,3 +129,9 @@ def quiz_choices() -> list[tuple[int, str]]:
         .order_by(Quiz.position, Quiz.title)
     )
     return [(quiz_id, title) for quiz_id, title in db.session.execute(query)]
+
+
+def course_choices() -> list[tuple[int, str]]:
+    """The courses a "trained" target may name."""
+    query = select(Course.id, Course.title).order_by(Course.position, Course.title)
+    return [(course_id, title) for course_id, title in db.session.execute(query)]
