@@ -252,9 +252,7 @@ def test_no_recording_for_a_survey_or_an_unknown_topic(
     assert stored(upload_dir) == []
 
 
-def test_a_never_published_topic_gets_its_audio_in_its_draft(
-    app, staff, staff_client, upload_dir
-):
+def test_a_never_published_topic_gets_its_audio_in_its_draft(app, staff, staff_client, upload_dir):
     admin = staff_client("admin")
     slug = new_item(admin, "topic", "Bài mới có giọng đọc")
     assert send(admin, slug=slug, language="vi").status_code == 201

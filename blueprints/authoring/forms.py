@@ -54,7 +54,10 @@ class RecordingForm(FlaskForm):
 
     language = HiddenField(
         validators=[
-            AnyOf(AUDIO_LANGUAGES, message=_l("Chọn ngôn ngữ của bản ghi: tiếng Việt, Tày hoặc Nùng.")),
+            AnyOf(
+                AUDIO_LANGUAGES,
+                message=_l("Chọn ngôn ngữ của bản ghi: tiếng Việt, Tày hoặc Nùng."),
+            ),
         ],
     )
     reader = StringField(

@@ -135,15 +135,16 @@ def _boxes(data: bytes, start: int, end: int):
 
 def _mp4_has_video(data: bytes) -> bool:
     """A track whose handler is a picture ('vide'), as far as the file's moov box says."""
-    for kind, start, end in _boxes(data, 0, len(data)):
-        if kind != b"moov":
-            continue
-        for trak, t_start, t_end in _boxes(data, start, end):
-            for mdia, m_start, m_end in _boxes(data, t_start, t_end) if trak == b"trak" else ():
-                for hdlr, h_start, _h_end in _boxes(data, m_start, m_end) if mdia == b"mdia" else ():
-                    if hdlr == b"hdlr" and data[h_start + 8 : h_start + 12] == b"vide":
-                        return True
-    return False
+    return any(
+        hdlr == b"hdlr" and data[h_start + 8 : h_start + 12] == b"vide"
+        for moov, start, end in _boxes(data, 0, len(data))
+        if moov == b"moov"
+        for trak, t_start, t_end in _boxes(data, start, end)
+        if trak == b"trak"
+        for mdia, m_start, m_end in _boxes(data, t_start, t_end)
+        if mdia == b"mdia"
+        for hdlr, h_start, _h_end in _boxes(data, m_start, m_end)
+    )
 
 
 # --- WebM (Matroska) as MediaRecorder writes it -------------------------------------------------
