@@ -66,8 +66,7 @@ def pytest_collection_modifyitems(config, items):
     unmarked = [
         item.nodeid
         for item in items
-        if browsers & set(getattr(item, "fixturenames", ()))
-        and not item.get_closest_marker("e2e")
+        if browsers & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("e2e")
     ]
     if unmarked:
         raise pytest.UsageError(

@@ -28,7 +28,9 @@ def test_a_lesson_recorded_on_a_phone_is_heard_with_its_readers_name(
     page = recording_phone
     page.set_default_timeout(15_000)
     violations = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
     page.goto(f"{live_server}/staff/login")
     page.fill("#username", "admin.xa")
     page.fill("#password", staff.password)
