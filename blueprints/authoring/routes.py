@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from blueprints.authoring import bp, editor
-from blueprints.authoring.forms import CsrfForm, NewItemForm, PosterForm, RecordingForm
+from blueprints.authoring.forms import CsrfForm, NewItemForm, PosterForm
 from blueprints.common import audit_trail
 from blueprints.common.client import client_ip
 from blueprints.common.dates import local_today
@@ -183,7 +183,6 @@ def _recorder_settings(item, data) -> dict:
     credits = credits if isinstance(credits, dict) else {}
     limit = current_app.config["MEDIA_AUDIO_MAX_BYTES"]
     return {
-        "form": RecordingForm(formdata=None),
         "max_bytes": limit,
         "max_size": media_files.human_size(limit),
         "current": {
