@@ -5,14 +5,15 @@ from flask_login import current_user
 
 # Everything is served from the app itself: stylesheets and scripts as files (no inline code,
 # no style attributes), images and lesson audio from /static, /media and /uploads, the
-# service worker from /sw.js and the manifest from /static. `data:` images: the empty favicon.
+# service worker from /sw.js and the manifest from /static. `data:` images: the empty favicon;
+# `blob:` media: a recording made in the page, listened to before it is uploaded.
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        "media-src 'self'",
+        "media-src 'self' blob:",  # the editor's recorder plays back what it just recorded
         "font-src 'self'",
         "connect-src 'self'",
         "manifest-src 'self'",

@@ -24,6 +24,8 @@ class Lesson(db.Model):
     audio_path = db.Column(db.String(200))
     # Audio per language ({"vi": "media/…", "tay": …, "nun": …}); audio_path is the Vietnamese one.
     audio = db.Column(db.JSON, nullable=False, default=dict)
+    # Who read each recording, and when: {"tay": {"by": "…", "recorded_at": "ISO time"}}.
+    audio_credits = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
     sources = db.Column(db.JSON, nullable=False, default=list)
     facts_checked = db.Column(db.Date)
     translations = db.Column(db.JSON, nullable=False, default=dict)

@@ -31,15 +31,52 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _playwright():
+    """One Playwright per worker (it cannot run twice in a thread) for every Chromium."""
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+def _chromium() -> str:
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     assert executable, "Debian's chromium must be installed (scripts/system-packages.sh does it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    return executable
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(
+        executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+# A microphone that needs no one to allow it and plays a beep: Chromium's own fake device.
+FAKE_MICROPHONE_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
+
+@pytest.fixture(scope="session")
+def microphone_browser(_playwright):
+    """A second Chromium whose microphone is fake (for the lesson recorder); the other tests'
+    browser keeps no media devices."""
+    browser = _playwright.chromium.launch(
+        executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS + FAKE_MICROPHONE_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def recording_phone(microphone_browser):
+    """A staff member's phone with a (fake) microphone it may use."""
+    context = microphone_browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN"
+    )
+    context.grant_permissions(["microphone"])
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 @pytest.fixture

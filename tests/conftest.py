@@ -63,11 +63,13 @@ def _worker_database(url: str, worker: str) -> str:
 
 def pytest_collection_modifyitems(config, items):
     """Every test that drives Chromium (the `browser` fixture, directly or through `phone` or
-    `desk`) must carry the `e2e` marker, so that `pytest -m "not e2e"` leaves them all out."""
+    `desk`, or `microphone_browser`) must carry the `e2e` marker, so that `pytest -m "not e2e"`
+    leaves them all out."""
+    browsers = {"browser", "microphone_browser"}
     unmarked = [
         item.nodeid
         for item in items
-        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("e2e")
+        if browsers & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("e2e")
     ]
     if unmarked:
         raise pytest.UsageError(

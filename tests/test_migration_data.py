@@ -242,6 +242,7 @@ NEW_MIGRATIONS = {
     "f1b2c3d4e5a6": ("targets", "quiz_ids"),
     "a3f5c7e9b1d2": ("staff_users", "must_change_password"),
     "a7c3e9f1b2d4": ("targets", "course_ids"),  # and courses, course items, course certificates
+    "b7d4e2a9c6f1": ("lessons", "audio_credits"),
 }
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("authoring", __name__, url_prefix="/staff/content")
 
-from blueprints.authoring import routes  # noqa: E402,F401
+from blueprints.authoring import recording, routes  # noqa: E402,F401

@@ -280,6 +280,9 @@ def parse(item: authoring.Item, form: Mapping, base: dict, sets_training: bool =
         }
         if audio:
             data["lesson"]["audio"] = audio
+        credits = kept_credits(base.get("lesson") or {}, audio)
+        if credits:
+            data["lesson"]["audio_credits"] = credits
         quiz = {
             "pass_mark": _number(form, "quiz.pass_mark"),
             "max_attempts": _number(form, "quiz.max_attempts"),
@@ -303,6 +306,21 @@ def parse(item: authoring.Item, form: Mapping, base: dict, sets_training: bool =
     if translations:
         data["translations"] = translations
     return data
+
+
+def kept_credits(before: dict, audio: dict) -> dict:
+    """Who read each recording, kept for the languages whose file is still the same one (a
+    path typed by hand is another recording: its reader is not known)."""
+    old = before.get("audio")
+    old = {"vi": old} if isinstance(old, str) else old if isinstance(old, dict) else {}
+    credits = before.get("audio_credits")
+    if not isinstance(credits, dict):
+        return {}
+    return {
+        lang: credit
+        for lang, credit in credits.items()
+        if lang in audio and audio.get(lang) == old.get(lang)
+    }
 
 
 def _new_question(kind: str, qtype: str, qid: str) -> dict:

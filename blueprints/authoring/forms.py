@@ -3,10 +3,12 @@ its FlaskForm only carries the CSRF token."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
-from services.content.schema import TOPIC_ID
+from services.common.text import clean_line
+from services.content.schema import AUDIO_LANGUAGES, READER_MAX, TOPIC_ID
 
 
 class CsrfForm(FlaskForm):
@@ -44,3 +46,26 @@ class PosterForm(FlaskForm):
         default="lesson",
         validators=[Optional()],
     )
+
+
+class RecordingForm(FlaskForm):
+    """One language's recording of a lesson: the file (recorded in the page or chosen) and
+    who read it."""
+
+    language = HiddenField(
+        validators=[
+            AnyOf(
+                AUDIO_LANGUAGES,
+                message=_l("Chọn ngôn ngữ của bản ghi: tiếng Việt, Tày hoặc Nùng."),
+            ),
+        ],
+    )
+    reader = StringField(
+        _l("Người đọc (họ và tên)"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Nhập tên người đọc.")),
+            Length(max=READER_MAX, message=_l("Tên người đọc dài quá %(n)d ký tự.", n=READER_MAX)),
+        ],
+    )
+    file = FileField(_l("Chọn tệp ghi âm"), validators=[FileRequired(_l("Chọn tệp ghi âm."))])

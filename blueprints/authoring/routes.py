@@ -21,10 +21,10 @@ from models import Poster, Unit
 from services import documents
 from services.common.errors import InvalidInput
 from services.common.vocabulary import ROLE_LABELS
-from services.content import authoring, placeholders, schema_messages, visibility
+from services.content import authoring, media_files, placeholders, schema_messages, visibility
 from services.content import diff as content_diff
 from services.content.localize import localized, localized_question
-from services.content.schema import TRANSLATION_LANGUAGES
+from services.content.schema import AUDIO_LANGUAGES, TRANSLATION_LANGUAGES
 from services.participation import posters
 from services.render import markdown
 from unit_of_work import keep_changes_on_error
@@ -41,6 +41,7 @@ ACTION_NAMES = {
     "content_draft_discarded": _l("Bỏ bản nháp"),
     "content_promoted": _l("Đưa ra toàn xã"),
     "poster_created": _l("Tạo áp phích"),
+    "lesson_audio_recorded": _l("Ghi âm bài học"),
 }
 QUESTION_TYPES = {
     "topic": {
@@ -62,7 +63,7 @@ def _content_dir() -> Path:
     return Path(current_app.config["CONTENT_DIR"])
 
 
-def _editable(kind: str, slug: str) -> authoring.Item:
+def editable(kind: str, slug: str) -> authoring.Item:
     """The item, if it exists (404) and the current staff member may work on it (403)."""
     item = authoring.find(kind, slug)
     if item is None:
@@ -127,7 +128,7 @@ def new(kind: str):
 @roles_required(*AUTHORS)
 def item(kind: str, slug: str):
     """One item: its state, versions, posters and what can be done with it."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     return render_template(
         "authoring/item.html",
         item=found,
@@ -148,7 +149,8 @@ def _posters_of(item: authoring.Item) -> list[Poster]:
     return Poster.query.filter(condition).order_by(Poster.created_at.desc()).all()
 
 
-def _editor_page(item, data, errors=(), status=200, preview_html=None):
+def editor_page(item, data, errors=(), status=200, preview_html=None, **recording):
+    """The editor; `recording` carries a refused recording's form back to its section."""
     return (
         render_template(
             "authoring/edit.html",
@@ -163,9 +165,32 @@ def _editor_page(item, data, errors=(), status=200, preview_html=None):
             question_types=list(QUESTION_TYPES[item.kind].items()),
             has_library="content_files.library" in current_app.view_functions,
             sets_training=_sets_training(),
+            recorder=_recorder_settings(item, data),
+            **recording,
         ),
         status,
     )
+
+
+def _recorder_settings(item, data) -> dict:
+    """What the recording section shows per language: the file now set and who read it."""
+    if item.kind != "topic":
+        return {}
+    lesson = data.get("lesson") or {}
+    audio = lesson.get("audio")
+    audio = {"vi": audio} if isinstance(audio, str) else audio if isinstance(audio, dict) else {}
+    credits = lesson.get("audio_credits")
+    credits = credits if isinstance(credits, dict) else {}
+    limit = current_app.config["MEDIA_AUDIO_MAX_BYTES"]
+    return {
+        "max_bytes": limit,
+        "max_size": media_files.human_size(limit),
+        "current": {
+            lang: (audio.get(lang), (credits.get(lang) or {}).get("by"))
+            for lang in AUDIO_LANGUAGES
+            if isinstance(audio.get(lang), str)
+        },
+    }
 
 
 def _sets_training() -> bool:
@@ -177,11 +202,11 @@ def _sets_training() -> bool:
 @roles_required(*AUTHORS)
 def edit(kind: str, slug: str):
     """The editor. Every button keeps what was typed as the draft, then does its action."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     if request.method == "GET":
         data = found.data()
         shown = authoring.errors(kind, data, _content_dir()) if request.args.get("saved") else ()
-        return _editor_page(found, data, shown)
+        return editor_page(found, data, shown)
     _checked_form()
     action = request.form.get("action", "")
     if not editor.valid_action(action):
@@ -201,7 +226,7 @@ def edit(kind: str, slug: str):
     if action == "preview" and kind == "topic":
         body = data.get("lesson", {}).get("body") or ""
         preview = markdown.render(placeholders.fill(body, "vi"))
-    return _editor_page(found, data, preview_html=preview)
+    return editor_page(found, data, preview_html=preview)
 
 
 def _publish(found: authoring.Item):
@@ -212,7 +237,7 @@ def _publish(found: authoring.Item):
     except authoring.NotPublishable as exc:
         keep_changes_on_error()  # the draft as typed is kept; nothing was published
         flash(_("Chưa xuất bản được: vui lòng sửa các ô được đánh dấu. Bản nháp đã được lưu."))
-        return _editor_page(found, found.data(), exc.errors, status=400)
+        return editor_page(found, found.data(), exc.errors, status=400)
     version = found.versions[-1].number if found.versions else None
     if changes and version is not None:
         flash(_("Đã xuất bản (phiên bản %(n)d).", n=version))
@@ -225,7 +250,7 @@ def _publish(found: authoring.Item):
 @roles_required(*AUTHORS)
 def publish(kind: str, slug: str):
     """Publish the draft as it was saved (or a withdrawn item again)."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     _as_seen(found)
     return _publish(found)
 
@@ -234,7 +259,7 @@ def publish(kind: str, slug: str):
 @roles_required(*AUTHORS)
 def withdraw(kind: str, slug: str):
     """Take a published item back to draft: learners no longer see it."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     _as_seen(found)
     authoring.withdraw(found, current_user, client_ip())
     flash(_("Đã thu hồi: người học không còn thấy bài này. Kết quả cũ vẫn được giữ."))
@@ -245,7 +270,7 @@ def withdraw(kind: str, slug: str):
 @roles_required(*AUTHORS)
 def discard(kind: str, slug: str):
     """Drop the unpublished changes; a never-published item goes with them."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     _as_seen(found)
     authoring.discard(found, current_user, client_ip())
     if found.live is None:
@@ -259,7 +284,7 @@ def discard(kind: str, slug: str):
 @roles_required("admin")
 def promote(kind: str, slug: str):
     """An admin makes a teacher's topic visible to the whole commune."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     _as_seen(found)
     authoring.promote(found, current_user, client_ip())
     flash(_("Bài này giờ dành cho toàn xã."))
@@ -270,7 +295,7 @@ def promote(kind: str, slug: str):
 @roles_required(*AUTHORS)
 def translations(kind: str, slug: str, lang: str):
     """One language's texts for the item (English, Tày, Nùng): each field may stay empty."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     data = found.data()
     if request.method == "POST":
         _checked_form()
@@ -313,7 +338,7 @@ def translations(kind: str, slug: str, lang: str):
 @roles_required(*AUTHORS)
 def preview(kind: str, slug: str):
     """The draft (or the published item) as learners would read it, answers shown."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     data = found.data()
     lang = request.args.get("lang", "vi")
     lang = lang if lang in TRANSLATION_LANGUAGES else "vi"
@@ -342,7 +367,7 @@ def preview(kind: str, slug: str):
 @roles_required(*AUTHORS)
 def history(kind: str, slug: str):
     """Versions (number, who, when, what changed) and every staff action on the item."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     return render_template(
         "authoring/history.html",
         item=found,
@@ -388,7 +413,7 @@ def _poster_page(item: authoring.Item, form: PosterForm, status: int = 200):
 @roles_required(*AUTHORS)
 def poster(kind: str, slug: str):
     """Create a poster (a printed QR code) for the item, placed at a unit."""
-    found = _editable(kind, slug)
+    found = editable(kind, slug)
     form = PosterForm()
     published = found.live is not None and found.live.is_published
     units = _poster_units(found) if published else []

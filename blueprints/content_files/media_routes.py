@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from blueprints.common import audit_trail
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
+from blueprints.common.media_messages import MB, MEDIA_MESSAGES, shown_media_error
 from blueprints.content_files import bp
 from blueprints.content_files.forms import UploadForm
-from blueprints.content_files.messages import MB, MEDIA_MESSAGES, shown_media_error
 from services.common.errors import InvalidInput
 from services.content import media, media_files
 

@@ -17,7 +17,9 @@ from services.render.markdown import media_url
 LISTEN = {"vi": _l("Nghe tiếng Việt"), "tay": _l("Nghe tiếng Tày"), "nun": _l("Nghe tiếng Nùng")}
 # BCP 47 codes of the recorded languages (Tày: tyz, Nùng: nut), for hreflang.
 LANGUAGE_TAGS = {"vi": "vi", "tay": "tyz", "nun": "nut"}
-AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg"}
+AUDIO_TYPES = {
+    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".webm": "audio/webm",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class AudioChoice:
     size: str | None  # "2,1 MB"; None when the file is missing
     mime: str
     hreflang: str
+    reader: str | None = None  # who read it ("Giọng đọc: …"), when the lesson says
 
 
 FOLDERS = {"media/": "CONTENT_DIR", "uploads/": "MEDIA_UPLOAD_DIR"}
@@ -52,6 +55,7 @@ def _size_text(path: str) -> str | None:
 def audio_choices(lesson: Lesson) -> list[AudioChoice]:
     """One choice per language the lesson is recorded in, in the order vi, tay, nun."""
     audio = lesson.audio or ({"vi": lesson.audio_path} if lesson.audio_path else {})
+    credits = lesson.audio_credits or {}
     return [
         AudioChoice(
             language=lang,
@@ -60,6 +64,7 @@ def audio_choices(lesson: Lesson) -> list[AudioChoice]:
             size=_size_text(audio[lang]),
             mime=AUDIO_TYPES.get(Path(audio[lang]).suffix.lower(), "audio/mpeg"),
             hreflang=LANGUAGE_TAGS[lang],
+            reader=(credits.get(lang) or {}).get("by") or None,
         )
         for lang in LISTEN
         if isinstance(audio.get(lang), str)

@@ -11,6 +11,7 @@ commune-wide (an admin's promotion makes them the commune's).
 """
 
 import contextlib
+import copy
 import datetime as dt
 import re
 import string
@@ -31,7 +32,7 @@ from services.content import exporter as content_export
 from services.content import guard as content_guard
 from services.content import loader as content_loader
 from services.content import survey_content
-from services.content.schema import TOPIC_ID
+from services.content.schema import AUDIO_LANGUAGES, TOPIC_ID
 from services.org import audit
 
 KINDS = ("topic", "survey")
@@ -278,6 +279,37 @@ def save(item: Item, data: dict, user: StaffUser) -> ContentDraft:
     item.draft.updated_at = utcnow()
     db.session.flush()
     return item.draft
+
+
+def record_audio(
+    item: Item, lang: str, path: str, reader: str, user: StaffUser, size: int, ip=None
+) -> ContentDraft:
+    """A stored recording (`path`, "uploads/<hash>.<ext>") becomes the lesson's audio in
+    `lang` in the draft, read by `reader` (a name, already checked), recorded now. The other
+    languages' recordings and readers are kept; learners hear it once the draft is published."""
+    assert item.kind == "topic" and lang in AUDIO_LANGUAGES
+    data = copy.deepcopy(item.data())
+    lesson = data.setdefault("lesson", {})
+    audio = lesson.get("audio")
+    audio = {"vi": audio} if isinstance(audio, str) else dict(audio or {})
+    audio[lang] = path
+    lesson["audio"] = {k: audio[k] for k in AUDIO_LANGUAGES if k in audio} | audio
+    when = utcnow().replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
+    credits = dict(lesson.get("audio_credits") or {})
+    credits[lang] = {"by": reader, "recorded_at": when}
+    lesson["audio_credits"] = {k: credits[k] for k in AUDIO_LANGUAGES if k in credits} | credits
+    draft = save(item, data, user)
+    audit.record(
+        user,
+        "lesson_audio_recorded",
+        f"topic:{item.slug}",
+        ip,
+        lang=lang,
+        reader=reader,
+        file=path,
+        bytes=size,
+    )
+    return draft
 
 
 def errors(kind: str, data: dict, content_dir: Path) -> list:

@@ -60,7 +60,8 @@ def changes(before: dict | None, after: dict) -> list[list]:
         old_lesson, new_lesson = before.get("lesson") or {}, after.get("lesson") or {}
         if old_lesson.get("body") != new_lesson.get("body"):
             found.append(["lesson_body", {}])
-        if _audio(old_lesson.get("audio")) != _audio(new_lesson.get("audio")):
+        old_audio = (_audio(old_lesson.get("audio")), old_lesson.get("audio_credits") or {})
+        if old_audio != (_audio(new_lesson.get("audio")), new_lesson.get("audio_credits") or {}):
             found.append(["audio", {}])
         old_quiz, new_quiz = before.get("quiz") or {}, after.get("quiz") or {}
         found += [[key, {}] for key in QUIZ_FIELDS if old_quiz.get(key) != new_quiz.get(key)]

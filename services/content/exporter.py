@@ -78,6 +78,10 @@ def topic_document(lesson: Lesson) -> dict:
     audio = _audio(lesson)
     if audio:
         document["lesson"]["audio"] = audio
+    if lesson.audio_credits:
+        document["lesson"]["audio_credits"] = {
+            lang: dict(credit) for lang, credit in lesson.audio_credits.items()
+        }
     quiz = lesson.quiz
     definition: dict = {}
     if quiz is not None and quiz.versions:

@@ -1,5 +1,6 @@
 """Reading the curriculum files and loading them into the database, idempotently."""
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,7 +182,7 @@ def _lesson_fields(data: dict, position: int) -> dict:
         lang: {k: v for k, v in texts.items() if k in ("title", "summary", "lesson")}
         for lang, texts in (data.get("translations") or {}).items()
     }
-    return {
+    fields = {
         "title": data["title"],
         "summary": data["summary"],
         "topic": data["topic"],
@@ -195,6 +196,10 @@ def _lesson_fields(data: dict, position: int) -> dict:
         "translations": translations,
         "position": position,
     }
+    credits = audio_credits(data["lesson"])
+    if credits:  # only then part of the lesson's hash: lessons without readers stay unchanged
+        fields["audio_credits"] = credits
+    return fields
 
 
 def _audio(lesson: dict) -> dict:
@@ -203,6 +208,18 @@ def _audio(lesson: dict) -> dict:
     if audio is None:
         return {}
     return {"vi": audio} if isinstance(audio, str) else dict(audio)
+
+
+def audio_credits(lesson: dict) -> dict:
+    """Who read each recording, as stored: {lang: {"by": name, "recorded_at": ISO text}}."""
+    credits = {}
+    for lang, credit in (lesson.get("audio_credits") or {}).items():
+        kept = {"by": credit["by"].strip()}
+        when = credit.get("recorded_at")
+        if when is not None:
+            kept["recorded_at"] = when.isoformat() if isinstance(when, dt.date) else str(when)
+        credits[lang] = kept
+    return credits
 
 
 def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
@@ -282,7 +299,7 @@ def apply_topic(
         db.session.add(lesson)
         result.created.append(slug)
     elif lesson.content_hash != lesson_hash:
-        for key, value in fields.items():
+        for key, value in ({"audio_credits": {}} | fields).items():
             setattr(lesson, key, value)
         lesson.content_hash = lesson_hash
         lesson.updated_at = utcnow()

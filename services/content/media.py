@@ -8,8 +8,9 @@ word:
   stripped of EXIF/XMP/ICC, shrunk to at most IMAGE_MAX_WIDTH px wide and re-encoded as WebP,
   quality stepped down (then the size) until the file weighs at most IMAGE_TARGET_BYTES;
 - SVG is refused (it can carry scripts);
-- audio (MP3, M4A, OGG Vorbis/Opus) is kept as uploaded, up to a configured size, once its
-  first bytes show the container it claims to be.
+- audio (MP3, M4A, OGG Vorbis/Opus, WebM as browsers record it) is kept as uploaded, up to a
+  configured size, once its first bytes show the container it claims to be; a WebM or MP4
+  that carries a picture track is refused as video.
 """
 
 import hashlib
@@ -40,12 +41,17 @@ CONTENT_TYPES = {
     "mp3": "audio/mpeg",
     "m4a": "audio/mp4",
     "ogg": "audio/ogg",
+    "webm": "audio/webm",
 }
-AUDIO_SUFFIXES = ("mp3", "m4a", "ogg")
+AUDIO_SUFFIXES = ("mp3", "m4a", "ogg", "webm")
 HASH_LENGTH = 32
 NAME = re.compile(rf"^[0-9a-f]{{{HASH_LENGTH}}}\.(?:{'|'.join(CONTENT_TYPES)})$")
 FIELD = "file"  # the upload form's field that refusals name
-M4A_BRANDS = {b"M4A ", b"M4B ", b"mp42", b"mp41", b"isom", b"iso2", b"dash"}
+# Brands of MP4 audio: iTunes and phones (M4A, mp42…), and MediaRecorder's fragmented MP4
+# (Chrome writes isom, Safari iso5/iso6 or mp42).
+M4A_BRANDS = {
+    b"M4A ", b"M4B ", b"mp42", b"mp41", b"isom", b"iso2", b"iso5", b"iso6", b"dash",
+}  # fmt: skip
 
 
 def _refuse(code: str, **params) -> InvalidInput:
@@ -111,6 +117,117 @@ def _is_m4a(data: bytes) -> bool:
     return len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in M4A_BRANDS
 
 
+def _boxes(data: bytes, start: int, end: int):
+    """(type, payload start, payload end) of the MP4 boxes in data[start:end]."""
+    i = start
+    while i + 8 <= end:
+        size, kind = int.from_bytes(data[i : i + 4], "big"), data[i + 4 : i + 8]
+        header = 8
+        if size == 1 and i + 16 <= end:
+            size, header = int.from_bytes(data[i + 8 : i + 16], "big"), 16
+        elif size == 0:
+            size = end - i
+        if size < header:
+            return
+        yield kind, i + header, min(end, i + size)
+        i += size
+
+
+def _mp4_has_video(data: bytes) -> bool:
+    """A track whose handler is a picture ('vide'), as far as the file's moov box says."""
+    return any(
+        hdlr == b"hdlr" and data[h_start + 8 : h_start + 12] == b"vide"
+        for moov, start, end in _boxes(data, 0, len(data))
+        if moov == b"moov"
+        for trak, t_start, t_end in _boxes(data, start, end)
+        if trak == b"trak"
+        for mdia, m_start, m_end in _boxes(data, t_start, t_end)
+        if mdia == b"mdia"
+        for hdlr, h_start, _h_end in _boxes(data, m_start, m_end)
+    )
+
+
+# --- WebM (Matroska) as MediaRecorder writes it -------------------------------------------------
+
+EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+EBML_DOCTYPE, SEGMENT, CLUSTER, TRACKS, TRACK_ENTRY, TRACK_TYPE = (
+    0x4282, 0x18538067, 0x1F43B675, 0x1654AE6B, 0xAE, 0x83,
+)  # fmt: skip
+AUDIO_TRACK = 2
+WEBM_SCAN_BYTES = 64 * 1024  # the tracks come before the first cluster, in the first bytes
+
+
+def _vint(data: bytes, i: int, keep_marker: bool) -> tuple[int, int] | None:
+    """An EBML variable-size integer at i: (value, offset after it), None if malformed."""
+    if i >= len(data) or data[i] == 0:
+        return None
+    length = 9 - data[i].bit_length()
+    if i + length > len(data):
+        return None
+    value = data[i] if keep_marker else data[i] & (0xFF >> length)
+    for byte in data[i + 1 : i + length]:
+        value = (value << 8) | byte
+    return value, i + length
+
+
+def _ebml(data: bytes, start: int, end: int):
+    """(id, payload start, payload end) of each EBML element in data[start:end]; an element of
+    unknown size (a live recording's segment or cluster) runs to `end`. Stops at junk."""
+    i = start
+    while i < end:
+        element = _vint(data, i, True)
+        if element is None:
+            return
+        element_id, i = element
+        size = _vint(data, i, False)
+        if size is None:
+            return
+        length, after = size[0], size[1]
+        unknown = length == (1 << (7 * (after - i))) - 1
+        stop = end if unknown else min(end, after + length)  # cut at the scan limit: what is there
+        yield element_id, after, stop
+        i = stop
+
+
+def _webm_tracks(data: bytes) -> list[int] | None:
+    """The track types of a WebM document (1 video, 2 audio…), None if it is no WebM with a
+    track list before its first cluster."""
+    head = data[:WEBM_SCAN_BYTES]
+    elements = _ebml(head, 0, len(head))
+    first = next(elements, None)
+    if first is None or head[:4] != EBML_MAGIC:
+        return None
+    doctype = [head[s:e] for eid, s, e in _ebml(head, first[1], first[2]) if eid == EBML_DOCTYPE]
+    if doctype != [b"webm"]:
+        return None
+    for element_id, start, end in elements:
+        if element_id != SEGMENT:
+            continue
+        for child, c_start, c_end in _ebml(head, start, end):
+            if child == CLUSTER:
+                return None  # media before any track list
+            if child == TRACKS:
+                return [
+                    int.from_bytes(head[f_start:f_end], "big")
+                    for entry, e_start, e_end in _ebml(head, c_start, c_end)
+                    if entry == TRACK_ENTRY
+                    for field, f_start, f_end in _ebml(head, e_start, e_end)
+                    if field == TRACK_TYPE
+                ]
+        return None
+    return None
+
+
+def _webm_kind(data: bytes) -> str | None:
+    """ "webm" for audio only, "video" when a track is anything else, None for no WebM."""
+    if data[:4] != EBML_MAGIC:
+        return None
+    tracks = _webm_tracks(data)
+    if not tracks:
+        return None
+    return "webm" if all(t == AUDIO_TRACK for t in tracks) else "video"
+
+
 def _is_ogg(data: bytes) -> bool:
     """An Ogg page whose first packet opens a Vorbis or Opus stream."""
     if len(data) < 28 or data[:4] != b"OggS" or data[4] != 0:
@@ -129,10 +246,16 @@ def _is_image(data: bytes) -> bool:
 
 
 def sniff(data: bytes) -> str | None:
-    """ "image", "mp3", "m4a", "ogg", "svg", or None for anything else."""
+    """ "image", "mp3", "m4a", "ogg", "webm", "video" (a WebM or MP4 with a picture track),
+    "svg", or None for anything else."""
     if _is_image(data):
         return "image"
-    for kind, test in (("mp3", _is_mp3), ("m4a", _is_m4a), ("ogg", _is_ogg)):
+    webm = _webm_kind(data)
+    if webm is not None:
+        return webm
+    if _is_m4a(data):
+        return "video" if _mp4_has_video(data) else "m4a"
+    for kind, test in (("mp3", _is_mp3), ("ogg", _is_ogg)):
         if test(data):
             return kind
     if _looks_like_svg(data):
@@ -233,6 +356,8 @@ def prepare(data: bytes, limits: Limits) -> tuple[str, bytes]:
     kind = sniff(data)
     if kind == "svg":
         raise _refuse("svg")
+    if kind == "video":
+        raise _refuse("video")
     if kind == "image":
         if len(data) > limits.image_max_bytes:
             raise _refuse("too_large", limit=limits.image_max_bytes)
@@ -243,6 +368,18 @@ def prepare(data: bytes, limits: Limits) -> tuple[str, bytes]:
             raise _refuse("too_large", limit=limits.audio_max_bytes)
         return _name_for(data, kind), data
     raise _refuse("unknown_type")
+
+
+def prepare_audio(data: bytes, limits: Limits) -> tuple[str, bytes]:
+    """As `prepare`, for a lesson recording: anything but audio is refused ("not_audio")."""
+    if not data:
+        raise _refuse("empty")
+    kind = sniff(data)
+    if kind == "video":
+        raise _refuse("video")
+    if kind not in AUDIO_SUFFIXES:
+        raise _refuse("not_audio")
+    return prepare(data, limits)
 
 
 def verify_stored(name: str, data: bytes, limits: Limits) -> None:

@@ -17,13 +17,15 @@ MIN_QUESTIONS, MAX_QUESTIONS = 2, 20  # a teacher's class check may be two quest
 # An attempt draws `draw` questions of the bank (all of them when unset).
 MIN_DRAW, MAX_DRAW = 2, 10
 MIN_CHOICES, MAX_CHOICES = 2, 6
-MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".mp3", ".m4a", ".ogg"}
+MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".mp3", ".m4a", ".ogg", ".webm"}
 
 TOPIC_KEYS = {
     "kind", "id", "title", "summary", "topic", "audience", "minutes", "facts_checked",
     "sources", "lesson", "quiz", "translations",
 }  # fmt: skip
-LESSON_KEYS = {"body", "audio"}
+LESSON_KEYS = {"body", "audio", "audio_credits"}
+CREDIT_KEYS = {"by", "recorded_at"}  # who read a recording, and when (ISO date and time)
+READER_MAX = 120
 QUIZ_KEYS = {"pass_mark", "max_attempts", "training_for", "draw", "questions"}
 QUESTION_KEYS = {"id", "type", "text", "choices", "answer", "explanation", "why"}
 CHOICE_KEYS = {"id", "text"}
@@ -160,6 +162,46 @@ def _audio(report: Report, audio, media_dir: Path) -> None:
             report.add(where, "must be a path inside media/")
         else:
             _media(report, path, where, media_dir)
+
+
+def _recorded_at(report: Report, value, where: str) -> None:
+    if isinstance(value, dt.date):  # a YAML timestamp written without quotes
+        return
+    if isinstance(value, str):
+        try:
+            dt.datetime.fromisoformat(value)
+            return
+        except ValueError:
+            pass
+    report.add(where, "must be a date and time (YYYY-MM-DDTHH:MM)")
+
+
+def _audio_credits(report: Report, credits, audio) -> None:
+    """Who read each recording: {language: {by: name, recorded_at: when}}, for languages the
+    lesson has audio in."""
+    if credits is None:
+        return
+    if not isinstance(credits, dict) or not credits:
+        report.add("lesson.audio_credits", "must be a mapping of language to reader")
+        return
+    recorded = {"vi": audio} if isinstance(audio, str) else audio
+    recorded = recorded if isinstance(recorded, dict) else {}
+    for lang, credit in credits.items():
+        where = f"lesson.audio_credits.{lang}"
+        if lang not in AUDIO_LANGUAGES:
+            report.add(
+                where, "unknown language (use {languages})", languages=", ".join(AUDIO_LANGUAGES)
+            )
+            continue
+        if lang not in recorded:
+            report.add(where, "names a reader but the lesson has no audio in this language")
+        if not isinstance(credit, dict):
+            report.add(where, "must be a mapping with by (and recorded_at)")
+            continue
+        _unknown_keys(report, credit, CREDIT_KEYS, f"{where}.")
+        _text(report, credit, "by", f"{where}.", READER_MAX)
+        if "recorded_at" in credit:
+            _recorded_at(report, credit["recorded_at"], f"{where}.recorded_at")
 
 
 def choice_list(
@@ -475,6 +517,7 @@ def validate_topic(data, path: str, media_dir: Path) -> list[str]:
         for src in MEDIA_IMAGE.findall(body or ""):
             _media(report, src, "lesson.body", media_dir)
         _audio(report, lesson.get("audio"), media_dir)
+        _audio_credits(report, lesson.get("audio_credits"), lesson.get("audio"))
     questions = _quiz(report, data.get("quiz"))
     if "translations" in data:
         translations(

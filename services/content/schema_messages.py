@@ -35,6 +35,16 @@ VIETNAMESE = {
         "Phải là đường dẫn trong media/, hoặc đường dẫn theo từng ngôn ngữ (vi, tay, nun)."
     ),
     "must be a path inside media/": _l("Phải là đường dẫn trong thư mục media/."),
+    "must be a mapping of language to reader": _l(
+        "Giọng đọc phải ghi theo từng ngôn ngữ (vi, tay, nun)."
+    ),
+    "names a reader but the lesson has no audio in this language": _l(
+        "Có tên người đọc nhưng bài chưa có âm thanh bằng ngôn ngữ này."
+    ),
+    "must be a mapping with by (and recorded_at)": _l(
+        "Phải ghi tên người đọc (by) và có thể ghi thời điểm ghi âm (recorded_at)."
+    ),
+    "must be a date and time (YYYY-MM-DDTHH:MM)": _l("Phải là ngày và giờ (YYYY-MM-DDTHH:MM)."),
     "must be a mapping with id, type, text, answer, explanation": _l(
         "Câu hỏi phải có mã, loại, nội dung, đáp án và giải thích."
     ),
@@ -191,6 +201,9 @@ FIELD_NAMES = {
     "lesson": _l("Bài học"),
     "body": _l("Nội dung"),
     "audio": _l("Âm thanh"),
+    "audio_credits": _l("Giọng đọc"),
+    "by": _l("Người đọc"),
+    "recorded_at": _l("Thời điểm ghi âm"),
     "quiz": _l("Bài kiểm tra"),
     "pass_mark": _l("Điểm đạt"),
     "max_attempts": _l("Số lần làm"),
