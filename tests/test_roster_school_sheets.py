@@ -192,7 +192,7 @@ def test_two_namesakes_without_a_date_or_number_are_refused(app, staff, upload):
     data = f"Họ và tên\r\n{AN}\r\n{AN}\r\n".encode()
     body = refusal(upload("ds.csv", data))
     assert "Dòng 3: Trùng với một dòng phía trên." in body
-    assert "ngày sinh" in body  # how to tell them apart
+    assert "hãy thêm cột “Ngày sinh” hoặc “Mã học sinh” để phân biệt." in body
 
 
 def test_a_date_of_birth_that_is_not_a_day_is_refused_with_its_row(app, staff, upload):
