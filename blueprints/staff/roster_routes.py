@@ -88,7 +88,8 @@ def correct_roster_entry(entry_id: int):
             "roster_entry_changed",
             entry.unit.name,
             list_number=entry.list_number,
-            changes=changes,
+            name_corrected="name" in changes,
+            birth_date_corrected="date_of_birth" in changes,
             joined=entry.participant_id is not None,
         )
     flash(_("Đã lưu."))

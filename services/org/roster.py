@@ -82,7 +82,7 @@ def _row_problem(row: RosterRow, birth_ok: bool, seen: set[tuple]) -> str | None
         return "number_too_long"
     if not birth_ok:
         return "bad_birth_date"
-    if _key(row) in seen:
+    if identities(row) & seen:
         return "duplicate"
     return None
 
@@ -93,6 +93,17 @@ def _key(row) -> tuple:
     if row.student_number:
         return row.name, row.student_number
     return row.name, None, row.date_of_birth
+
+
+def identities(row) -> set[tuple]:
+    """What makes two rows (or entries) of a class the same pupil: the same name with the same
+    school number, or with the same date of birth, or with neither to tell them apart."""
+    keys = set()
+    if row.student_number:
+        keys.add((row.name, "number", row.student_number))
+    if row.date_of_birth:
+        keys.add((row.name, "born", row.date_of_birth))
+    return keys or {(row.name, "alone")}
 
 
 def _pupil_row(
@@ -126,7 +137,7 @@ def parse(filename: str, data: bytes) -> RosterParse:
         if problem is not None:
             result.errors.append((line, problem))
         else:
-            seen.add(_key(row))
+            seen |= identities(row)
             result.rows.append(row)
             stt.append(columns.stt(cells))
     _number_rows(result.rows, stt if columns.list_number is not None else [])
@@ -287,12 +298,12 @@ def unclaimed(unit: Unit) -> list[RosterEntry]:
 
 def _clash(unit_id: int, name: str, number: str | None, born: dt.date | None, entry_id: int):
     """Another entry of the class that would be the same pupil."""
-    key = _key(RosterRow(0, name, number, None, born))
+    keys = identities(RosterRow(0, name, number, None, born))
     return next(
         (
             other
             for other in RosterEntry.query.filter_by(unit_id=unit_id, name=name)
-            if other.id != entry_id and _key(other) == key
+            if other.id != entry_id and identities(other) & keys
         ),
         None,
     )

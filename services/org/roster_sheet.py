@@ -66,6 +66,7 @@ class Columns:
     list_number: int | None = None  # STT
     code: int | None = None  # Mã học sinh
     birth: int | None = None
+    header: tuple[str, ...] = ()  # the header row's own text, cased as compared
 
     @property
     def has_name(self) -> bool:
@@ -97,9 +98,11 @@ class Columns:
         return any(self.cell(row, column) for column in used)
 
     def repeats_header(self, row: list[str]) -> bool:
-        """The header again (printed on every page, or a vertically merged header's 2nd row)."""
+        """The header again, as printed at the top of every page."""
         column = self.name if self.name is not None else self.given
-        return header_key(self.cell(row, column)) in FULL_NAME | GIVEN
+        return 0 < len(self.header) and self.cell(row, column).casefold() == self.cell(
+            list(self.header), column
+        )
 
 
 def _assign(columns: Columns, keys: list[str]) -> None:
@@ -120,7 +123,7 @@ def _assign(columns: Columns, keys: list[str]) -> None:
 def columns_of(line: int, row: list[str]) -> Columns | None:
     """The columns if this row is a header: a full-name column, or "Họ" and "Tên"; a lone
     "Tên" column holds the full name."""
-    columns = Columns(line)
+    columns = Columns(line, header=tuple(clean_line(cell).casefold() for cell in row))
     _assign(columns, [header_key(cell) for cell in row])
     if columns.family is not None and columns.given is not None:
         columns.name = None
@@ -137,6 +140,7 @@ def _sub_header(columns: Columns, row: list[str]) -> bool:
     if sub.family is None or sub.given is None:
         return False
     columns.name, columns.family, columns.given = None, sub.family, sub.given
+    columns.header = tuple(clean_line(cell).casefold() for cell in row)
     for kind in ("list_number", "code", "birth"):
         if getattr(columns, kind) is None:
             setattr(columns, kind, getattr(sub, kind))
