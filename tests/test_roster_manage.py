@@ -249,7 +249,9 @@ def test_removing_needs_the_confirmation(app, teacher, entries):
     ],
     ids=["page", "rename", "move", "remove"],
 )
-def test_another_teacher_is_refused(app, staff, staff_client, entries, class_7b, method, suffix, data):
+def test_another_teacher_is_refused(
+    app, staff, staff_client, entries, class_7b, method, suffix, data
+):
     other = staff_client("teacher_b")
     entry = entries[("Lò Thị Bình", 2)]
     url = f"/staff/roster/{entry}{suffix}"

@@ -166,7 +166,7 @@ def test_family_and_given_names_in_two_columns_are_joined(app, staff, upload):
 
 
 def test_merged_name_header_over_ho_and_ten_sub_headers(app, staff, upload):
-    """"Họ và tên" merged over two columns, with "Họ đệm" and "Tên" on the row below."""
+    """ "Họ và tên" merged over two columns, with "Họ đệm" and "Tên" on the row below."""
     workbook = Workbook()
     sheet = workbook.active
     sheet["A1"] = "DANH SÁCH HỌC SINH LỚP 7A"

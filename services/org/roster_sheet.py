@@ -100,9 +100,8 @@ class Columns:
     def repeats_header(self, row: list[str]) -> bool:
         """The header again, as printed at the top of every page."""
         column = self.name if self.name is not None else self.given
-        return 0 < len(self.header) and self.cell(row, column).casefold() == self.cell(
-            list(self.header), column
-        )
+        shown = self.cell(row, column).casefold()
+        return bool(self.header) and shown == self.cell(list(self.header), column)
 
 
 def _assign(columns: Columns, keys: list[str]) -> None:
