@@ -298,3 +298,8 @@ def test_the_audit_log_reads_in_vietnamese(app, staff, staff_client, teacher, en
     shown = re.sub(r'value="[^"]*"', "", page)  # the action filter's option values are codes
     assert "roster_entry_moved" not in shown
     assert "Từ lớp: Lớp 7A; Sang lớp: Lớp 7B" in page
+
+
+def test_a_data_request_export_carries_the_date_of_birth(app, teacher, joined):
+    data = teacher.get(f"/staff/people/{joined}/export.json").get_json()
+    assert data["roster_entries"][0]["date_of_birth"] == "2013-11-05"
