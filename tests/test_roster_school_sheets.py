@@ -102,14 +102,16 @@ def refusal(response) -> str:
     return body
 
 
-def roster_table(html: str) -> list[str]:
-    """The names in the class page's roster table, top to bottom."""
+def roster_table(html: str) -> list[tuple[str, str]]:
+    """(name, date of birth) in the class page's roster table, top to bottom."""
     table = re.search(r'<table class="roster">(.*?)</table>', html, re.S)
     assert table, "the class page has no roster table"
-    return [
-        re.sub(r"<[^>]+>", "", cell).strip()
-        for cell in re.findall(r'<td class="name">(.*?)</td>', table.group(1), re.S)
-    ]
+    rows = re.findall(
+        r'<td class="name"><a [^>]*>(.*?)</a>.*?</td><td class="day">(.*?)</td>',
+        table.group(1),
+        re.S,
+    )
+    return [tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in row) for row in rows]
 
 
 # --- the sheet imports -------------------------------------------------------------------------
@@ -130,13 +132,13 @@ def test_class_page_lists_names_in_vietnamese_order_with_namesakes_told_apart(
 ):
     upload("ds.xlsx", school_xlsx())
     page = teacher.get(f"/staff/units/{staff.class_a}").get_data(as_text=True)
+    # The two An are told apart by their date of birth (dd/mm/yyyy) in the next column.
     assert roster_table(page) == [
-        "Nguyễn Văn An (sinh 12/03/2013)",
-        "Nguyễn Văn An (sinh 05/11/2013)",
-        "Phạm Minh Dũng",
-        "Lê Văn Đức",
+        (AN, "12/03/2013"),
+        (AN, "05/11/2013"),
+        ("Phạm Minh Dũng", "20/01/2013"),
+        ("Lê Văn Đức", "01/07/2013"),
     ]
-    assert "20/01/2013" in page  # the date of birth column, dd/mm/yyyy
 
 
 def test_semicolon_csv_with_bom_and_title_rows_imports(app, staff, upload):
@@ -240,7 +242,9 @@ def join_page(app, staff) -> tuple:
 
 
 def offered(html: str) -> dict[str, str]:
-    select = re.search(r'<select id="roster_entry" name="roster_entry">(.*?)</select>', html, re.S)
+    select = re.search(
+        r'<select id="roster_entry" name="roster_entry"[^>]*>(.*?)</select>', html, re.S
+    )
     assert select, "the join page offers no names"
     return {
         label: value
@@ -257,6 +261,7 @@ def test_join_page_tells_the_two_an_apart_by_day_and_month_only(app, staff, uplo
         "Dũng P. M.",
         "Đức L. V.",
     ]
+    assert "Có bạn trùng tên: hãy chọn tên có đúng ngày và tháng sinh của em." in html
     # Anyone holding the class link sees this page: no full name, no year of birth.
     assert AN not in html and "2013" not in html
 

@@ -257,6 +257,17 @@ def choices(entries: list[RosterEntry]) -> list[tuple[int, str]]:
     ]
 
 
+def apart_by_birth(entries: list[RosterEntry]) -> bool:
+    """Whether the join page tells some namesakes apart by their day and month of birth."""
+    groups: dict[str, list[RosterEntry]] = {}
+    for entry in entries:
+        groups.setdefault(short_name(entry.name), []).append(entry)
+    return any(
+        len(group) > 1 and all(e.date_of_birth for e in group) and _told_apart(group)
+        for group in groups.values()
+    )
+
+
 def staff_labels(entries: list[RosterEntry]) -> dict[int, str]:
     """entry id → the full name as staff lists show it: with the date of birth (or else the
     number on the list) when another pupil of the list has the same name."""
