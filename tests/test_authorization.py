@@ -442,11 +442,11 @@ def test_every_staff_route_is_in_the_matrix(app):
 
 def test_the_matrix_paths_reach_their_endpoint(app):
     """Each case's URL really is served by the endpoint it is filed under."""
-    ids = dict.fromkeys(
-        ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user")
-        + ("entry_a", "entry_b"),
-        1,
-    ) | {"topic_a": "bai-lop-7a", "topic_c": "bai-cua-xa"}
+    keys = ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user")
+    ids = dict.fromkeys((*keys, "entry_a", "entry_b"), 1) | {
+        "topic_a": "bai-lop-7a",
+        "topic_c": "bai-cua-xa",
+    }
     adapter = app.url_map.bind("localhost")
     for endpoint, cases in MATRIX.items():
         for case in cases:

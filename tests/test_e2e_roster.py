@@ -12,7 +12,7 @@ from models import Participant, RosterEntry
 pytestmark = pytest.mark.e2e
 pytest_plugins = ["staff_fixtures"]
 
-SHOTS = "/tmp/roster-{}.png"  # noqa: S108 (screenshots looked at by people)
+SHOTS = "/tmp/roster-{}.png"  # screenshots looked at by people
 # Name and date of birth in the roster table: the two An told apart by the second.
 ORDER = [
     ["Nguyễn Văn An", "12/03/2013"],
