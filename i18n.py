@@ -63,10 +63,16 @@ def local_day(utc_naive) -> str:
     return table_date(local_date(utc_naive, current_app.config["TIMEZONE"]))
 
 
+def calendar_day(day) -> str:
+    """Template filter: a date (a day, not a timestamp) as dd/mm/yyyy; empty for none."""
+    return table_date(day) if day is not None else ""
+
+
 def register_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["day_text"] = day_text
+    app.jinja_env.filters["calendar_day"] = calendar_day
     app.jinja_env.filters["share"] = vn_percent
     app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.globals["current_language"] = current_language

@@ -102,9 +102,12 @@ class RosterEntry(db.Model):
     # The pupil's number on the class list: what a pupil claiming this name types, which the
     # class link (shown to anyone holding it) does not carry.
     list_number = db.Column(db.Integer, nullable=False)
+    # From the school's list, to tell namesakes apart; the join page shows day and month only.
+    date_of_birth = db.Column(db.Date)
     participant_id = db.Column(db.Integer, db.ForeignKey("participants.id"))
 
     unit = db.relationship("Unit")
+    participant = db.relationship("Participant")
 
     __table_args__ = (db.UniqueConstraint("unit_id", "name", "student_number"),)
 

@@ -12,7 +12,7 @@ from conftest import FIXTURE_CONTENT, csrf_token
 
 import database
 from extensions import db
-from models import Attempt, AuditEvent, Participant, StaffUser, Unit
+from models import Attempt, AuditEvent, Participant, RosterEntry, StaffUser, Unit
 from services.content import authoring
 from services.org import staff as staff_service
 from services.participation.identity import NewIdentity, create_participant
@@ -77,6 +77,19 @@ def people(path: str, method: str = "GET", status: object = 200) -> list[Case]:
         Case(method, path.format(id="{person_b}"), swap(SEES_CLASS_B)),
         Case(method, path.format(id="{person_v}"), swap(SEES_VILLAGE)),
         Case(method, path.format(id=MISSING_ID), NOT_FOUND),
+    ]
+
+
+def pupils(path: str, method: str = "GET", status: object = 200) -> list[Case]:
+    """The same route on a roster entry of A's class, of B's class, and a missing one."""
+
+    def swap(expect):
+        return {k: (status if v == 200 else v) for k, v in expect.items()}
+
+    return [
+        Case(method, path.format(id="{entry_a}"), swap(SEES_CLASS_A)),
+        Case(method, path.format(id="{entry_b}"), swap(SEES_CLASS_B)),
+        Case(method, path.format(id=MISSING_ID), NOT_FOUND | {"officer": 403}),
     ]
 
 
@@ -172,6 +185,12 @@ MATRIX: dict[str, list[Case]] = {
     "staff.import_roster": class_only(
         scoped("/staff/units/{id}/roster", "POST", ok=303, officer=403), 404
     ),
+    # A pupil on a class list: teachers of the class and the admin; officers never.
+    "staff.roster_entry": pupils("/staff/roster/{id}"),
+    # Without a name, a class or the ticked confirmation nothing changes.
+    "staff.correct_roster_entry": pupils("/staff/roster/{id}", "POST", status=400),
+    "staff.move_roster_entry": pupils("/staff/roster/{id}/move", "POST", status=400),
+    "staff.remove_roster_entry": pupils("/staff/roster/{id}/remove", "POST", status=400),
     "staff.export_person": people("/staff/people/{id}/export.json")
     + people("/staff/people/{id}/export.csv")
     + [
@@ -436,9 +455,11 @@ def test_every_staff_route_is_in_the_matrix(app):
 
 def test_the_matrix_paths_reach_their_endpoint(app):
     """Each case's URL really is served by the endpoint it is filed under."""
-    ids = dict.fromkeys(
-        ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user"), 1
-    ) | {"topic_a": "bai-lop-7a", "topic_c": "bai-cua-xa"}
+    keys = ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user")
+    ids = dict.fromkeys((*keys, "entry_a", "entry_b"), 1) | {
+        "topic_a": "bai-lop-7a",
+        "topic_c": "bai-cua-xa",
+    }
     adapter = app.url_map.bind("localhost")
     for endpoint, cases in MATRIX.items():
         for case in cases:
@@ -461,7 +482,13 @@ def world(app, staff, participant_in_db, surveys):
         person_b = person_b.id
         topic_a = _published_topic("bai-lop-7a", db.session.get(StaffUser, staff.teacher_a))
         topic_c = _published_topic("bai-cua-xa", db.session.get(StaffUser, staff.admin))
+        entry_a, entry_b = (
+            RosterEntry(unit_id=unit, name="Hà Văn Thắng", list_number=1)
+            for unit in (staff.class_a, staff.class_b)
+        )
+        db.session.add_all([entry_a, entry_b])
         database.commit()
+        entry_a, entry_b = entry_a.id, entry_b.id
     return {
         "ids": {
             "class_a": staff.class_a,
@@ -473,6 +500,8 @@ def world(app, staff, participant_in_db, surveys):
             "user": staff.teacher_b,
             "topic_a": topic_a,
             "topic_c": topic_c,
+            "entry_a": entry_a,
+            "entry_b": entry_b,
         },
         "visitor_token": visitor_token,
     }
@@ -540,7 +569,12 @@ def test_authorisation_matrix(app, world, login, actor):
     client = _client_for(app, actor, world, login)
     token = _token(client, actor)
     with app.app_context():
-        before = (Participant.query.count(), Attempt.query.count(), StaffUser.query.count())
+        before = (
+            Participant.query.count(),
+            Attempt.query.count(),
+            StaffUser.query.count(),
+            RosterEntry.query.count(),
+        )
     wrong = []
     for endpoint, case in _ordered(actor):
         url = case.path.format(**world["ids"])
@@ -560,7 +594,12 @@ def test_authorisation_matrix(app, world, login, actor):
     assert not wrong, "\n".join(wrong)
     with app.app_context():
         # The bare POSTs changed nothing.
-        after = (Participant.query.count(), Attempt.query.count(), StaffUser.query.count())
+        after = (
+            Participant.query.count(),
+            Attempt.query.count(),
+            StaffUser.query.count(),
+            RosterEntry.query.count(),
+        )
         assert after == before
         assert db.session.get(StaffUser, world["ids"]["user"]).display_name == (
             "Thầy Lường Văn Bình"

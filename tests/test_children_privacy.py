@@ -352,7 +352,13 @@ def test_the_json_export_has_a_section_for_every_table_about_the_person(
         assert name in data, name
     assert data["scans"] and data["scans"][0]["poster"] == nominated["poster"]
     assert data["roster_entries"] == [
-        {"class": "Lớp 7A", "name": CHILD, "student_number": "12", "list_number": 1}
+        {
+            "class": "Lớp 7A",
+            "name": CHILD,
+            "student_number": "12",
+            "list_number": 1,
+            "date_of_birth": None,
+        }
     ]
     assert [n["reason"] for n in data["nominations"]] == [f"Em {CHILD} học tốt"]
     assert len(data["answers"]) == 8 and len(data["survey_answers"]) == 3

@@ -235,6 +235,7 @@ def _identity_form() -> IdentityForm:
     form.roster_entry.choices = [("", _("— Tên em không có trong danh sách —"))] + [
         (str(entry_id), label) for entry_id, label in roster.choices(names)
     ]
+    form.apart_by_birth = roster.apart_by_birth(names)
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"), "")
         placement = catalog.poster_placement(visitor.via_poster())

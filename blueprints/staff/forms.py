@@ -1,9 +1,9 @@
-"""Staff forms: a new class, a roster upload, a deletion confirmation."""
+"""Staff forms: a new class, a roster upload and its corrections, a deletion confirmation."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 
@@ -40,3 +40,18 @@ class RosterForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     confirm = StringField(_l("Gõ XÓA để xác nhận"))
+
+
+class RosterEntryForm(FlaskForm):
+    """A pupil's name and date of birth, as the school's list has them (checked by the service)."""
+
+    name = StringField(_l("Họ và tên"))
+    date_of_birth = StringField(_l("Ngày sinh (ngày/tháng/năm, có thể để trống)"))
+
+
+class MoveForm(FlaskForm):
+    unit_id = SelectField(_l("Chuyển sang lớp"), coerce=str, validate_choice=False)
+
+
+class RemoveForm(FlaskForm):
+    confirm = BooleanField(_l("Tôi muốn xóa em này khỏi danh sách lớp."))

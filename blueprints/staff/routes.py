@@ -30,12 +30,19 @@ ROSTER_ERRORS = {
     "unreadable": _l("Không đọc được tệp. Hãy lưu lại bằng Excel rồi thử lại."),
     "empty": _l("Tệp không có dòng nào."),
     "no_rows": _l("Tệp chỉ có dòng tiêu đề, chưa có học sinh nào."),
-    "no_name_column": _l("Không thấy cột “Họ và tên” ở dòng đầu."),
+    "no_name_column": _l(
+        "Không tìm thấy dòng tiêu đề có cột “Họ và tên” (hoặc hai cột “Họ” và “Tên”) "
+        "trong 30 dòng đầu."
+    ),
     "too_many": _l("Danh sách quá dài (tối đa %(n)d học sinh).", n=roster.MAX_ROWS),
     "missing_name": _l("Thiếu họ tên."),
     "name_too_long": _l("Họ tên dài quá %(n)d ký tự.", n=roster.MAX_NAME),
     "number_too_long": _l("Mã học sinh dài quá %(n)d ký tự.", n=roster.MAX_NUMBER),
-    "duplicate": _l("Trùng với một dòng phía trên."),
+    "duplicate": _l(
+        "Trùng với một dòng phía trên. Nếu là hai học sinh cùng họ tên, hãy thêm cột "
+        "“Ngày sinh” hoặc “Mã học sinh” để phân biệt."
+    ),
+    "bad_birth_date": _l("Ngày sinh không hợp lệ: viết ngày/tháng/năm, ví dụ 12/03/2013."),
 }
 
 ALL_STAFF = ("admin", "officer", "teacher")
@@ -91,21 +98,32 @@ def visible_school(school_id: int) -> Unit:
 @roles_required(*ALL_STAFF)
 def unit(unit_id: int):
     """A unit: for a class, its join link and QR code and its roster."""
-    found = visible_unit(unit_id)
+    return _unit_page(visible_unit(unit_id), RosterForm())
+
+
+def _unit_page(found: Unit, form: RosterForm, problems=None, status: int = 200):
+    """The unit page; for a class its roster in class-list order, namesakes told apart."""
     join_url = public_url(f"/c/{found.join_code}") if found.join_code else None
+    class_list = roster.class_list(found) if found.kind == "class" else []
+    labels = roster.staff_labels(class_list)
+    on_list = {e.participant_id: labels[e.id] for e in class_list if e.participant_id}
     members = sorted_by_name(
         Participant.query.filter_by(unit_id=found.id).order_by(Participant.id).all(),
         lambda member: member.display_name,
     )
-    return render_template(
+    page = render_template(
         "staff/unit.html",
         unit=found,
         join_url=join_url,
         qr=qr_svg(join_url) if join_url else None,
-        roster=roster.unclaimed(found) if found.kind == "class" else [],
+        roster=class_list,
+        labels=labels,
+        member_labels={m.id: on_list.get(m.id, m.display_name) for m in members},
         members=members,
-        form=RosterForm(),
+        form=form,
+        roster_problems=problems,
     )
+    return page, status
 
 
 @bp.get("/units/<int:unit_id>/join-qr.<fmt>")
@@ -135,20 +153,7 @@ def import_roster(unit_id: int):
     parsed = roster.parse(upload.filename or "", upload.read())
     if parsed.errors:
         problems = [(row, message_for("", code, ROSTER_ERRORS)) for row, code in parsed.errors]
-        members = Participant.query.filter_by(unit_id=found.id).all()
-        return (
-            render_template(
-                "staff/unit.html",
-                unit=found,
-                join_url=public_url(f"/c/{found.join_code}"),
-                qr=qr_svg(public_url(f"/c/{found.join_code}")),
-                roster=roster.unclaimed(found),
-                members=members,
-                form=form,
-                roster_problems=problems,
-            ),
-            400,
-        )
+        return _unit_page(found, form, problems, 400)
     count = roster.replace_roster(found, parsed.rows)
     audit_trail.record("roster_imported", found.name, rows=count)
     flash(_("Đã nhập %(n)d học sinh vào danh sách lớp.", n=count))

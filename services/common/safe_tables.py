@@ -6,6 +6,7 @@ expansion in a sheet is refused.
 """
 
 import csv
+import datetime as dt
 import io
 import zipfile
 from xml.etree.ElementTree import ParseError
@@ -39,6 +40,18 @@ def csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
     return rows
 
 
+def cell_text(value) -> str:
+    """A cell's value as the text a person reads in Excel: a date cell as its day
+    (yyyy-mm-dd), a whole number without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def xlsx_rows(data: bytes, max_rows: int) -> list[list[str]]:
     """The first sheet's rows as text, at most max_rows + 1 (so callers can tell "too many")."""
     check_archive(data, limits.XLSX_MAX_UNPACKED)
@@ -48,7 +61,7 @@ def xlsx_rows(data: bytes, max_rows: int) -> list[list[str]]:
         try:
             rows = []
             for row in workbook.worksheets[0].iter_rows(values_only=True):
-                rows.append(["" if v is None else str(v) for v in row])
+                rows.append([cell_text(v) for v in row])
                 if len(rows) > max_rows + 1:
                     break
         finally:

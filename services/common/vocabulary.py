@@ -105,6 +105,9 @@ AUDIT_ACTION_LABELS = {
     "units_imported": _l("Nhập danh sách đơn vị"),
     "class_created": _l("Tạo lớp"),
     "roster_imported": _l("Nhập danh sách học sinh"),
+    "roster_entry_changed": _l("Sửa họ tên, ngày sinh của học sinh"),
+    "roster_entry_moved": _l("Chuyển học sinh sang lớp khác"),
+    "roster_entry_removed": _l("Xóa học sinh khỏi danh sách lớp"),
     "poster_created": _l("Tạo áp phích"),
     "target_added": _l("Thêm chỉ tiêu"),
     "target_changed": _l("Sửa chỉ tiêu"),
@@ -198,6 +201,12 @@ AUDIT_DETAIL_LABELS = {
     "staff": _l("Người làm"),
     "from": _l("Từ ngày"),
     "to": _l("Đến ngày"),
+    "list_number": _l("Số thứ tự trong danh sách"),
+    "name_corrected": _l("Sửa họ tên"),
+    "birth_date_corrected": _l("Sửa ngày sinh"),
+    "joined": _l("Đã vào lớp"),
+    "from_class": _l("Từ lớp"),
+    "to_class": _l("Sang lớp"),
 }
 
 

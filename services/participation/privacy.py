@@ -92,6 +92,7 @@ def export_participant(participant: Participant) -> dict:
                 "name": e.name,
                 "student_number": e.student_number,
                 "list_number": e.list_number,
+                "date_of_birth": e.date_of_birth.isoformat() if e.date_of_birth else None,
             }
             for e in RosterEntry.query.filter_by(participant_id=pid).order_by(RosterEntry.id)
         ],
