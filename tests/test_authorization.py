@@ -12,10 +12,11 @@ from conftest import FIXTURE_CONTENT, csrf_token
 
 import database
 from extensions import db
-from models import Attempt, AuditEvent, Participant, StaffUser, Unit
+from models import Attempt, AuditEvent, Participant, StaffUser, Survey, Unit
 from services.content import authoring
 from services.org import staff as staff_service
 from services.participation.identity import NewIdentity, create_participant
+from services.participation.posters import create_poster
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -77,6 +78,21 @@ def people(path: str, method: str = "GET", status: object = 200) -> list[Case]:
         Case(method, path.format(id="{person_b}"), swap(SEES_CLASS_B)),
         Case(method, path.format(id="{person_v}"), swap(SEES_VILLAGE)),
         Case(method, path.format(id=MISSING_ID), NOT_FOUND),
+    ]
+
+
+def placed(path: str, method: str = "GET", ok: object = 200) -> list[Case]:
+    """The same route on a poster in A's class, in B's class, in the village, and a missing
+    code; `ok` is the answer for those who may see the poster's unit."""
+
+    def swap(expect):
+        return {k: (ok if v == 200 else v) for k, v in expect.items()}
+
+    return [
+        Case(method, path.format(code="{poster_a}"), swap(SEES_CLASS_A)),
+        Case(method, path.format(code="{poster_b}"), swap(SEES_CLASS_B)),
+        Case(method, path.format(code="{poster_v}"), swap(SEES_VILLAGE)),
+        Case(method, path.format(code="ZZZZZZZ"), NOT_FOUND),
     ]
 
 
@@ -169,6 +185,7 @@ MATRIX: dict[str, list[Case]] = {
         ),
     ],
     # Without a file the import only says "choose a file" (303), and changes nothing.
+    "staff.join_sheet": class_only(scoped("/staff/units/{id}/join-sheet.pdf"), 404),
     "staff.import_roster": class_only(
         scoped("/staff/units/{id}/roster", "POST", ok=303, officer=403), 404
     ),
@@ -197,7 +214,23 @@ MATRIX: dict[str, list[Case]] = {
             NOT_FOUND,  # an unknown format is refused before the unit is looked at
         ),
     ],
-    "reports.posters": [Case("GET", "/staff/posters", EVERY_STAFF_200)],
+    "reports.item_analysis": scoped("/staff/units/{id}/items"),
+    "reports.posters": [
+        Case("GET", "/staff/posters", EVERY_STAFF_200),
+        Case("GET", "/staff/posters?code={poster_a}", EVERY_STAFF_200),  # others see none
+    ],
+    # A batch: without the form's fields nothing is made; units not one's own are refused
+    # (tests/test_poster_batches.py).
+    "reports.new_posters": [
+        Case("GET", "/staff/posters/new", EVERY_STAFF_200),
+        Case("POST", "/staff/posters/new", EVERY_STAFF_400),
+    ],
+    "reports.print_posters": placed("/staff/posters/print.pdf?code={code}&size=A5")
+    + [Case("GET", "/staff/posters/print.pdf", EVERY_STAFF_400)],
+    "reports.poster_page": placed("/staff/posters/{code}"),
+    # Without the fields nothing is changed or retired.
+    "reports.poster_location": placed("/staff/posters/{code}/location", "POST", ok=400),
+    "reports.retire_poster": placed("/staff/posters/{code}/retire", "POST", ok=400),
     "admin.users": [Case("GET", "/staff/admin/users", ADMIN_ONLY_200)],
     "admin.new_user": [
         Case("GET", "/staff/admin/users/new", ADMIN_ONLY_200),
@@ -426,6 +459,7 @@ def test_the_matrix_paths_reach_their_endpoint(app):
     ids = dict.fromkeys(
         ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user"), 1
     ) | {"topic_a": "bai-lop-7a", "topic_c": "bai-cua-xa"}
+    ids |= dict.fromkeys(("poster_a", "poster_b", "poster_v"), "ABCDEFG")
     adapter = app.url_map.bind("localhost")
     for endpoint, cases in MATRIX.items():
         for case in cases:
@@ -448,6 +482,15 @@ def world(app, staff, participant_in_db, surveys):
         person_b = person_b.id
         topic_a = _published_topic("bai-lop-7a", db.session.get(StaffUser, staff.teacher_a))
         topic_c = _published_topic("bai-cua-xa", db.session.get(StaffUser, staff.admin))
+        survey = Survey.query.filter_by(slug="y-kien").one()
+        poster_codes = {
+            name: create_poster(f"Áp phích {name}", db.session.get(Unit, unit_id), survey).code
+            for name, unit_id in (
+                ("poster_a", staff.class_a),
+                ("poster_b", staff.class_b),
+                ("poster_v", staff.village),
+            )
+        }
         database.commit()
     return {
         "ids": {
@@ -460,6 +503,7 @@ def world(app, staff, participant_in_db, surveys):
             "user": staff.teacher_b,
             "topic_a": topic_a,
             "topic_c": topic_c,
+            **poster_codes,
         },
         "visitor_token": visitor_token,
     }

@@ -106,6 +106,8 @@ AUDIT_ACTION_LABELS = {
     "class_created": _l("Tạo lớp"),
     "roster_imported": _l("Nhập danh sách học sinh"),
     "poster_created": _l("Tạo áp phích"),
+    "poster_changed": _l("Sửa nơi dán áp phích"),
+    "poster_retired": _l("Thu hồi áp phích"),
     "target_added": _l("Thêm chỉ tiêu"),
     "target_changed": _l("Sửa chỉ tiêu"),
     "targets_seeded": _l("Nạp chỉ tiêu của kế hoạch"),
@@ -194,6 +196,7 @@ AUDIT_DETAIL_LABELS = {
     "staff": _l("Người làm"),
     "from": _l("Từ ngày"),
     "to": _l("Đến ngày"),
+    "location": _l("Nơi dán"),
 }
 
 # The vocabularies by name, as templates see them: `label_of(vocabulary.unit_kinds, u.kind)`.
