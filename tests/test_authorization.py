@@ -225,8 +225,10 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/staff/posters/new", EVERY_STAFF_200),
         Case("POST", "/staff/posters/new", EVERY_STAFF_400),
     ],
-    "reports.print_posters": placed("/staff/posters/print.pdf?code={code}&size=A5")
-    + [Case("GET", "/staff/posters/print.pdf", EVERY_STAFF_400)],
+    "reports.print_posters": [
+        *placed("/staff/posters/print.pdf?code={code}&size=A5"),
+        Case("GET", "/staff/posters/print.pdf", EVERY_STAFF_400),
+    ],
     "reports.poster_page": placed("/staff/posters/{code}"),
     # Without the fields nothing is changed or retired.
     "reports.poster_location": placed("/staff/posters/{code}/location", "POST", ok=400),

@@ -281,7 +281,7 @@ def test_csv_quizzes_and_items_tables(app, staff, klass, staff_client):
     # ticks per choice, combinations (multiple choice only)
     assert first[:3] == ["An toàn trên mạng", "1", "1"]
     assert first[4:9] == ["3", "100.0", "Công an xã gọi điện", "2", "0.0"]
-    assert first[9].startswith("Công an xã gọi điện: 2;")
+    assert first[9] == "Chỉ mình bạn: 0; Công an xã gọi điện: 2; Người bán hàng: 1"
     assert first[10] == ""
 
 

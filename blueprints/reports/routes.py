@@ -43,7 +43,9 @@ def item_analysis(unit_id: int):
     """Per quiz version, per question: answered, share right, each choice, the combinations
     ticked; the questions most got wrong first."""
     unit, report = _report(unit_id)
-    return render_template("reports/item_analysis.html", unit=unit, report=report, args=request.args)
+    return render_template(
+        "reports/item_analysis.html", unit=unit, report=report, args=request.args
+    )
 
 
 @bp.get("/units/<int:unit_id>/report.<fmt>")
