@@ -158,7 +158,7 @@ def test_the_page_for_the_teacher_lists_versions_and_combinations(
     assert first_table[0] == ["Đáp án", "Số lần chọn", "Tỉ lệ"]
     # Version 2's hardest question first: the reworded otp, 1 of 2 wrong.
     assert [row[:2] for row in first_table[1:]] == [
-        ["Chỉ mình bạn ✓ đúng", "1"],
+        ["Chỉ mình bạn ✓ đáp án", "1"],
         ["Công an xã gọi điện", "0"],
         ["Người bán hàng", "1"],
     ]

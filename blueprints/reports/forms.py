@@ -17,7 +17,10 @@ class NewPostersForm(FlaskForm):
     )
     scope = RadioField(
         _l("Dán ở đâu"),
-        choices=[("kind", _l("Mỗi đơn vị một loại")), ("units", _l("Các đơn vị tôi chọn"))],
+        choices=[
+            ("kind", _l("Mọi đơn vị của một loại (ví dụ: mọi thôn)")),
+            ("units", _l("Chỉ các đơn vị tôi chọn")),
+        ],
         default="kind",
         validators=[Optional()],
     )

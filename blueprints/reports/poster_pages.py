@@ -92,8 +92,14 @@ def _new_posters_form(visible: set[int] | None) -> NewPostersForm:
     units = _placeable_units(visible)
     kinds = [k for k in poster_service.BATCH_KINDS if any(u.kind == k for u in units)]
     form.every.choices = [(k, UNIT_KIND_LABELS[k]) for k in kinds]
-    form.units.choices = [(str(u.id), u.name) for u in units]
+    form.units.choices = [(str(u.id), _unit_choice(u)) for u in units]
     return form
+
+
+def _unit_choice(unit: Unit) -> str:
+    """A unit's name, with its kind when the name does not say it ("UBND xã (Cơ quan)")."""
+    kind = str(UNIT_KIND_LABELS[unit.kind])
+    return unit.name if unit.name.lower().startswith(kind.lower()) else f"{unit.name} ({kind})"
 
 
 def _placeable_units(visible: set[int] | None) -> list[Unit]:
