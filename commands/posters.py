@@ -8,9 +8,10 @@ from flask.cli import AppGroup
 
 import database
 from extensions import db
-from models import Lesson, Poster, Quiz, Unit
+from models import Poster, Unit
+from models.base import utcnow
 from services import documents
-from services.content import visibility
+from services.common.errors import InvalidInput
 from services.org import audit, settings
 from services.participation import posters
 from services.participation.attempts import find_poster
@@ -30,13 +31,14 @@ def _fail(message: str):
 @click.option("--quiz", "quiz_slug", help="Quiz slug the poster leads to.")
 @click.option("--survey", "survey_slug", help="Survey slug the poster leads to.")
 @click.option("--unit", "unit_id", type=int, help="Place the poster in this unit (id).")
+@click.option("--location", default="", help='Where it hangs, e.g. "Nhà văn hóa, bảng tin".')
 @click.option(
     "--every",
     "every_kind",
-    type=click.Choice(["village", "class", "agency", "enterprise", "school"]),
+    type=click.Choice(posters.BATCH_KINDS),
     help="Make one poster per unit of this kind (each with its own code).",
 )
-def create_command(lesson_slug, quiz_slug, survey_slug, unit_id, every_kind):
+def create_command(lesson_slug, quiz_slug, survey_slug, unit_id, every_kind, location):
     """Create a poster for one unit, or one per village/class/…"""
     given = {"lesson": lesson_slug, "quiz": quiz_slug, "survey": survey_slug}
     given = {kind: slug for kind, slug in given.items() if slug}
@@ -58,7 +60,10 @@ def create_command(lesson_slug, quiz_slug, survey_slug, unit_id, every_kind):
         if not units:
             _fail(f"There is no unit of kind {every_kind}.")
     _only_where_seen(slug, target, units)
-    created = posters.create_for_units(units, target)
+    try:
+        created = posters.create_for_units(units, target, location)
+    except InvalidInput:
+        _fail(f"The location is longer than {posters.MAX_LOCATION} characters.")
     for poster in created:
         audit.record_command("poster_created", f"{kind}:{slug}", code=poster.code)
     database.commit()
@@ -69,9 +74,7 @@ def create_command(lesson_slug, quiz_slug, survey_slug, unit_id, every_kind):
 def _only_where_seen(slug: str, target, units: list[Unit]) -> None:
     """A teacher's class-only topic is placed only in its owner's classes (elsewhere the
     scanners would get 404) until an admin promotes it to the whole commune."""
-    lesson = target.lesson if isinstance(target, Quiz) else target
-    allowed = visibility.poster_unit_ids(lesson) if isinstance(lesson, Lesson) else None
-    outside = [unit.name for unit in units if allowed is not None and unit.id not in allowed]
+    outside = [unit.name for unit in posters.units_outside_reach(target, units)]
     if outside:
         _fail(
             f"{slug} is a teacher's class-only topic: its posters go only in that teacher's "
@@ -115,6 +118,21 @@ def pdf_command(codes, all_posters, size, out, allow_local):
         _fail("Name poster codes or use --all.")
     Path(out).write_bytes(documents.poster_pdf(chosen, size))
     click.echo(f"Wrote {len(chosen)} poster(s) to {out}.")
+
+
+@posters_cli.command("retire")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why it is taken out of use (shown to staff).")
+def retire_command(code, reason):
+    """Retire a poster: its link then says so and points to the lesson list."""
+    (poster,) = _find((code,))
+    try:
+        posters.retire(poster, reason, utcnow())
+    except InvalidInput as refused:
+        _fail(f"Not retired: {refused}")
+    audit.record_command("poster_retired", poster.label, code=poster.code, reason=reason)
+    database.commit()
+    click.echo(f"Retired {poster.code}.")
 
 
 @posters_cli.command("qr")

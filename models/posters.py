@@ -18,6 +18,14 @@ class Poster(db.Model):
     survey_id = db.Column(db.Integer, db.ForeignKey("surveys.id"))
     is_sample = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Where it hangs, in words (e.g. "Nhà văn hóa thôn, bảng tin cạnh cửa"): to find it again.
+    location = db.Column(db.String(200))
+    # A retired poster's link says so instead of opening its lesson (the code is never reused).
+    retired_at = db.Column(db.DateTime)
+    retired_reason = db.Column(db.String(200))
+    # Openings of the link after retirement: not scans (they lead nowhere), but a sign that
+    # the paper still hangs somewhere.
+    scans_after_retirement = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     unit = db.relationship("Unit")
     lesson = db.relationship("Lesson")
@@ -32,6 +40,10 @@ class Poster(db.Model):
             name="exactly_one_target",
         ),
     )
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class Scan(db.Model):

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from models import Certificate, Poster
+from models import Certificate, Poster, Unit
 from models.base import utcnow
 from services.common import periods, vocabulary
 from services.common.vietnamese import admin_date, local_date, table_date, vn_number
@@ -79,6 +79,7 @@ def poster_html(posters: list[Poster], size: str) -> str:
             "url": poster_url(poster),
             "short_url": poster_url(poster).split("://", 1)[-1],
             "qr": _qr_markup(poster_url(poster)),
+            "location": poster.location,
         }
         for poster in posters
     ]
@@ -88,6 +89,26 @@ def poster_html(posters: list[Poster], size: str) -> str:
 def poster_pdf(posters: list[Poster], size: str = "A4") -> bytes:
     """One PDF with a page per poster."""
     return render_pdf(poster_html(posters, size), _static_dir())
+
+
+def class_join_url(unit: Unit) -> str:
+    return public_url(f"/c/{unit.join_code}")
+
+
+def class_sheet_pdf(unit: Unit, teachers: list[str], has_roster: bool) -> bytes:
+    """One A4 page for the classroom wall: the class name, its join QR code and link."""
+    url = class_join_url(unit)
+    html = render_template(
+        "pdf/class_sheet.html",
+        unit=unit,
+        teachers=teachers,
+        has_roster=has_roster,
+        url=url,
+        short_url=url.split("://", 1)[-1],
+        qr=_qr_markup(url),
+        config=current_app.config,
+    )
+    return render_pdf(html, _static_dir())
 
 
 PDF_PEOPLE_LIMIT = 300  # beyond this the per-person table belongs in XLSX/CSV, not on paper

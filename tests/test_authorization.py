@@ -12,10 +12,11 @@ from conftest import FIXTURE_CONTENT, csrf_token
 
 import database
 from extensions import db
-from models import Attempt, AuditEvent, Participant, RosterEntry, StaffUser, Unit
+from models import Attempt, AuditEvent, Participant, RosterEntry, StaffUser, Survey, Unit
 from services.content import authoring
 from services.org import staff as staff_service
 from services.participation.identity import NewIdentity, create_participant
+from services.participation.posters import create_poster
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -90,6 +91,21 @@ def pupils(path: str, method: str = "GET", status: object = 200) -> list[Case]:
         Case(method, path.format(id="{entry_a}"), swap(SEES_CLASS_A)),
         Case(method, path.format(id="{entry_b}"), swap(SEES_CLASS_B)),
         Case(method, path.format(id=MISSING_ID), NOT_FOUND | {"officer": 403}),
+    ]
+
+
+def placed(path: str, method: str = "GET", ok: object = 200) -> list[Case]:
+    """The same route on a poster in A's class, in B's class, in the village, and a missing
+    code; `ok` is the answer for those who may see the poster's unit."""
+
+    def swap(expect):
+        return {k: (ok if v == 200 else v) for k, v in expect.items()}
+
+    return [
+        Case(method, path.format(code="{poster_a}"), swap(SEES_CLASS_A)),
+        Case(method, path.format(code="{poster_b}"), swap(SEES_CLASS_B)),
+        Case(method, path.format(code="{poster_v}"), swap(SEES_VILLAGE)),
+        Case(method, path.format(code="ZZZZZZZ"), NOT_FOUND),
     ]
 
 
@@ -182,6 +198,7 @@ MATRIX: dict[str, list[Case]] = {
         ),
     ],
     # Without a file the import only says "choose a file" (303), and changes nothing.
+    "staff.join_sheet": class_only(scoped("/staff/units/{id}/join-sheet.pdf"), 404),
     "staff.import_roster": class_only(
         scoped("/staff/units/{id}/roster", "POST", ok=303, officer=403), 404
     ),
@@ -216,7 +233,25 @@ MATRIX: dict[str, list[Case]] = {
             NOT_FOUND,  # an unknown format is refused before the unit is looked at
         ),
     ],
-    "reports.posters": [Case("GET", "/staff/posters", EVERY_STAFF_200)],
+    "reports.item_analysis": scoped("/staff/units/{id}/items"),
+    "reports.posters": [
+        Case("GET", "/staff/posters", EVERY_STAFF_200),
+        Case("GET", "/staff/posters?code={poster_a}", EVERY_STAFF_200),  # others see none
+    ],
+    # A batch: without the form's fields nothing is made; units not one's own are refused
+    # (tests/test_poster_batches.py).
+    "reports.new_posters": [
+        Case("GET", "/staff/posters/new", EVERY_STAFF_200),
+        Case("POST", "/staff/posters/new", EVERY_STAFF_400),
+    ],
+    "reports.print_posters": [
+        *placed("/staff/posters/print.pdf?code={code}&size=A5"),
+        Case("GET", "/staff/posters/print.pdf", EVERY_STAFF_400),
+    ],
+    "reports.poster_page": placed("/staff/posters/{code}"),
+    # Without the fields nothing is changed or retired.
+    "reports.poster_location": placed("/staff/posters/{code}/location", "POST", ok=400),
+    "reports.retire_poster": placed("/staff/posters/{code}/retire", "POST", ok=400),
     "admin.users": [Case("GET", "/staff/admin/users", ADMIN_ONLY_200)],
     "admin.new_user": [
         Case("GET", "/staff/admin/users/new", ADMIN_ONLY_200),
@@ -460,6 +495,7 @@ def test_the_matrix_paths_reach_their_endpoint(app):
         "topic_a": "bai-lop-7a",
         "topic_c": "bai-cua-xa",
     }
+    ids |= dict.fromkeys(("poster_a", "poster_b", "poster_v"), "ABCDEFG")
     adapter = app.url_map.bind("localhost")
     for endpoint, cases in MATRIX.items():
         for case in cases:
@@ -487,6 +523,15 @@ def world(app, staff, participant_in_db, surveys):
             for unit in (staff.class_a, staff.class_b)
         )
         db.session.add_all([entry_a, entry_b])
+        survey = Survey.query.filter_by(slug="y-kien").one()
+        poster_codes = {
+            name: create_poster(f"Áp phích {name}", db.session.get(Unit, unit_id), survey).code
+            for name, unit_id in (
+                ("poster_a", staff.class_a),
+                ("poster_b", staff.class_b),
+                ("poster_v", staff.village),
+            )
+        }
         database.commit()
         entry_a, entry_b = entry_a.id, entry_b.id
     return {
@@ -502,6 +547,7 @@ def world(app, staff, participant_in_db, surveys):
             "topic_c": topic_c,
             "entry_a": entry_a,
             "entry_b": entry_b,
+            **poster_codes,
         },
         "visitor_token": visitor_token,
     }

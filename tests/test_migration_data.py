@@ -244,6 +244,7 @@ NEW_MIGRATIONS = {
     "a7c3e9f1b2d4": ("targets", "course_ids"),  # and courses, course items, course certificates
     "b7d4e2a9c6f1": ("lessons", "audio_credits"),
     "c1d5e7f9a3b4": ("roster_entries", None),  # date_of_birth: NULL on old rows, by design
+    "b6e1c9d3f7a2": ("posters", "scans_after_retirement"),
 }
 
 

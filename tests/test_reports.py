@@ -279,8 +279,12 @@ def test_csv_quizzes_and_items_tables(app, staff, klass, staff_client):
     assert quizzes[1] == ["An toàn trên mạng", "3", "3", "1", "33.3", "58.3"]
     items = read_csv(download(teacher, staff.class_a, "csv", "?table=items").data)
     first = items[1]
-    assert first[:2] == ["An toàn trên mạng", "1"]
-    assert first[4:] == ["100.0", "Công an xã gọi điện", "2"]
+    # quiz, version, question, text, answered, wrong %, top wrong answer, times, right %,
+    # ticks per choice, combinations (multiple choice only)
+    assert first[:3] == ["An toàn trên mạng", "1", "1"]
+    assert first[4:9] == ["3", "100.0", "Công an xã gọi điện", "2", "0.0"]
+    assert first[9] == "Chỉ mình bạn: 0; Công an xã gọi điện: 2; Người bán hàng: 1"
+    assert first[10] == ""
 
 
 def test_csv_respects_the_date_filter(app, staff, klass, staff_client):
@@ -336,7 +340,7 @@ def test_xlsx_is_styled_and_formula_free(app, staff, klass, dangerous, staff_cli
     assert row[1:6] == ("Lớp 7A", 1, 1, 1, 75)
     items = workbook["Phân tích câu hỏi"]
     first = next(items.iter_rows(min_row=2, values_only=True))
-    assert first[5] == "Công an xã gọi điện" and first[4] == 100
+    assert first[6] == "Công an xã gọi điện" and first[5] == 100
 
 
 def test_wide_columns_fit_long_names(app, staff, staff_client):

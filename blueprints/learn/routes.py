@@ -51,8 +51,9 @@ from services.participation import (
     quiz_taking,
     scoring,
 )
+from services.participation import posters as poster_service
 from services.participation import survey_responses as surveys
-from unit_of_work import fault_message, on_storage_fault
+from unit_of_work import fault_message, keep_changes_on_error, on_storage_fault
 
 # Link-preview fetchers (Facebook, Zalo, Telegram…): they follow links but are not people.
 PREVIEW_BOTS = re.compile(
@@ -139,6 +140,8 @@ def poster(code: str):
     found = participation.find_poster(code)
     if found is None:
         return _unknown_code("poster", code)
+    if found.is_retired:
+        return _retired_poster(found)
     # An anonymous survey's poster names nobody: its scan is not tied to the person, now or
     # when they identify later (not even by their last-seen time), and what they open next is
     # not attributed to it.
@@ -177,6 +180,18 @@ def _poster_target(found, participant, anonymous: bool) -> str:
     if participant is None and not _is_link_preview():
         return url_for("learn.identify", next=target)
     return target
+
+
+def _retired_poster(found):
+    """A retired poster: say so kindly and point to the lessons (410 Gone: the link will not
+    come back). The opening is counted apart from the scans, as a sign that the paper still
+    hangs; it attributes nothing to the poster and the page stands even if it is not saved."""
+    page = render_template("learn/retired_poster.html", poster=found), 410
+    if not _is_link_preview():
+        on_storage_fault(lambda _fault: page)
+        poster_service.count_scan_after_retirement(found)
+        keep_changes_on_error()
+    return page
 
 
 def _scan_not_recorded(target: str):

@@ -9,12 +9,10 @@ from blueprints.common.downloads import download
 from blueprints.common.guards import roles_required, visible_unit
 from blueprints.reports import bp
 from blueprints.reports.tables import all_sheets, items_sheet, people_sheet, quizzes_sheet
-from models import Poster
 from services import documents
 from services.common.periods import Period
 from services.org import access
 from services.render import exports
-from services.reporting import anomalies, funnel
 from services.reporting.unit_reports import unit_report
 
 CSV_TABLES = {"people": people_sheet, "quizzes": quizzes_sheet, "items": items_sheet}
@@ -37,6 +35,17 @@ def unit_report_page(unit_id: int):
     """Per person, per quiz, and which questions most people get wrong."""
     unit, report = _report(unit_id)
     return render_template("reports/unit_report.html", unit=unit, report=report, args=request.args)
+
+
+@bp.get("/units/<int:unit_id>/items")
+@roles_required("admin", "officer", "teacher")
+def item_analysis(unit_id: int):
+    """Per quiz version, per question: answered, share right, each choice, the combinations
+    ticked; the questions most got wrong first."""
+    unit, report = _report(unit_id)
+    return render_template(
+        "reports/item_analysis.html", unit=unit, report=report, args=request.args
+    )
 
 
 @bp.get("/units/<int:unit_id>/report.<fmt>")
@@ -64,18 +73,3 @@ def unit_report_download(unit_id: int, fmt: str):
         mime = "application/pdf"
     audit_trail.record("report_exported", unit.name, format=fmt)
     return download(body, mime, f"{stem}.{fmt}")
-
-
-@bp.get("/posters")
-@roles_required("admin", "officer", "teacher")
-def posters():
-    """Each visible poster's funnel: scans → people → lesson → quiz → finished → passed."""
-    visible = access.visible_unit_ids(current_user)
-    query = Poster.query.order_by(Poster.id)
-    if visible is not None:
-        query = query.filter(Poster.unit_id.in_(visible))
-    rows = [(poster, funnel.poster_funnel(poster)) for poster in query.all()]
-    unusual = anomalies.unusual_units(local_today(), current_app.config["TIMEZONE"], visible)
-    return render_template(
-        "reports/posters.html", rows=rows, unusual=unusual, anomaly_rule=anomalies.RULE
-    )

@@ -61,27 +61,38 @@ def quizzes_sheet(report: UnitReport) -> Sheet:
 
 
 def items_sheet(report: UnitReport) -> Sheet:
+    """A row per question of each quiz version (never merged across versions), most got wrong
+    first within a version."""
     headers = [
         _("Bài kiểm tra"),
+        _("Phiên bản"),
         _("Câu"),
         _("Nội dung câu hỏi"),
         _("Số lượt trả lời"),
         _("Tỉ lệ sai (%)"),
         _("Đáp án sai hay chọn nhất"),
         _("Số lần chọn"),
+        _("Tỉ lệ đúng (%)"),
+        _("Số lần chọn từng đáp án"),
+        _("Các cách chọn (câu nhiều đáp án)"),
     ]
     rows = [
         [
             q.title,
+            version.number,
             item.number,
             item.text,
             item.answered,
             round(item.wrong_share * 100, 1),
             item.top_wrong_answer,
             item.top_wrong_count,
+            round(item.right_share * 100, 1),
+            "; ".join(f"{c.label}: {c.count}" for c in item.choices),
+            "; ".join(f"{c.label}: {c.count}" for c in item.combinations),
         ]
         for q in report.quizzes
-        for item in q.questions
+        for version in q.versions
+        for item in version.questions
     ]
     return Sheet(_("Phân tích câu hỏi"), headers, rows)
 

@@ -14,7 +14,8 @@ from blueprints.common.guards import roles_required, visible_participant, visibl
 from blueprints.staff import bp
 from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
 from extensions import db
-from models import Participant, Unit
+from models import Participant, RosterEntry, StaffUser, Unit
+from services import documents
 from services.common.name_order import sorted_by_name
 from services.common.text import clean_line
 from services.org import access, roster
@@ -136,6 +137,25 @@ def join_qr(unit_id: int, fmt: str):
     url = public_url(f"/c/{found.join_code}")
     body, mime = (qr_svg(url), "image/svg+xml") if fmt == "svg" else (qr_png(url), "image/png")
     return download(body, mime, f"lop-{found.join_code}.{fmt}")
+
+
+@bp.get("/units/<int:unit_id>/join-sheet.pdf")
+@roles_required(*ALL_STAFF)
+def join_sheet(unit_id: int):
+    """One A4 page for the classroom: the class name, its join QR code and link."""
+    found = visible_unit(unit_id)
+    if not found.join_code:
+        abort(404)
+    teachers = [
+        user.display_name
+        for user in StaffUser.query.filter(StaffUser.classes.any(Unit.id == found.id))
+        .order_by(StaffUser.id)
+        .all()
+        if user.active
+    ]
+    has_roster = RosterEntry.query.filter_by(unit_id=found.id).first() is not None
+    pdf = documents.class_sheet_pdf(found, teachers, has_roster)
+    return download(pdf, "application/pdf", f"lop-{found.join_code}.pdf")
 
 
 @bp.post("/units/<int:unit_id>/roster")

@@ -109,6 +109,8 @@ AUDIT_ACTION_LABELS = {
     "roster_entry_moved": _l("Chuyển học sinh sang lớp khác"),
     "roster_entry_removed": _l("Xóa học sinh khỏi danh sách lớp"),
     "poster_created": _l("Tạo áp phích"),
+    "poster_changed": _l("Sửa nơi dán áp phích"),
+    "poster_retired": _l("Thu hồi áp phích"),
     "target_added": _l("Thêm chỉ tiêu"),
     "target_changed": _l("Sửa chỉ tiêu"),
     "targets_seeded": _l("Nạp chỉ tiêu của kế hoạch"),
@@ -207,6 +209,7 @@ AUDIT_DETAIL_LABELS = {
     "joined": _l("Đã vào lớp"),
     "from_class": _l("Từ lớp"),
     "to_class": _l("Sang lớp"),
+    "location": _l("Nơi dán"),
 }
 
 
