@@ -240,6 +240,7 @@ NEW_MIGRATIONS = {
     "e5c3a9d2b7f4": ("office_settings", None),
     "f1b2c3d4e5a6": ("targets", "quiz_ids"),
     "a3f5c7e9b1d2": ("staff_users", "must_change_password"),
+    "b7e3c9a1d5f2": ("assignments", None),
 }
 
 

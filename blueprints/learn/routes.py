@@ -39,8 +39,8 @@ from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
 from services.content import visibility
 from services.org import roster
-from services.participation import attempts as participation
 from services.participation import (
+    assignments,
     catalog,
     certificates,
     identity,
@@ -48,6 +48,7 @@ from services.participation import (
     quiz_taking,
     scoring,
 )
+from services.participation import attempts as participation
 from services.participation import survey_responses as surveys
 from unit_of_work import fault_message, on_storage_fault
 
@@ -88,6 +89,7 @@ def home():
         participant=participant,
         progress=progress,
         surveys=surveys.open_surveys(today),
+        work=assignments.pupil_work(participant, today),
     )
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common import audit_trail
+from blueprints.common.dates import local_today
 from blueprints.common.downloads import download
 from blueprints.common.form_errors import message_for
 from blueprints.common.guards import roles_required, visible_participant, visible_unit
@@ -20,7 +21,7 @@ from services.common.text import clean_line
 from services.org import access, roster
 from services.org.settings import public_url
 from services.org.units import create_unit
-from services.participation import privacy
+from services.participation import assignments, privacy
 from services.render import exports
 from services.render.qr import qr_png, qr_svg
 
@@ -105,6 +106,7 @@ def unit(unit_id: int):
         roster=roster.unclaimed(found) if found.kind == "class" else [],
         members=members,
         form=RosterForm(),
+        work=assignments.class_work(found, local_today()) if found.kind == "class" else [],
     )
 
 

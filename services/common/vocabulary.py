@@ -133,6 +133,9 @@ AUDIT_ACTION_LABELS = {
     "nomination_added": _l("Thêm đề nghị khen thưởng"),
     "nomination_removed": _l("Bỏ đề nghị khen thưởng"),
     "survey_exported": _l("Tải kết quả khảo sát"),
+    "assignment_created": _l("Giao bài cho lớp"),
+    "assignment_deleted": _l("Bỏ việc đã giao"),
+    "gradebook_exported": _l("Tải bảng điểm"),
 }
 # The facts an audit event carries, by their key in the event's detail.
 AUDIT_DETAIL_LABELS = {
@@ -194,6 +197,8 @@ AUDIT_DETAIL_LABELS = {
     "staff": _l("Người làm"),
     "from": _l("Từ ngày"),
     "to": _l("Đến ngày"),
+    "item": _l("Bài được giao"),
+    "due_on": _l("Hạn làm"),
 }
 
 # The vocabularies by name, as templates see them: `label_of(vocabulary.unit_kinds, u.kind)`.
