@@ -6,77 +6,28 @@ grow with the class."""
 import csv
 import datetime as dt
 import io
-import secrets
 
 import pytest
+from gradebook_world import HONG, MAI, SY, VIET, attempt, build_class
 from helpers import ALL_RIGHT, HALF_RIGHT, pdf_text, tables
 from openpyxl import load_workbook
 from sqlalchemy import delete, event
 
 import database
 from extensions import db
-from models import Answer, Attempt, AuditEvent, Lesson, Quiz, RosterEntry, Unit
+from models import Answer, Attempt, AuditEvent, Lesson, Participant, Quiz, RosterEntry, Unit
 from models.base import utcnow
 from services.common.vietnamese import local_date
 from services.org import roster
 from services.participation import assignments
-from services.participation import attempts as participation
 from services.participation.identity import NewIdentity, create_participant
 
 pytest_plugins = ["staff_fixtures"]
 
-HONG = "Nguyễn Thị Ánh Hồng"  # on the roster, joined, passed an-toan (75%)
-VIET = "Đặng Quốc Việt"  # on the roster, joined, an-toan 50%, gioi-han twice
-SY = "Lò Văn Sỹ"  # on the roster, never joined
-MAI = "Hà Thị Mai"  # joined without a roster entry, did nothing
-HONG_ANSWERS = {**ALL_RIGHT, "otp": "c"}
-
-
-def _answers(raw: dict) -> dict[str, list[str]]:
-    return {k: v if isinstance(v, list) else [v] for k, v in raw.items()}
-
-
-def _attempt(person, slug: str, raw: dict) -> Attempt:
-    quiz = Quiz.query.filter_by(slug=slug).one()
-    attempt, _ = participation.submit_attempt(
-        participation.Submission(
-            person, quiz.current_version, _answers(raw), secrets.token_hex(16), None
-        )
-    )
-    return attempt
-
 
 @pytest.fixture
 def klass(app, content, staff):
-    """Class 7A: a roster of three (two joined), one pupil who joined without the roster."""
-    with app.app_context():
-        unit = db.session.get(Unit, staff.class_a)
-        roster.replace_roster(
-            unit, [roster.RosterRow(i, name, None) for i, name in enumerate((HONG, VIET, SY), 1)]
-        )
-        ids = {}
-        for name in (HONG, VIET, MAI):
-            person, _ = create_participant(
-                NewIdentity(name, "student", unit.id, "16-29", False), "test"
-            )
-            ids[name] = person.id
-            entry = RosterEntry.query.filter_by(unit_id=unit.id, name=name).one_or_none()
-            if entry is not None:
-                roster.claim(entry.id, unit, person.id)
-        people = {name: db.session.get(type(person), pid) for name, pid in ids.items()}
-        _attempt(people[HONG], "an-toan", HONG_ANSWERS)
-        _attempt(people[VIET], "an-toan", HALF_RIGHT)
-        _attempt(
-            people[VIET], "gioi-han", {"q1": "false", "q2": "true", "q3": "false", "q4": "true"}
-        )
-        _attempt(people[VIET], "gioi-han", {"q1": "true", "q2": "true", "q3": "true", "q4": "true"})
-        # Someone in class 8B: never in 7A's gradebook.
-        other, _ = create_participant(
-            NewIdentity("Hoàng Văn Ngoài", "student", staff.class_b, "16-29", False), "test"
-        )
-        _attempt(other, "an-toan", ALL_RIGHT)
-        database.commit()
-        return ids
+    return build_class(app, staff)
 
 
 def gradebook(client, unit_id: int, query: str = "", status: int = 200) -> str:
@@ -106,10 +57,10 @@ def test_every_roster_pupil_and_every_quiz_the_class_took(app, staff, klass, sta
     rows = grid(html)
     # Vietnamese class-list order: by given name, then family name (Hồng, Mai, Sỹ, Việt).
     assert list(rows) == [HONG, MAI, SY + " chưa vào lớp", VIET]
-    assert rows[HONG][0] == f"75% Đạt 1 lượt {today()}"
+    assert rows[HONG][0] == f"75% Đạt 1 lượt · {today()}"
     assert rows[HONG][1] == "chưa làm"
-    assert rows[VIET][0] == f"50% Chưa đạt 1 lượt {today()}"
-    assert rows[VIET][1] == f"75% Đạt 2 lượt {today()}"
+    assert rows[VIET][0] == f"50% Chưa đạt 1 lượt · {today()}"
+    assert rows[VIET][1] == f"75% Đạt 2 lượt · {today()}"
     assert rows[MAI] == ["chưa làm", "chưa làm"]
     assert rows[SY + " chưa vào lớp"] == ["—", "—"]
     assert "Hoàng Văn Ngoài" not in html
@@ -319,8 +270,8 @@ def _fill(app, unit_id: int, size: int) -> None:
             )
             entry = RosterEntry.query.filter_by(unit_id=unit_id, name=f"Học sinh {n:02d}").one()
             roster.claim(entry.id, unit, person.id)
-            _attempt(person, "an-toan", ALL_RIGHT if n % 2 else HALF_RIGHT)
-            _attempt(person, "gioi-han", {"q1": "true", "q2": "false", "q3": "true", "q4": "true"})
+            attempt(person, "an-toan", ALL_RIGHT if n % 2 else HALF_RIGHT)
+            attempt(person, "gioi-han", {"q1": "true", "q2": "false", "q3": "true", "q4": "true"})
         database.commit()
 
 
@@ -363,8 +314,8 @@ def test_pupil_page_statements_do_not_grow_with_attempts(app, content, staff, st
     url = f"/staff/units/{staff.class_a}/gradebook/{pid}"
     before = _statements(app, admin, url)
     with app.app_context():
-        person = db.session.get(type(Attempt.query.first().participant), pid)
-        _attempt(person, "an-toan", ALL_RIGHT)
-        _attempt(person, "an-toan", HALF_RIGHT)
+        person = db.session.get(Participant, pid)
+        attempt(person, "an-toan", ALL_RIGHT)
+        attempt(person, "an-toan", HALF_RIGHT)
         database.commit()
     assert _statements(app, admin, url) == before
