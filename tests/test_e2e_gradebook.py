@@ -1,7 +1,9 @@
 """End to end in real headless Chromium: a teacher opens the class gradebook, filters "chưa
 làm", opens one pupil's attempts and sees her answers, downloads the XLSX (reopened with
 openpyxl) and the PDF (read with pdftotext); screenshots of the gradebook at 1280 and 360 px
-go to /tmp/gradebook-*.png for a person to look at."""
+go to /tmp/gradebook-*.png, and the PDF to /tmp/gradebook-print.pdf, for a person to look at."""
+
+import shutil
 
 import pytest
 from gradebook_world import HONG, MAI, SY, build_class
@@ -71,6 +73,7 @@ def test_teacher_filters_opens_a_pupil_and_downloads(
         page.click("a:text-is('PDF để in và ký')")
     pdf = tmp_path / info.value.suggested_filename
     info.value.save_as(pdf)
+    shutil.copy(pdf, "/tmp/gradebook-print.pdf")  # for a person to look at (pdftoppm)
     text = " ".join(pdf_text(pdf).split())
     assert "Lớp 7A" in text and "Trường THCS" in text
     assert "Cô Nguyễn Thị Hoa" in text
