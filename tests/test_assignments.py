@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 from helpers import ALL_RIGHT, take_quiz
+from sqlalchemy import event
 
 import database
 from extensions import db
-from models import Assignment, AuditEvent, Lesson, Survey
+from models import Assignment, AuditEvent, Lesson, Participant, Survey, SurveyResponse
 from models.base import utcnow
 from services.common.vietnamese import local_date
 
@@ -92,7 +93,11 @@ def test_after_the_due_date_the_missing_ones_are_overdue(
     assert "0/1 đã làm" in html
 
 
-def test_a_survey_is_done_once_answered(app, content, surveys, staff, staff_client, staff_token):
+def test_a_survey_is_done_once_answered(
+    app, content, surveys, staff, staff_client, staff_token, pupil
+):
+    pupil("Vi Thị Lan")
+    pupil("Nông Văn Tú")
     teacher = staff_client("teacher_a")
     response = give(
         teacher, staff_token, staff.class_a, item_value(app, "survey", "y-kien"), "05/01/2027"
@@ -100,7 +105,24 @@ def test_a_survey_is_done_once_answered(app, content, surveys, staff, staff_clie
     assert response.status_code == 303
     html = class_page(teacher, staff.class_a)
     assert "Ý kiến về Nghị quyết 57" in html and "Hạn 05/01/2027" in html
-    assert "0/0 đã làm" in html
+    assert "0/2 đã làm" in html
+    with app.app_context():
+        survey = Survey.query.filter_by(slug="y-kien").one()
+        lan = Participant.query.filter_by(display_name="Vi Thị Lan").one()
+        db.session.add(
+            SurveyResponse(
+                survey_id=survey.id,
+                survey_version_id=survey.current_version.id,
+                participant_id=lan.id,
+                respondent_key=f"p{lan.id}",
+                unit_id=lan.unit_id,
+                submission_token="t",
+                submitted_on=dt.date(2026, 12, 3),
+            )
+        )
+        database.commit()
+    html = class_page(teacher, staff.class_a)
+    assert "1/2 đã làm" in html and "Chưa làm: Nông Văn Tú" in html
 
 
 def test_the_form_lists_no_anonymous_survey(app, content, surveys, staff, staff_client):
@@ -189,8 +211,6 @@ def test_the_pupils_home_page_shows_their_classs_work(
 def test_the_class_page_counts_do_not_cost_a_query_per_pupil(
     app, content, staff, staff_client, staff_token, pupil
 ):
-    from sqlalchemy import event
-
     teacher = staff_client("teacher_a")
     give(teacher, staff_token, staff.class_a, item_value(app, "lesson", "an-toan"), future())
     pupil("Vi Thị Lan")
