@@ -4,6 +4,7 @@ request, by size, against a bare query measured in the same run.
 Run:  .venv/bin/python bench/reports.py                       (SQLite, temporary file)
       .venv/bin/python bench/reports.py --sql                 (and each request's statements)
       .venv/bin/python bench/reports.py --skip-big-pdf        (no PDF for the 5,000 people)
+      .venv/bin/python bench/reports.py --no-commune          (classes and the school only)
       .venv/bin/python bench/reports.py --reset-database \\
           --database-url postgresql+psycopg://lantoa@127.0.0.1:55499/lantoa_test
 
@@ -363,7 +364,7 @@ def add_roster(unit_id: int, counters: Counters) -> None:
 
 
 def build_world(
-    app, class_sizes: list[int], school_size: int = 400, log=print
+    app, class_sizes: list[int], school_size: int = 400, unit_people: bool = True, log=print
 ) -> tuple[list[Case], Counters]:
     """Units, an admin, and the participation of every case."""
     import database
@@ -446,6 +447,8 @@ def build_world(
             cases.append(school_case)
             elapsed = time.perf_counter() - started
             log(f"  {school_case.label}: {school_case.attempts:,} attempts ({elapsed:.1f} s)")
+        if not unit_people:
+            return cases, counters
         started = time.perf_counter()
         big = Case("", commune.id, quizzes=len(quizzes), big=True)
         per_village = UNIT_PEOPLE // len(villages)
@@ -692,6 +695,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-big-pdf", action="store_true", help="no PDF for 5,000 people")
     ap.add_argument("--classes", default="40,400", help="class sizes (comma-separated)")
     ap.add_argument("--school", type=int, default=400, help="pupils of the school (0: none)")
+    ap.add_argument("--no-commune", action="store_true", help="leave out the 5,000 people")
     ap.add_argument("--database-url", help="e.g. postgresql+psycopg://… (an empty database)")
     ap.add_argument("--reset-database", action="store_true", help="drop its public schema first")
     ap.add_argument("--sql", action="store_true", help="print each request's statements")
@@ -712,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"database: {db.engine.dialect.name} ({db.engine.dialect.driver})")
         sizes = [int(s) for s in args.classes.split(",") if s.strip()]
-        cases, counters = build_world(app, sizes, args.school)
+        cases, counters = build_world(app, sizes, args.school, not args.no_commune)
         rows = ", ".join(f"{t} {n:,}" for t, n in counters.rows.items())
         print(f"set-up {time.perf_counter() - started:.1f} s: {rows}")
         started = time.perf_counter()
