@@ -1,19 +1,29 @@
-"""Unit reports as HTML, CSV, XLSX and PDF: time and SQL statements per request, by size.
+"""Unit reports and class gradebooks as HTML, CSV, XLSX and PDF: time and SQL statements per
+request, by size, against a bare query measured in the same run.
 
 Run:  .venv/bin/python bench/reports.py                       (SQLite, temporary file)
       .venv/bin/python bench/reports.py --sql                 (and each request's statements)
       .venv/bin/python bench/reports.py --skip-big-pdf        (no PDF for the 5,000 people)
+      .venv/bin/python bench/reports.py --no-commune          (classes and the school only)
       .venv/bin/python bench/reports.py --reset-database \\
           --database-url postgresql+psycopg://lantoa@127.0.0.1:55499/lantoa_test
 
 Builds, with bulk inserts (one executemany per table and chunk, scored by
 services.participation.scoring),
-a class of 40 students × 10 quizzes, a class of 400 × 10 quizzes, and a commune of 10 villages
-with 5,000 participants and exactly 100,000 attempts over the 12 bundled quizzes (answers,
-lesson and quiz visits, certificates). Logs in as an admin through the real /staff/login form
-(CSRF on: the token is read from the login page) and times, with Flask's test client,
-GET /staff/units/<id>/report, report.csv?table=people, report.xlsx and report.pdf, counting the
-SQL statements of each request with a "before_cursor_execute" listener on db.engine.
+a class of 40 students × 10 quizzes, a class of 400 × 10 quizzes (each class with its roster:
+every pupil's name claimed, two names nobody has claimed yet), a school of 400 pupils in 10
+classes of 40, and a commune of 10 villages with 5,000 participants and exactly 100,000
+attempts over the 12 bundled quizzes (answers, lesson and quiz visits, certificates). Logs in as
+an admin through the real /staff/login form (CSRF on: the token is read from the login page) and
+times, with Flask's test client, GET /staff/units/<id>/report, report.csv?table=people,
+report.xlsx and report.pdf, and for each class its gradebook (gradebook, .csv, .xlsx, .pdf),
+counting the SQL statements of each request with a "before_cursor_execute" listener on
+db.engine.
+
+Baseline, measured in the same run on the same data: the one bare GROUP BY a gradebook or a
+report cannot do without (attempts of the unit's people per person and quiz: count, best
+score, passed, last day), run straight on the connection. Each request's time is printed as a
+ratio to it.
 """
 
 from __future__ import annotations
@@ -66,6 +76,14 @@ FORMATS = (
     ("XLSX", "/staff/units/{id}/report.xlsx"),
     ("PDF", "/staff/units/{id}/report.pdf"),
 )
+GRADEBOOK_FORMATS = (
+    ("GB HTML", "/staff/units/{id}/gradebook"),
+    ("GB CSV", "/staff/units/{id}/gradebook.csv"),
+    ("GB XLSX", "/staff/units/{id}/gradebook.xlsx"),
+    ("GB PDF", "/staff/units/{id}/gradebook.pdf"),
+)
+ALL_FORMATS = FORMATS + GRADEBOOK_FORMATS
+SCHOOL_CLASSES = 10
 
 
 @dataclass
@@ -87,6 +105,8 @@ class Case:
     attempts: int = 0
     quizzes: int = 0
     big: bool = False
+    formats: tuple = FORMATS
+    school: bool = False
 
 
 @dataclass
@@ -305,7 +325,47 @@ def visit_row(pid: int, unit_id: int, kind: str, item_id: int | None, when: dt.d
     }
 
 
-def build_world(app, class_sizes: list[int], log=print) -> tuple[list[Case], Counters]:
+def add_roster(unit_id: int, counters: Counters) -> None:
+    """The class list as a school keeps it: every pupil's name, claimed by the pupil, and
+    two names nobody has claimed yet (they show as "chưa vào lớp")."""
+    from sqlalchemy import insert, select
+
+    import database
+    from extensions import db
+    from models import Participant, RosterEntry
+
+    people = db.session.execute(
+        select(Participant.id, Participant.display_name).where(Participant.unit_id == unit_id)
+    ).all()
+    rows = [
+        {
+            "unit_id": unit_id,
+            "name": name,
+            "student_number": f"HS{n:03d}",
+            "list_number": n,
+            "participant_id": pid,
+        }
+        for n, (pid, name) in enumerate(people, start=1)
+    ]
+    for extra in (1, 2):
+        n = len(rows) + 1
+        rows.append(
+            {
+                "unit_id": unit_id,
+                "name": f"Học sinh chưa vào lớp {extra}",
+                "student_number": f"HS{n:03d}",
+                "list_number": n,
+                "participant_id": None,
+            }
+        )
+    db.session.execute(insert(RosterEntry), rows)
+    counters.add("roster_entries", len(rows))
+    database.commit()
+
+
+def build_world(
+    app, class_sizes: list[int], school_size: int = 400, unit_people: bool = True, log=print
+) -> tuple[list[Case], Counters]:
     """Units, an admin, and the participation of every case."""
     import database
     from models import Quiz
@@ -335,7 +395,27 @@ def build_world(app, class_sizes: list[int], log=print) -> tuple[list[Case], Cou
         cases = []
         for size in class_sizes:
             klass = create_unit("class", f"Lớp {size} học sinh", school, target_population=size)
-            cases.append(Case(f"class {size}×{CLASS_QUIZZES}", klass.id, quizzes=CLASS_QUIZZES))
+            cases.append(
+                Case(
+                    f"class {size}×{CLASS_QUIZZES}",
+                    klass.id,
+                    quizzes=CLASS_QUIZZES,
+                    formats=ALL_FORMATS,
+                )
+            )
+        big_school, school_classes = None, []
+        if school_size:
+            big_school = create_unit("school", "Trường THCS Đồng Tâm", commune)
+            per_class = school_size // SCHOOL_CLASSES
+            school_classes = [
+                create_unit(
+                    "class",
+                    f"Lớp {6 + i // 3}{'ABCD'[i % 3]}",
+                    big_school,
+                    target_population=per_class,
+                )
+                for i in range(SCHOOL_CLASSES)
+            ]
         villages = [
             create_unit("village", f"Thôn {name}", commune, target_population=600)
             for name in VILLAGES
@@ -348,8 +428,27 @@ def build_world(app, class_sizes: list[int], log=print) -> tuple[list[Case], Cou
             case.people, case.attempts = insert_people(
                 case.unit_id, size, True, plan, rng, counters, now
             )
+            add_roster(case.unit_id, counters)
             elapsed = time.perf_counter() - started
             log(f"  {case.label}: {case.attempts:,} attempts ({elapsed:.1f} s)")
+        if big_school is not None:
+            started = time.perf_counter()
+            school_case = Case(
+                f"school {school_size}", big_school.id, quizzes=CLASS_QUIZZES, school=True
+            )
+            for klass in school_classes:
+                plan = class_plan(quizzes[:CLASS_QUIZZES], rng)
+                people, attempts = insert_people(
+                    klass.id, per_class, True, plan, rng, counters, now
+                )
+                add_roster(klass.id, counters)
+                school_case.people += people
+                school_case.attempts += attempts
+            cases.append(school_case)
+            elapsed = time.perf_counter() - started
+            log(f"  {school_case.label}: {school_case.attempts:,} attempts ({elapsed:.1f} s)")
+        if not unit_people:
+            return cases, counters
         started = time.perf_counter()
         big = Case("", commune.id, quizzes=len(quizzes), big=True)
         per_village = UNIT_PEOPLE // len(villages)
@@ -386,9 +485,41 @@ def login(client) -> None:
         raise RuntimeError(f"login answered {response.status_code}, not 303")
 
 
+BASELINE_SQL = (
+    "SELECT a.participant_id, a.quiz_id, count(*), max(a.score_percent),"
+    " max(CASE WHEN a.passed THEN 1 ELSE 0 END), max(a.submitted_at)"
+    " FROM attempts a JOIN participants p ON p.id = a.participant_id"
+    " WHERE p.unit_id IN :units GROUP BY a.participant_id, a.quiz_id"
+)
+
+
+def baseline_ms(app, case: Case, runs: int) -> float:
+    """The bare GROUP BY over the unit's (and its children's) people, straight on the
+    connection: median of `runs`, after one warm-up."""
+    from sqlalchemy import bindparam, select, text
+
+    from extensions import db
+    from models import Unit
+
+    with app.app_context():
+        children = db.session.scalars(select(Unit.id).where(Unit.parent_id == case.unit_id))
+        units = [case.unit_id, *children]
+        query = text(BASELINE_SQL).bindparams(bindparam("units", expanding=True))
+        times = []
+        with db.engine.connect() as conn:
+            for n in range(runs + 1):
+                started = time.perf_counter()
+                rows = conn.execute(query, {"units": units}).all()
+                if n:
+                    times.append(time.perf_counter() - started)
+        assert rows, f"no attempts for {case.label}"
+    return harness.median_ms(times)
+
+
 def describe(fmt: str, body: bytes) -> str:
     """What came back, to check that the report is whole: rows or pages, and size."""
     size = f"{len(body) / 1024:,.0f} KB"
+    fmt = fmt.removeprefix("GB ")
     if fmt == "HTML":
         return f"{body.count(b'<tr>') - 1:,} table rows, {size}"
     if fmt == "CSV":
@@ -420,7 +551,8 @@ def measure(app, cases: list[Case], args) -> list[dict]:
     client.environ_base["HTTP_ACCEPT_ENCODING"] = "gzip"  # as a browser asks (HTML is gzipped)
     results = []
     for case in cases:
-        for fmt, path in FORMATS:
+        case_baseline = baseline_ms(app, case, args.runs if not case.big else args.big_runs)
+        for fmt, path in case.formats:
             if case.big and fmt == "PDF" and args.skip_big_pdf:
                 continue
             runs = args.runs
@@ -456,36 +588,42 @@ def measure(app, cases: list[Case], args) -> list[dict]:
                     "sql_varies": len(set(counts)) > 1,
                     "output": describe(fmt, body),
                     "statements": one_request,
+                    "baseline": case_baseline,
                 }
             )
             row = results[-1]
-            print(f"  {case.label:<17}{fmt:<5} {row['median']:>9.1f} ms  ({runs} runs)")
+            print(f"  {case.label:<17}{fmt:<8} {row['median']:>9.1f} ms  ({runs} runs)")
     return results
 
 
 def print_table(results: list[dict], show_sql: bool) -> None:
     head = (
-        f"{'case':<18}{'people':>7}{'attempts':>9}{'quizzes':>8}  {'format':<7}{'runs':>4}"
-        f"{'median ms':>11}{'min ms':>10}{'SQL':>5}  output"
+        f"{'case':<18}{'people':>7}{'attempts':>9}{'quizzes':>8}  {'format':<9}{'runs':>4}"
+        f"{'median ms':>11}{'min ms':>10}{'SQL':>5}{'bare ms':>9}{'ratio':>8}  output"
     )
     print("\n" + head)
     print("-" * (len(head) + 22))
     for r in results:
         case = r["case"]
         sql = f"{r['sql']}{'*' if r['sql_varies'] else ''}"
+        ratio = r["median"] / r["baseline"] if r["baseline"] else float("nan")
         print(
             f"{case.label:<18}{case.people:>7,}{case.attempts:>9,}{case.quizzes:>8}  "
-            f"{r['format']:<7}{r['runs']:>4}{r['median']:>11.1f}{r['min']:>10.1f}{sql:>5}  "
-            f"{r['output']}"
+            f"{r['format']:<9}{r['runs']:>4}{r['median']:>11.1f}{r['min']:>10.1f}{sql:>5}"
+            f"{r['baseline']:>9.2f}{ratio:>7.0f}×  {r['output']}"
         )
+    print(
+        "bare ms: the one GROUP BY every gradebook and report needs (attempts per person and"
+        " quiz), straight on the connection, in this run; ratio: the request's median ÷ it."
+    )
     if any(r["sql_varies"] for r in results):
         print("* the statement count differed between runs; the first run's is shown")
     print("\nSQL statements per request, by format (login session, report queries, audit):")
     cases = list(dict.fromkeys(r["case"].label for r in results))
-    print(f"  {'format':<7}" + "".join(f"{c:>20}" for c in cases))
-    for fmt, _path in FORMATS:
+    print(f"  {'format':<9}" + "".join(f"{c:>20}" for c in cases))
+    for fmt, _path in ALL_FORMATS:
         counts = {r["case"].label: r["sql"] for r in results if r["format"] == fmt}
-        print(f"  {fmt:<7}" + "".join(f"{counts.get(c, '—')!s:>20}" for c in cases))
+        print(f"  {fmt:<9}" + "".join(f"{counts.get(c, '—')!s:>20}" for c in cases))
     repeated = repeated_statements(results)
     if repeated:
         print("\nStatements run more than once in one request (they grow, but not with people):")
@@ -516,10 +654,11 @@ def repeated_statements(results: list[dict]) -> dict[str, list[tuple[int, str]]]
 
 
 def check_growth(results: list[dict]) -> bool:
-    """Classes with the same quizzes must run the same statements, whatever their size."""
+    """Classes with the same quizzes must run the same statements, whatever their size (the
+    reports and the gradebooks alike)."""
     ok = True
-    classes = [r for r in results if not r["case"].big]
-    for fmt, _path in FORMATS:
+    classes = [r for r in results if not r["case"].big and not r["case"].school]
+    for fmt, _path in ALL_FORMATS:
         counts = {r["sql"] for r in classes if r["format"] == fmt}
         if len(counts) > 1:
             print(f"GROWS: {fmt} runs {sorted(counts)} statements for classes of different sizes")
@@ -555,6 +694,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--big-pdf-runs", type=int, default=1, help="timed PDFs, 5,000 people")
     ap.add_argument("--skip-big-pdf", action="store_true", help="no PDF for 5,000 people")
     ap.add_argument("--classes", default="40,400", help="class sizes (comma-separated)")
+    ap.add_argument("--school", type=int, default=400, help="pupils of the school (0: none)")
+    ap.add_argument("--no-commune", action="store_true", help="leave out the 5,000 people")
     ap.add_argument("--database-url", help="e.g. postgresql+psycopg://… (an empty database)")
     ap.add_argument("--reset-database", action="store_true", help="drop its public schema first")
     ap.add_argument("--sql", action="store_true", help="print each request's statements")
@@ -575,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"database: {db.engine.dialect.name} ({db.engine.dialect.driver})")
         sizes = [int(s) for s in args.classes.split(",") if s.strip()]
-        cases, counters = build_world(app, sizes)
+        cases, counters = build_world(app, sizes, args.school, not args.no_commune)
         rows = ", ".join(f"{t} {n:,}" for t, n in counters.rows.items())
         print(f"set-up {time.perf_counter() - started:.1f} s: {rows}")
         started = time.perf_counter()

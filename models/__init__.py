@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from models.activities import Activity, HalfYearReport
+from models.assignments import Assignment
 from models.certificates import Certificate, CertificateSerialCounter
 from models.content import Course, CourseItem, Lesson, Quiz, QuizVersion
 from models.drafts import ContentDraft
@@ -18,6 +19,7 @@ from models.units import Unit
 __all__ = [
     "Activity",
     "Answer",
+    "Assignment",
     "Attempt",
     "AuditEvent",
     "Certificate",

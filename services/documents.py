@@ -200,3 +200,26 @@ def nominations_pdf(named: periods.NamedPeriod) -> bytes:
         config=config,
     )
     return render_pdf(html, _static_dir())
+
+
+def gradebook_pdf(view, signer: str | None) -> bytes:
+    """A class gradebook on A4 landscape, with the administrative header, the class, school
+    and teacher, the date line and a signature block the teacher signs.
+
+    `view` is a services.reporting.gradebook.GradebookView; `signer` the teacher printing it
+    (None: the class's teachers, or a blank line to write the name on)."""
+    config = current_app.config
+    today = local_date(utcnow(), config["TIMEZONE"])
+    book = view.book
+    teacher = signer or ", ".join(book.teachers)
+    html = render_template(
+        "pdf/gradebook.html",
+        view=view,
+        book=book,
+        teacher=teacher,
+        date_line=f"{commune_settings().place_name}, {admin_date(today)}",
+        today=table_date(today),
+        day=lambda moment: table_date(local_date(moment, config["TIMEZONE"])),
+        config=config,
+    )
+    return render_pdf(html, _static_dir())

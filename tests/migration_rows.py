@@ -35,13 +35,14 @@ WORDS = (
     "Bà Nguyễn Thị Ánh Tuyết ở bản Khuổi Phầy",
 )
 
-# The one target of a poster or a visit is its lesson; a nomination names a participant; a
-# certificate is for its quiz (not a course).
+# The one target of a poster, a visit or a class assignment is its lesson; a nomination names
+# a participant; a certificate is for its quiz (not a course).
 OVERRIDES: dict[str, dict[str, object]] = {
     "certificates": {"course_id": None},
     "posters": {"quiz_id": None, "survey_id": None},
     "visits": {"kind": "lesson", "quiz_id": None, "survey_id": None},
     "nominations": {"subject_kind": "participant", "unit_id": None},
+    "assignments": {"survey_id": None},  # work given to a class: a lesson (or a survey)
 }
 
 # `kind IN ('a','b')` (SQLite keeps the text) or `kind = ANY (ARRAY['a', ...])` (PostgreSQL).

@@ -208,6 +208,23 @@ MATRIX: dict[str, list[Case]] = {
     "staff.correct_roster_entry": pupils("/staff/roster/{id}", "POST", status=400),
     "staff.move_roster_entry": pupils("/staff/roster/{id}/move", "POST", status=400),
     "staff.remove_roster_entry": pupils("/staff/roster/{id}/remove", "POST", status=400),
+    # Without form data nothing is given (400); officers never give class work.
+    "staff.new_assignment": class_only(
+        scoped("/staff/units/{id}/assignments/new", officer=403), 404
+    )
+    + class_only(scoped("/staff/units/{id}/assignments/new", "POST", ok=400, officer=403), 404),
+    "staff.delete_assignment": [
+        Case(
+            "POST",
+            f"/staff/units/{{class_a}}/assignments/{MISSING_ID}/delete",
+            {**SEES_CLASS_A, "teacher_a": 404, "admin": 404},
+        ),
+        Case(
+            "POST",
+            f"/staff/units/{{class_b}}/assignments/{MISSING_ID}/delete",
+            {**SEES_CLASS_B, "teacher_b": 404, "admin": 404},
+        ),
+    ],
     "staff.export_person": people("/staff/people/{id}/export.json")
     + people("/staff/people/{id}/export.csv")
     + [
@@ -252,6 +269,32 @@ MATRIX: dict[str, list[Case]] = {
     # Without the fields nothing is changed or retired.
     "reports.poster_location": placed("/staff/posters/{code}/location", "POST", ok=400),
     "reports.retire_poster": placed("/staff/posters/{code}/retire", "POST", ok=400),
+    "reports.gradebook": class_only(scoped("/staff/units/{id}/gradebook"), 404),
+    "reports.gradebook_download": class_only(scoped("/staff/units/{id}/gradebook.csv"), 404)
+    + class_only(scoped("/staff/units/{id}/gradebook.xlsx"), 404)
+    + class_only(scoped("/staff/units/{id}/gradebook.pdf"), 404)
+    + [
+        Case(
+            "GET",
+            "/staff/units/{class_a}/gradebook.doc",
+            {**SEES_CLASS_A, "teacher_a": 404, "admin": 404},
+        )
+    ],
+    "reports.gradebook_pupil": [
+        Case("GET", "/staff/units/{class_a}/gradebook/{person_a}", SEES_CLASS_A),
+        Case("GET", "/staff/units/{class_b}/gradebook/{person_b}", SEES_CLASS_B),
+        # A pupil of another class is not in this class's gradebook.
+        Case(
+            "GET",
+            "/staff/units/{class_a}/gradebook/{person_b}",
+            {**SEES_CLASS_A, "teacher_a": 404, "admin": 404},
+        ),
+        Case(
+            "GET",
+            f"/staff/units/{{class_a}}/gradebook/{MISSING_ID}",
+            {**SEES_CLASS_A, "teacher_a": 404, "admin": 404},
+        ),
+    ],
     "admin.users": [Case("GET", "/staff/admin/users", ADMIN_ONLY_200)],
     "admin.new_user": [
         Case("GET", "/staff/admin/users/new", ADMIN_ONLY_200),

@@ -245,6 +245,7 @@ NEW_MIGRATIONS = {
     "b7d4e2a9c6f1": ("lessons", "audio_credits"),
     "c1d5e7f9a3b4": ("roster_entries", None),  # date_of_birth: NULL on old rows, by design
     "b6e1c9d3f7a2": ("posters", "scans_after_retirement"),
+    "b7e3c9a1d5f2": ("assignments", None),
 }
 
 

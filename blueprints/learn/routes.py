@@ -40,8 +40,8 @@ from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
 from services.content import visibility
 from services.org import roster
-from services.participation import attempts as participation
 from services.participation import (
+    assignments,
     catalog,
     certificates,
     courses,
@@ -51,6 +51,7 @@ from services.participation import (
     quiz_taking,
     scoring,
 )
+from services.participation import attempts as participation
 from services.participation import posters as poster_service
 from services.participation import survey_responses as surveys
 from unit_of_work import fault_message, keep_changes_on_error, on_storage_fault
@@ -93,6 +94,7 @@ def home():
         progress=progress,
         courses=[courses.course_progress(c, progress) for c in courses.courses_for(participant)],
         surveys=surveys.open_surveys(today),
+        work=assignments.pupil_work(participant, today),
     )
 
 

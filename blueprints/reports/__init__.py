@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
-from blueprints.reports import poster_pages, routes  # noqa: E402,F401
+from blueprints.reports import gradebook, poster_pages, routes  # noqa: E402,F401

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from blueprints.staff import roster_routes, routes  # noqa: E402,F401
+from blueprints.staff import assignments, roster_routes, routes  # noqa: E402,F401

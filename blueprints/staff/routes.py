@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common import audit_trail
+from blueprints.common.dates import local_today
 from blueprints.common.downloads import download
 from blueprints.common.form_errors import message_for
 from blueprints.common.guards import roles_required, visible_participant, visible_unit
@@ -21,7 +22,7 @@ from services.common.text import clean_line
 from services.org import access, roster
 from services.org.settings import public_url
 from services.org.units import create_unit
-from services.participation import privacy
+from services.participation import assignments, privacy
 from services.render import exports
 from services.render.qr import qr_png, qr_svg
 
@@ -123,6 +124,7 @@ def _unit_page(found: Unit, form: RosterForm, problems=None, status: int = 200):
         members=members,
         form=form,
         roster_problems=problems,
+        work=assignments.class_work(found, local_today()) if found.kind == "class" else [],
     )
     return page, status
 

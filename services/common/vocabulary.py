@@ -140,6 +140,9 @@ AUDIT_ACTION_LABELS = {
     "nomination_removed": _l("Bỏ đề nghị khen thưởng"),
     "survey_exported": _l("Tải kết quả khảo sát"),
     "dashboard_exported": _l("Tải bảng chỉ tiêu"),
+    "assignment_created": _l("Giao bài cho lớp"),
+    "assignment_deleted": _l("Bỏ việc đã giao"),
+    "gradebook_exported": _l("Tải bảng điểm"),
 }
 # The facts an audit event carries, by their key in the event's detail.
 AUDIT_DETAIL_LABELS = {
@@ -210,6 +213,8 @@ AUDIT_DETAIL_LABELS = {
     "from_class": _l("Từ lớp"),
     "to_class": _l("Sang lớp"),
     "location": _l("Nơi dán"),
+    "item": _l("Bài được giao"),
+    "due_on": _l("Hạn làm"),
 }
 
 
