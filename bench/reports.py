@@ -592,7 +592,10 @@ def measure(app, cases: list[Case], args) -> list[dict]:
                 }
             )
             row = results[-1]
-            print(f"  {case.label:<17}{fmt:<8} {row['median']:>9.1f} ms  ({runs} runs)")
+            print(
+                f"  {case.label:<17}{fmt:<8} {row['median']:>9.1f} ms  ({runs} runs,"
+                f" {row['sql']} SQL, bare query {case_baseline:.2f} ms)"
+            )
     return results
 
 

@@ -31,6 +31,11 @@ class Column:
     quiz_id: int
     title: str
 
+    @property
+    def option(self) -> tuple[str, str]:
+        """(value, label) of the column in the page's quiz filter."""
+        return str(self.quiz_id), self.title
+
 
 @dataclass
 class Row:
