@@ -52,7 +52,6 @@ lesson:
 quiz:
   pass_mark: 60
   max_attempts: 3
-  training_for: [worker]
   questions:
     - {{id: q1, type: true_false, text: "Đúng?", answer: false, explanation: "Vì: sai."}}
     - id: q2

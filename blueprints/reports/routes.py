@@ -44,7 +44,10 @@ def item_analysis(unit_id: int):
     ticked; the questions most got wrong first."""
     unit, report = _report(unit_id)
     return render_template(
-        "reports/item_analysis.html", unit=unit, report=report, args=request.args
+        "reports/item_analysis.html",
+        unit=unit,
+        report=report,
+        args={k: v for k, v in request.args.items() if k in ("from", "to")},
     )
 
 
