@@ -924,6 +924,12 @@ def test_only_the_office_says_which_quizzes_count_as_training(app, staff, staff_
     # The office may set it, and the teacher's later edits keep what it set.
     admin = staff_client("admin")
     form = fill(editor(admin, "topic", slug), {"quiz.training_for": ["student"]})
+    # A training quiz asks each attempt a draw from a bank of 1.5× as many (issue 15).
+    assert press(admin, "topic", slug, form, "publish").status_code == 400
+    form = add_question(admin, "topic", slug, editor(admin, "topic", slug), "true_false")
+    third = {"text": "Câu ba đúng?", "tf": "true", "explanation": "Vì vậy."}
+    form = fill(form, {f"quiz.questions[2].{k}": v for k, v in third.items()})
+    form = fill(form, {"quiz.training_for": ["student"], "quiz.draw": "2"})
     assert press(admin, "topic", slug, form, "publish").status_code == 303
     form = fill(editor(teacher_a, "topic", slug), {"title": "Bài tập huấn lớp 7A (sửa)"})
     assert press(teacher_a, "topic", slug, form, "publish").status_code == 303
