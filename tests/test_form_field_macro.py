@@ -44,7 +44,14 @@ NOT_STAFF = {"learn", "certificates", "errors", "pdf", "macros"}
 TAG = re.compile(r"<(input|select|textarea)\b[^>]*>", re.IGNORECASE)
 NOT_FIELDS = {"hidden", "submit", "button"}
 # Hand-written fields that stay, each with the reason (template, name).
-KEPT: dict[tuple[str, str], str] = {}
+KEPT: dict[tuple[str, str], str] = {
+    # One box per poster row, tied to the print form below the table by form="print".
+    ("reports/posters.html", "code"): "a box per table row, outside its form",
+    ("reports/posters.html", "size"): "belongs to the print form by form=, outside it",
+    # The pupil page's move and remove forms: a bare select and a confirmation box inline.
+    ("staff/roster_entry.html", "unit_id"): "inline select of the move form",
+    ("staff/roster_entry.html", "confirm"): "inline confirmation of the remove form",
+}
 
 
 def staff_templates():

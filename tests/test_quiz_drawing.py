@@ -376,7 +376,7 @@ def test_item_analysis_counts_each_question_over_the_attempts_that_drew_it(
     # The CSV export of the items says the same.
     body = staff_client("officer").get(f"/staff/units/{staff.village}/report.csv?table=items")
     rows = list(csv.reader(io.StringIO(body.data.decode("utf-8-sig"), newline="")))
-    exported = {row[2]: int(row[3]) for row in rows[1:] if row[0] == "Ngân hàng câu hỏi"}
+    exported = {row[3]: int(row[4]) for row in rows[1:] if row[0] == "Ngân hàng câu hỏi"}
     assert exported == {TEXTS[qid]: answered for qid, (answered, _w) in expected.items()}
     # … and each attempt's score is over the questions it drew.
     people = list(
