@@ -303,6 +303,16 @@ def collapsed(text: str) -> str:
 # --- steps in a real browser page --------------------------------------------------------------
 
 
+def page_html(page) -> str:
+    """The page's HTML once the document the last click or goto led to has loaded.
+
+    Right after a click that submits a form, the new document may be committed but still
+    empty; reading ``page.content()`` then returns ''. Every e2e test reads the HTML here.
+    """
+    page.wait_for_load_state("load")
+    return page.content()
+
+
 def fits_width(page) -> bool:
     """No horizontal scrolling: the page is no wider than the window."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

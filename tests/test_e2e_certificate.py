@@ -8,6 +8,7 @@ from helpers import (
     collapsed,
     decode_qr_pdf,
     identify_in_browser,
+    page_html,
     pass_quiz_in_browser,
     pdf_fonts,
     pdf_text,
@@ -28,7 +29,7 @@ def test_pass_download_scan_and_verify(app, live_server, phone, make_poster, tmp
     identify_in_browser(page, NAME)
     page.click("text=Làm bài kiểm tra")
     pass_quiz_in_browser(page)
-    assert "Chúc mừng, bạn đã đạt!" in page.content()
+    assert "Chúc mừng, bạn đã đạt!" in page_html(page)
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Tải giấy chứng nhận (PDF)").click()

@@ -1,7 +1,7 @@
 """End to end in real headless Chromium at 360 px: poster → identity → lesson → quiz → result."""
 
 import pytest
-from helpers import fits_width, identify_in_browser
+from helpers import fits_width, identify_in_browser, page_html
 
 from extensions import db
 from models import Attempt, Scan
@@ -38,7 +38,7 @@ def test_villager_journey_from_poster(app, live_server, phone, make_poster, plac
 
     assert "Kết quả" in page.locator("h1").inner_text()
     assert page.locator(".score").inner_text() == "100%"
-    assert "Chúc mừng, bạn đã đạt!" in page.content()
+    assert "Chúc mừng, bạn đã đạt!" in page_html(page)
     assert fits_width(page)
 
     # Back and submit again (a double submit): still one attempt.
@@ -66,5 +66,5 @@ def test_journey_works_with_javascript_off(app, browser, live_server, make_poste
     page.check("input[name=q_ung_dung][value=a]")
     page.click("button[type=submit]")
     assert page.locator(".score").inner_text() == "25%"
-    assert "Chưa đạt" in page.content()
+    assert "Chưa đạt" in page_html(page)
     context.close()

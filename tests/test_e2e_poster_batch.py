@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pypdf
 import pytest
-from helpers import decode_qr_pdf, fits_width
+from helpers import decode_qr_pdf, fits_width, page_html
 
 import database
 from extensions import db
@@ -58,7 +58,7 @@ def test_an_officer_prints_a_poster_for_every_village_and_retires_one(
     page.screenshot(path=SHOTS.format(name="new", width=1280), full_page=True)
     page.click("button:text-is('Tạo áp phích')")
 
-    assert "Đã tạo 3 áp phích" in page.content()
+    assert "Đã tạo 3 áp phích" in page_html(page)
     page.screenshot(path=SHOTS.format(name="batch", width=1280), full_page=True)
     with page.expect_download() as info:
         page.click("text=Tải PDF khổ A5")
@@ -83,7 +83,7 @@ def test_an_officer_prints_a_poster_for_every_village_and_retires_one(
     page.fill("#reason", "Đã thay áp phích mới")
     page.screenshot(path=SHOTS.format(name="poster", width=1280), full_page=True)
     page.click("button:text-is('Thu hồi áp phích')")
-    assert "Đã thu hồi áp phích" in page.content()
+    assert "Đã thu hồi áp phích" in page_html(page)
 
     response = phone.goto(f"{live_server}/p/{codes[1]}")
     assert response.status == 410
@@ -103,7 +103,7 @@ def test_the_poster_pages_fit_a_phone(app, live_server, browser, staff, commune_
     page.select_option("#target", label="Bài học: An toàn trên mạng")
     page.select_option("#every", label="Thôn")
     page.click("button:text-is('Tạo áp phích')")
-    assert "Đã tạo 3 áp phích" in page.content()
+    assert "Đã tạo 3 áp phích" in page_html(page)
     page.screenshot(path=SHOTS.format(name="batch", width=360), full_page=True)
     page.click("table.posters a >> nth=0")
     assert fits_width(page)

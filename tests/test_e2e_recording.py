@@ -5,7 +5,7 @@ with the reader's name, publishes, and a villager's lesson page offers it with "
 from pathlib import Path
 
 import pytest
-from helpers import identify_in_browser
+from helpers import identify_in_browser, page_html
 
 from models import Lesson
 
@@ -72,7 +72,7 @@ def test_a_lesson_recorded_on_a_phone_is_heard_with_its_readers_name(
     assert f"Giọng đọc: {READER}" in section.locator("[data-current]").inner_text()
 
     page.locator("button:text('Xuất bản')").first.click()
-    assert "Đã xuất bản" in page.content()
+    assert "Đã xuất bản" in page_html(page)
     with app.app_context():
         lesson = Lesson.query.filter_by(slug="an-toan").one()
         assert lesson.audio == {"vi": path}

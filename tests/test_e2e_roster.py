@@ -4,6 +4,7 @@ order with the two An told apart, and a pupil on a phone picks the right An on t
 Screenshots at 360 and 1280 px go to /tmp/roster-*.png."""
 
 import pytest
+from helpers import page_html
 from test_roster_school_sheets import school_xlsx
 
 from extensions import db
@@ -41,7 +42,7 @@ def test_teacher_uploads_a_school_list_and_a_pupil_picks_the_right_an(
     page.set_input_files("input[type=file]", str(sheet))
     page.click("button:text-is('Nhập danh sách')")
 
-    assert "Đã nhập 4 học sinh vào danh sách lớp." in page.content()
+    assert "Đã nhập 4 học sinh vào danh sách lớp." in page_html(page)
     assert roster_rows(page) == ORDER
     page.locator("table.roster").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS.format("class-1280"), full_page=True)
@@ -76,7 +77,7 @@ def test_teacher_uploads_a_school_list_and_a_pupil_picks_the_right_an(
         "Dũng P. M.",
         "Đức L. V.",
     ]
-    assert "2013" not in pupil.content()
+    assert "2013" not in page_html(pupil)
     pupil.select_option("#roster_entry", label="An N. V. (sinh 05/11)")
     pupil.fill("#list_number", "3")
     pupil.check("input[name=age_band][value='under16']")

@@ -3,7 +3,7 @@ kind → thanks with the answers → one answer changed; and an anonymous survey
 with no identity form and JavaScript off."""
 
 import pytest
-from helpers import fits_width
+from helpers import fits_width, page_html
 
 from extensions import db
 from models import Participant, Scan, Survey, SurveyResponse
@@ -29,7 +29,7 @@ def test_named_survey_from_a_poster_answered_then_edited(
 
     # Who is answering: the poster's village is already chosen.
     assert page.locator("h1").inner_text() == "Chào bạn!"
-    assert "Ý kiến về Nghị quyết 57" in page.content()
+    assert "Ý kiến về Nghị quyết 57" in page_html(page)
     page.fill("#display_name", "Hoàng Thị Lan")
     page.check("input[name=role][value=villager]")
     assert page.locator("#unit_id").input_value() == str(places["village"])
@@ -50,7 +50,7 @@ def test_named_survey_from_a_poster_answered_then_edited(
     page.click("button[type=submit]")
 
     # Thanks, with the answers read back.
-    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page.content()
+    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page_html(page)
     cards = page.locator(".card").all_inner_texts()
     assert any("Đã nghe" in c for c in cards)
     assert any("Loa truyền thanh, Cán bộ xã đến nhà" in c for c in cards)
@@ -70,7 +70,7 @@ def test_named_survey_from_a_poster_answered_then_edited(
     assert page.input_value("textarea[name=s_gop_y]") == "Nên mở lớp vào buổi tối."
     page.check("input[name=s_hieu][value='2']")
     page.click("button[type=submit]")
-    assert "Cảm ơn bạn!" in page.content()
+    assert "Cảm ơn bạn!" in page_html(page)
     cards = page.locator(".card").all_inner_texts()
     assert any("Không đồng ý" in c for c in cards)
 
@@ -107,18 +107,18 @@ def test_anonymous_survey_from_a_poster_without_identity_or_javascript(
 
     # Straight to the questions: no name asked.
     assert page.locator("h1").inner_text() == "Dịch vụ số bạn dùng"
-    assert "Phiếu không ghi tên" in page.content()
+    assert "Phiếu không ghi tên" in page_html(page)
     assert page.locator("#display_name").count() == 0
     assert fits_width(page)
     page.check("input[name=s_thanh_toan][value=roi]")
     page.fill("textarea[name=s_kho_khan]", "Sóng yếu.")
     page.click("button[type=submit]")
-    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page.content()
+    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page_html(page)
     assert "Sóng yếu." in page.locator("main").inner_text()
 
     # The same phone sees its answers again later, and can change them.
     page.goto(f"{live_server}/surveys/an-danh")
-    assert "Bạn đã trả lời phiếu này" in page.content()
+    assert "Bạn đã trả lời phiếu này" in page_html(page)
     page.click("text=Sửa câu trả lời")
     page.check("input[name=s_thanh_toan][value=chua]")
     page.click("button[type=submit]")

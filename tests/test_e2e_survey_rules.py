@@ -7,6 +7,7 @@ others and the conditional question appears once its condition holds.
 The fixture survey 'quy-tac' is described in tests/test_survey_rules.py."""
 
 import pytest
+from helpers import page_html
 
 from models import SurveyResponse
 
@@ -78,7 +79,7 @@ def test_without_javascript_the_server_refuses_and_ignores_what_it_must(
     # The exclusive choice left alone: sent; the VNeID question's answer is not kept.
     page.uncheck("input[name=s_cach][value=chua-dung]")
     page.click("button[type=submit]")
-    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page.content()
+    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page_html(page)
     stored = _stored(app)
     assert "lam-gi" not in stored
     assert stored == {
@@ -117,7 +118,7 @@ def test_with_javascript_the_exclusive_choice_clears_and_the_question_appears(
     page.check("input[name=s_da_dung][value=roi]")
     page.check("input[name=s_lam_gi][value=dich-vu-cong]")
     page.click("button[type=submit]")
-    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page.content()
+    assert "Cảm ơn bạn! Câu trả lời đã được ghi nhận." in page_html(page)
     assert _stored(app) == {
         "da-dung": ["roi"],
         "cach": ["chuyen-khoan"],

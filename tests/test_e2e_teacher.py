@@ -2,6 +2,7 @@
 QR code and downloads the XLSX report, which opens with openpyxl."""
 
 import pytest
+from helpers import page_html
 from openpyxl import load_workbook
 
 import database
@@ -35,7 +36,7 @@ def test_teacher_logs_in_opens_the_class_and_downloads_the_report(
     assert qr.is_visible()
     box = qr.bounding_box()
     assert box and box["width"] >= 150 and box["height"] >= 150
-    assert f"/c/{staff.class_a_code}" in page.content()
+    assert f"/c/{staff.class_a_code}" in page_html(page)
     assert STUDENT in page.locator("table").inner_text()
 
     page.click("text=Báo cáo tham gia")
