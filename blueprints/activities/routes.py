@@ -37,6 +37,14 @@ MESSAGES = {
     ("people_reached", "required"): _l("Nhập số người được tiếp cận (0 nếu chưa rõ)."),
     ("people_reached", "negative"): _l("Số người được tiếp cận không được là số âm."),
     ("people_reached", "too_large"): _l("Số người được tiếp cận quá lớn."),
+    ("people_reached", "above_population"): _l(
+        "Số người được tiếp cận (%(people)s) lớn hơn dân số của %(unit)s (%(population)s "
+        "người): kiểm tra lại số đã nhập, hoặc nhờ văn phòng xã cập nhật dân số của đơn vị."
+    ),
+    ("people_reached", "population_unknown"): _l(
+        "%(unit)s chưa có dân số nên chưa kiểm tra được số người được tiếp cận: nhập 0 nếu "
+        "chưa rõ, hoặc nhờ văn phòng xã nhập dân số của đơn vị trước."
+    ),
     ("notes", "too_long"): _l("Ghi chú dài quá %(n)d ký tự.", n=activity_service.MAX_NOTES),
     ("link", "scheme"): _l("Đường dẫn phải bắt đầu bằng http:// hoặc https://."),
     ("link", "too_long"): _l("Đường dẫn dài quá %(n)d ký tự.", n=activity_service.MAX_LINK),

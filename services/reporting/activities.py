@@ -16,7 +16,8 @@ from models.base import utcnow
 from services.common.errors import InvalidInput
 from services.common.periods import NamedPeriod
 from services.common.text import clean_line
-from services.common.vietnamese import local_date
+from services.common.vietnamese import local_date, vn_number
+from services.org import populations
 from services.reporting.field_rules import (
     Table,
     as_given,
@@ -44,7 +45,22 @@ STATUS_KINDS = ("village", "agency", "school", "enterprise")
 NOT_FILING_KINDS = ("class",)
 
 
-def _rules(today: dt.date) -> Table:
+def _within_population(unit: Unit | None, population: int | None):
+    """The rule that one activity reaches no more people than its unit has: above it is
+    "above_population"; a unit with no population recorded cannot be checked, so anyone
+    reached there is "population_unknown" (0, "not known", always passes)."""
+
+    def rule(people: int | None) -> str | None:
+        if unit is None or _not_filing(unit) or not people:
+            return None
+        if population is None:
+            return "population_unknown"
+        return "above_population" if people > population else None
+
+    return rule
+
+
+def _rules(today: dt.date, unit: Unit | None, population: int | None) -> Table:
     """Each field: its cleaner and its rules, in the order they are tried."""
     return {
         "unit_id": (as_given, (required, lambda unit: "class" if _not_filing(unit) else None)),
@@ -54,7 +70,12 @@ def _rules(today: dt.date) -> Table:
         "count": (as_given, (required, at_least(1, "too_small"), at_most(MAX_COUNT, "too_large"))),
         "people_reached": (
             as_given,
-            (required, at_least(0, "negative"), at_most(MAX_PEOPLE, "too_large")),
+            (
+                required,
+                at_least(0, "negative"),
+                at_most(MAX_PEOPLE, "too_large"),
+                _within_population(unit, population),
+            ),
         ),
         "notes": (clean_notes, (too_long(MAX_NOTES),)),
         "link": (optional_line, (too_long(MAX_LINK), web_link)),
@@ -63,6 +84,10 @@ def _rules(today: dt.date) -> Table:
 
 def _not_filing(unit: Unit | None) -> bool:
     return unit is not None and unit.kind in NOT_FILING_KINDS
+
+
+def _population(unit: Unit | None) -> int | None:
+    return populations.unit_population(unit) if unit is not None else None
 
 
 def check(
@@ -81,7 +106,8 @@ def check(
 
     Codes: unit — required, class; kind — unknown; held_on — required, future, too_early;
     title — required, too_long; count — required, too_small, too_large;
-    people_reached — required, negative, too_large; notes — too_long; link — scheme, too_long.
+    people_reached — required, negative, too_large, above_population, population_unknown;
+    notes — too_long; link — scheme, too_long.
     """
     raw = {
         "unit_id": unit,
@@ -93,9 +119,21 @@ def check(
         "notes": notes,
         "link": link,
     }
-    values, errors = check_fields(_rules(today), raw)
+    values, errors = check_fields(_rules(today, unit, _population(unit)), raw)
     del values["unit_id"]
     return values, errors
+
+
+def refusal(unit: Unit | None, errors: dict[str, str], people: int | None) -> InvalidInput:
+    """The refusal of `check`'s errors, with what its messages name: the unit, its
+    population and the people typed, written as Vietnamese write numbers (1.250)."""
+    population = _population(unit) if "people_reached" in errors else None
+    return InvalidInput(
+        errors,
+        unit=unit.name if unit is not None else "",
+        population=vn_number(population) if population is not None else "",
+        people=vn_number(people) if isinstance(people, int) else "",
+    )
 
 
 def file_activity(
@@ -128,7 +166,7 @@ def file_activity(
         today=today or local_date(utcnow(), timezone),
     )
     if errors:
-        raise InvalidInput(errors)
+        raise refusal(unit, errors, people_reached)
     activity = Activity(unit=unit, filed_by=filed_by, filed_at=utcnow(), **values)
     db.session.add(activity)
     db.session.flush()
