@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from extensions import db
-from models import Activity, StaffUser, Unit
+from models import Activity, HalfYearReport, StaffUser, Unit
 from models.activities import ACTIVITY_KINDS
 from models.base import utcnow
-from services.common.errors import InvalidInput
+from services.common import vocabulary
+from services.common.errors import WHOLE, InvalidInput
 from services.common.periods import NamedPeriod
 from services.common.text import clean_line
 from services.common.vietnamese import local_date, vn_number
@@ -173,8 +174,90 @@ def file_activity(
     return activity
 
 
+# Fields an edit may change, in the order the audit log lists them.
+EDITABLE = ("unit_id", "kind", "held_on", "title", "count", "people_reached", "notes", "link")
+
+
+def freezing_report(day: dt.date) -> HalfYearReport | None:
+    """The saved half-year report whose period holds `day`: its figures are frozen, so the
+    activities of that period no longer change."""
+    return (
+        HalfYearReport.query.filter(
+            HalfYearReport.period_start <= day, HalfYearReport.period_end >= day
+        )
+        .order_by(HalfYearReport.id)
+        .first()
+    )
+
+
+def check_not_frozen(*days: dt.date) -> None:
+    """InvalidInput "frozen" (WHOLE; params: number, period) when any day lies in a period whose
+    report is saved: an edit, a deletion or new evidence there would silently disagree with
+    the report sent to Sở KH&CN."""
+    for day in days:
+        report = freezing_report(day)
+        if report is not None:
+            raise InvalidInput.of(
+                WHOLE,
+                "frozen",
+                number=report.number,
+                period=vocabulary.period_name(report.period_key),
+            )
+
+
+def _audit_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def update_activity(
+    activity: Activity,
+    unit: Unit,
+    *,
+    kind: str,
+    held_on: dt.date,
+    title: str,
+    count: int,
+    people_reached: int,
+    notes: str = "",
+    link: str | None = None,
+    today: dt.date,
+) -> dict[str, list]:
+    """Change an activity by the filing rules; the changes as {field: [old, new]} (dates as
+    ISO text, for the audit log). InvalidInput, changing nothing, when a value is bad or the
+    activity's period (old or new) is frozen by a saved report."""
+    values, errors = check(
+        unit,
+        kind=kind,
+        held_on=held_on,
+        title=title,
+        count=count,
+        people_reached=people_reached,
+        notes=notes,
+        link=link,
+        today=today,
+    )
+    if errors:
+        raise refusal(unit, errors, people_reached)
+    check_not_frozen(activity.held_on, values["held_on"])
+    values["unit_id"] = unit.id
+    changes = {
+        name: [_audit_value(getattr(activity, name)), _audit_value(values[name])]
+        for name in EDITABLE
+        if getattr(activity, name) != values[name]
+    }
+    for name in EDITABLE:
+        setattr(activity, name, values[name])
+    activity.unit = unit
+    db.session.flush()
+    return changes
+
+
 def delete_activity(activity: Activity) -> None:
-    """Remove a wrongly filed activity (the caller checks who may, and audits it)."""
+    """Remove a wrongly filed activity (the caller checks who may, and audits it);
+    InvalidInput "frozen" when its period's report is saved."""
+    check_not_frozen(activity.held_on)
     db.session.delete(activity)
     db.session.flush()
 
@@ -190,7 +273,11 @@ def activities_for(
     unit_ids: Iterable[int] | None, period_start: dt.date, period_end: dt.date
 ) -> list[Activity]:
     """Activities held in [start, end] (inclusive) by these units, newest first."""
-    query = Activity.query.options(db.joinedload(Activity.unit), db.joinedload(Activity.filed_by))
+    query = Activity.query.options(
+        db.joinedload(Activity.unit),
+        db.joinedload(Activity.filed_by),
+        db.selectinload(Activity.evidence),
+    )
     query = _in_units(query, unit_ids).filter(Activity.held_on.between(period_start, period_end))
     return query.order_by(Activity.held_on.desc(), Activity.id.desc()).all()
 
