@@ -71,7 +71,6 @@ def evidence_file(activity_id: int, evidence_id: int):
     response.headers["Content-Disposition"] = disposition(
         name, "inline" if inline else "attachment"
     )
-    response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
