@@ -22,6 +22,7 @@ from models import Activity
 from services.common import periods
 from services.common.errors import WHOLE, InvalidInput
 from services.common.vietnamese import local_datetime, table_date
+from services.content.media_files import human_size
 from services.reporting import activities as activity_service
 from services.reporting import evidence as evidence_service
 
@@ -53,6 +54,7 @@ def edit_page(
         evidence_form=evidence_form or EvidenceForm(formdata=None),
         delete_form=DeleteForm(),
         tally=evidence_service.tally(activity.evidence),
+        size_text=human_size,
         frozen=frozen_message(activity),
         uploaded_at=lambda e: local_datetime(e.uploaded_at, current_app.config["TIMEZONE"]),
         period_key=periods.containing(activity.held_on).key,
