@@ -132,6 +132,13 @@ class Config:
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     # Uploaded lesson images and audio, stored by content hash (served at /uploads/<name>).
     MEDIA_UPLOAD_DIR = os.environ.get("MEDIA_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    # Photos and minutes attached to activities as evidence: private (served only to staff who
+    # may see the activity's unit), stored by content hash. Back it up with the uploads.
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(BASE_DIR / "instance" / "evidence"))
+    # Largest PDF or DOCX of minutes accepted (photos follow MEDIA_IMAGE_MAX_BYTES).
+    EVIDENCE_DOCUMENT_MAX_BYTES = int(
+        os.environ.get("EVIDENCE_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024))
+    )
     # Where `flask backup create` writes database backups unless told --dir.
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(BASE_DIR / "instance" / "backups"))
     # Largest audio file accepted (MP3, M4A, OGG); images are re-encoded to at most ~60 KB.

@@ -1,6 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
-from models.activities import Activity, HalfYearReport
+from models.activities import Activity, ActivityEvidence, HalfYearReport
 from models.assignments import Assignment
 from models.certificates import Certificate, CertificateSerialCounter
 from models.content import Course, CourseItem, Lesson, Quiz, QuizVersion
@@ -18,6 +18,7 @@ from models.units import Unit
 
 __all__ = [
     "Activity",
+    "ActivityEvidence",
     "Answer",
     "Assignment",
     "Attempt",

@@ -33,6 +33,12 @@ class Activity(db.Model):
 
     unit = db.relationship("Unit")
     filed_by = db.relationship("StaffUser")
+    evidence = db.relationship(
+        "ActivityEvidence",
+        back_populates="activity",
+        cascade="all, delete-orphan",
+        order_by="ActivityEvidence.id",
+    )
 
     __table_args__ = (
         db.CheckConstraint(
@@ -42,6 +48,41 @@ class Activity(db.Model):
         ),
         db.CheckConstraint("people_reached >= 0 AND count >= 1", name="counts"),
     )
+
+
+EVIDENCE_KINDS = ("photo", "minutes")  # ảnh, biên bản
+
+
+class ActivityEvidence(db.Model):
+    """A file that shows an activity took place: a photo or the minutes (biên bản).
+
+    The bytes are in the private evidence folder under `file_name` (their hash, as lesson
+    uploads are named), served only to staff who may see the activity's unit."""
+
+    __tablename__ = "activity_evidence"
+
+    id = db.Column(db.Integer, primary_key=True)
+    activity_id = db.Column(
+        db.Integer, db.ForeignKey("activities.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = db.Column(db.String(16), nullable=False)
+    file_name = db.Column(db.String(64), nullable=False)  # "<32 hex>.webp|pdf|docx"
+    original_name = db.Column(db.String(120), nullable=False, default="")
+    size = db.Column(db.Integer, nullable=False)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
+    uploaded_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    activity = db.relationship("Activity", back_populates="evidence")
+    uploaded_by = db.relationship("StaffUser")
+
+    __table_args__ = (
+        db.CheckConstraint("kind IN ('photo','minutes')", name="kind"),
+        db.UniqueConstraint("activity_id", "file_name"),
+    )
+
+    @property
+    def suffix(self) -> str:
+        return self.file_name.rsplit(".", 1)[-1]
 
 
 class HalfYearReport(db.Model):

@@ -153,6 +153,7 @@ def half_year_pdf(report) -> bytes:
         date_line=f"{commune_settings().place_name}, {admin_date(report.report_date)}",
         period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",
         kind_label=partial(vocabulary.vietnamese_label, vocabulary.ACTIVITY_KIND_LABELS),
+        evidence_text=vocabulary.vietnamese_evidence_summary,
         indicator_labels=vocabulary.vietnamese(vocabulary.INDICATOR_LABELS),
         recipients=[line for line in report.recipients.splitlines() if line.strip()],
         signature=half_year.signature_lines(report),

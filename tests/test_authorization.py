@@ -464,6 +464,39 @@ MATRIX: dict[str, list[Case]] = {
     "content_files.import_files": [
         Case("POST", "/staff/content-files/import", {**ADMIN_ONLY_200, "admin": 400}),
     ],
+    "activities.edit": [
+        Case(
+            "GET",
+            f"/staff/activities/{MISSING_ID}/edit",
+            outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
+        ),
+        Case(
+            "POST",
+            f"/staff/activities/{MISSING_ID}/edit",
+            outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
+        ),
+    ],
+    "activities.add_evidence": [
+        Case(
+            "POST",
+            f"/staff/activities/{MISSING_ID}/evidence",
+            outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
+        ),
+    ],
+    "activities.evidence_file": [
+        Case(
+            "GET",
+            f"/staff/activities/{MISSING_ID}/evidence/{MISSING_ID}",
+            outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
+        ),
+    ],
+    "activities.remove_evidence": [
+        Case(
+            "POST",
+            f"/staff/activities/{MISSING_ID}/evidence/{MISSING_ID}/delete",
+            outsiders(teacher_a=403, teacher_b=403, officer=404, admin=404),
+        ),
+    ],
     "activities.status": [
         Case("GET", "/staff/activities/status", ADMIN_ONLY_200),
         Case("GET", "/staff/activities/status?period=2026-H1", ADMIN_ONLY_200),

@@ -141,7 +141,7 @@ def test_annex_has_the_same_numbers_and_reprint_is_identical(app, content, staff
     assert rows["Thôn Mới 1"][2:5] == (100, 2, 2.0)
     assert rows["Thôn Mới 2"][2:5] == (101, 3, 3.0)
     activities = {r[0]: r for r in workbook.worksheets[2].iter_rows(min_row=2, values_only=True)}
-    assert activities["Phát thanh trên hệ thống loa"][1:] == (12, 900)
+    assert activities["Phát thanh trên hệ thống loa"][1:] == (12, 900, 0, 0)  # no evidence
     # New data after saving does not change the printed report...
     with app.app_context():
         person, _ = create_participant(

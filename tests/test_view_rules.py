@@ -94,7 +94,9 @@ def test_the_annex_lays_out_three_sheets_from_the_snapshot():
     units, goals, done = half_year_annex.sheets(snap)
     assert units.rows == [["  Thôn A", "Thôn", 10, 5, 50.0, 1, 10.0]]
     assert goals.rows == [["80% người dân", 2026, 80, 5, 10, 50.0]]
-    assert done.rows == [["Hội nghị, tọa đàm", 2, 40], ["Khác", 1, 3]]  # unknown kind: "Khác"
+    # An unknown kind reads "Khác"; a snapshot saved before evidence was counted leaves its
+    # evidence columns empty (not 0: nobody counted them).
+    assert done.rows == [["Hội nghị, tọa đàm", 2, 40, None, None], ["Khác", 1, 3, None, None]]
     assert half_year_annex.xlsx(snap)[:2] == b"PK"  # a zip: an XLSX workbook
 
 

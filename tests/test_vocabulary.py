@@ -12,7 +12,7 @@ from audit_scan import recorded_calls
 from flask_babel import force_locale
 
 from blueprints.units.forms import UnitForm
-from models.activities import ACTIVITY_KINDS
+from models.activities import ACTIVITY_KINDS, EVIDENCE_KINDS
 from models.drafts import DRAFT_KINDS
 from models.indicators import INDICATORS
 from models.people import AGE_BANDS, ROLES
@@ -26,6 +26,7 @@ from services.common.vocabulary import (
     AGE_LABELS,
     AUDIT_ACTION_LABELS,
     CONTENT_KIND_LABELS,
+    EVIDENCE_KIND_LABELS,
     FILING_STATUS_LABELS,
     INDICATOR_LABELS,
     NOMINEE_KIND_LABELS,
@@ -70,6 +71,7 @@ CASES = [
     (UNIT_KIND_LABELS, set(UNIT_KINDS)),
     (NOMINEE_KIND_LABELS, set(NOMINEE_KINDS)),
     (ACTIVITY_KIND_LABELS, set(ACTIVITY_KINDS)),
+    (EVIDENCE_KIND_LABELS, set(EVIDENCE_KINDS)),
     (TASK_STATUS_LABELS, set(TASK_STATUSES)),
     (INDICATOR_LABELS, set(INDICATORS)),
     (FILING_STATUS_LABELS, _filing_statuses()),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("activities", __name__, url_prefix="/staff/activities")
 
-from blueprints.activities import routes  # noqa: E402,F401
+from blueprints.activities import edit_routes, evidence_routes, routes  # noqa: E402,F401

@@ -56,6 +56,10 @@ ACTIVITY_KIND_LABELS = {
     "other": _l("Khác"),
 }
 # Whether a unit has filed its activities for a period.
+EVIDENCE_KIND_LABELS = {
+    "photo": _l("Ảnh hoạt động"),
+    "minutes": _l("Biên bản"),
+}
 FILING_STATUS_LABELS = {
     "filed": _l("Đã báo cáo"),
     "late": _l("Báo cáo sau hạn"),
@@ -134,6 +138,9 @@ AUDIT_ACTION_LABELS = {
     "audit_exported": _l("Tải nhật ký thao tác"),
     "activity_filed": _l("Ghi hoạt động tuyên truyền"),
     "activity_deleted": _l("Xóa hoạt động tuyên truyền"),
+    "activity_changed": _l("Sửa hoạt động tuyên truyền"),
+    "evidence_added": _l("Đính kèm minh chứng hoạt động"),
+    "evidence_removed": _l("Bỏ minh chứng hoạt động"),
     "media_uploaded": _l("Tải lên ảnh, âm thanh"),
     "lesson_audio_recorded": _l("Ghi âm bài học"),
     "nomination_added": _l("Thêm đề nghị khen thưởng"),
@@ -215,6 +222,12 @@ AUDIT_DETAIL_LABELS = {
     "location": _l("Nơi dán"),
     "item": _l("Bài được giao"),
     "due_on": _l("Hạn làm"),
+    "title": _l("Tiêu đề"),
+    "count": _l("Số lượng"),
+    "people_reached": _l("Số người được tiếp cận"),
+    "notes": _l("Ghi chú"),
+    "link": _l("Đường dẫn"),
+    "evidence_id": _l("Mã minh chứng"),
 }
 
 
@@ -246,6 +259,7 @@ VOCABULARIES = {
     "unit_kinds": UNIT_KIND_LABELS,
     "nominee_kinds": NOMINEE_KIND_LABELS,
     "activity_kinds": ACTIVITY_KIND_LABELS,
+    "evidence_kinds": EVIDENCE_KIND_LABELS,
     "filing_statuses": FILING_STATUS_LABELS,
     "task_statuses": TASK_STATUS_LABELS,
     "indicators": INDICATOR_LABELS,
@@ -277,8 +291,25 @@ def vietnamese_label(vocabulary: dict, code) -> str:
         return label(vocabulary, code)
 
 
+def evidence_summary(photos: int, minutes: int) -> str:
+    """'2 ảnh, 1 biên bản' (what is there only); '—' for nothing."""
+    parts = []
+    if photos:
+        parts.append(gettext("%(n)s ảnh", n=photos))
+    if minutes:
+        parts.append(gettext("%(n)s biên bản", n=minutes))
+    return ", ".join(parts) or "—"
+
+
+def vietnamese_evidence_summary(photos: int, minutes: int) -> str:
+    """evidence_summary in Vietnamese, for documents, whatever the reader's locale."""
+    with force_locale("vi"):
+        return evidence_summary(photos, minutes)
+
+
 def register_vocabulary(app) -> None:
     """Templates see `label` as `label_of(...)` and the vocabularies as `vocabulary.<name>`."""
     app.jinja_env.globals["label_of"] = label
     app.jinja_env.globals["vocabulary"] = VOCABULARIES
     app.jinja_env.globals["period_name"] = period_name
+    app.jinja_env.globals["evidence_text"] = lambda t: evidence_summary(t.photos, t.minutes)

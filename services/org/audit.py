@@ -30,6 +30,8 @@ VALUE_VOCABULARIES = (
     vocabulary.UNIT_KIND_LABELS,
     vocabulary.TASK_STATUS_LABELS,
     vocabulary.CONTENT_KIND_LABELS,
+    vocabulary.ACTIVITY_KIND_LABELS,
+    vocabulary.EVIDENCE_KIND_LABELS,
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Unit
+from services.org.access import subtree_ids
 
 
 def population(declared: int | None, children: Iterable[int]) -> int:
@@ -46,3 +47,15 @@ def population_of(unit_ids: set[int]) -> int:
     ).all()
     measured = populations(rows)
     return sum(measured[uid] for uid, parent_id, _pop in rows if parent_id not in unit_ids)
+
+
+def unit_population(unit: Unit) -> int | None:
+    """One unit's population by `population`, or None when neither it nor any unit below it
+    has one recorded (a 0 there would be a guess, not a figure)."""
+    ids = subtree_ids(unit)
+    rows = db.session.execute(
+        select(Unit.id, Unit.parent_id, Unit.target_population).where(Unit.id.in_(ids))
+    ).all()
+    if all(pop is None for _uid, _parent, pop in rows):
+        return None
+    return populations(rows)[unit.id]

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from extensions import db
-from models import Activity, StaffUser, Unit
+from models import Activity, HalfYearReport, StaffUser, Unit
 from models.activities import ACTIVITY_KINDS
 from models.base import utcnow
-from services.common.errors import InvalidInput
+from services.common import vocabulary
+from services.common.errors import WHOLE, InvalidInput
 from services.common.periods import NamedPeriod
 from services.common.text import clean_line
-from services.common.vietnamese import local_date
+from services.common.vietnamese import local_date, vn_number
+from services.org import populations
 from services.reporting.field_rules import (
     Table,
     as_given,
@@ -44,7 +46,22 @@ STATUS_KINDS = ("village", "agency", "school", "enterprise")
 NOT_FILING_KINDS = ("class",)
 
 
-def _rules(today: dt.date) -> Table:
+def _within_population(unit: Unit | None, population: int | None):
+    """The rule that one activity reaches no more people than its unit has: above it is
+    "above_population"; a unit with no population recorded cannot be checked, so anyone
+    reached there is "population_unknown" (0, "not known", always passes)."""
+
+    def rule(people: int | None) -> str | None:
+        if unit is None or _not_filing(unit) or not people:
+            return None
+        if population is None:
+            return "population_unknown"
+        return "above_population" if people > population else None
+
+    return rule
+
+
+def _rules(today: dt.date, unit: Unit | None, population: int | None) -> Table:
     """Each field: its cleaner and its rules, in the order they are tried."""
     return {
         "unit_id": (as_given, (required, lambda unit: "class" if _not_filing(unit) else None)),
@@ -54,7 +71,12 @@ def _rules(today: dt.date) -> Table:
         "count": (as_given, (required, at_least(1, "too_small"), at_most(MAX_COUNT, "too_large"))),
         "people_reached": (
             as_given,
-            (required, at_least(0, "negative"), at_most(MAX_PEOPLE, "too_large")),
+            (
+                required,
+                at_least(0, "negative"),
+                at_most(MAX_PEOPLE, "too_large"),
+                _within_population(unit, population),
+            ),
         ),
         "notes": (clean_notes, (too_long(MAX_NOTES),)),
         "link": (optional_line, (too_long(MAX_LINK), web_link)),
@@ -63,6 +85,10 @@ def _rules(today: dt.date) -> Table:
 
 def _not_filing(unit: Unit | None) -> bool:
     return unit is not None and unit.kind in NOT_FILING_KINDS
+
+
+def _population(unit: Unit | None) -> int | None:
+    return populations.unit_population(unit) if unit is not None else None
 
 
 def check(
@@ -81,7 +107,8 @@ def check(
 
     Codes: unit — required, class; kind — unknown; held_on — required, future, too_early;
     title — required, too_long; count — required, too_small, too_large;
-    people_reached — required, negative, too_large; notes — too_long; link — scheme, too_long.
+    people_reached — required, negative, too_large, above_population, population_unknown;
+    notes — too_long; link — scheme, too_long.
     """
     raw = {
         "unit_id": unit,
@@ -93,9 +120,21 @@ def check(
         "notes": notes,
         "link": link,
     }
-    values, errors = check_fields(_rules(today), raw)
+    values, errors = check_fields(_rules(today, unit, _population(unit)), raw)
     del values["unit_id"]
     return values, errors
+
+
+def refusal(unit: Unit | None, errors: dict[str, str], people: int | None) -> InvalidInput:
+    """The refusal of `check`'s errors, with what its messages name: the unit, its
+    population and the people typed, written as Vietnamese write numbers (1.250)."""
+    population = _population(unit) if "people_reached" in errors else None
+    return InvalidInput(
+        errors,
+        unit=unit.name if unit is not None else "",
+        population=vn_number(population) if population is not None else "",
+        people=vn_number(people) if isinstance(people, int) else "",
+    )
 
 
 def file_activity(
@@ -128,15 +167,97 @@ def file_activity(
         today=today or local_date(utcnow(), timezone),
     )
     if errors:
-        raise InvalidInput(errors)
+        raise refusal(unit, errors, people_reached)
     activity = Activity(unit=unit, filed_by=filed_by, filed_at=utcnow(), **values)
     db.session.add(activity)
     db.session.flush()
     return activity
 
 
+# Fields an edit may change, in the order the audit log lists them.
+EDITABLE = ("unit_id", "kind", "held_on", "title", "count", "people_reached", "notes", "link")
+
+
+def freezing_report(day: dt.date) -> HalfYearReport | None:
+    """The saved half-year report whose period holds `day`: its figures are frozen, so the
+    activities of that period no longer change."""
+    return (
+        HalfYearReport.query.filter(
+            HalfYearReport.period_start <= day, HalfYearReport.period_end >= day
+        )
+        .order_by(HalfYearReport.id)
+        .first()
+    )
+
+
+def check_not_frozen(*days: dt.date) -> None:
+    """InvalidInput "frozen" (WHOLE; params: number, period) when any day lies in a period whose
+    report is saved: an edit, a deletion or new evidence there would silently disagree with
+    the report sent to Sở KH&CN."""
+    for day in days:
+        report = freezing_report(day)
+        if report is not None:
+            raise InvalidInput.of(
+                WHOLE,
+                "frozen",
+                number=report.number,
+                period=vocabulary.period_name(report.period_key),
+            )
+
+
+def _audit_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def update_activity(
+    activity: Activity,
+    unit: Unit,
+    *,
+    kind: str,
+    held_on: dt.date,
+    title: str,
+    count: int,
+    people_reached: int,
+    notes: str = "",
+    link: str | None = None,
+    today: dt.date,
+) -> dict[str, list]:
+    """Change an activity by the filing rules; the changes as {field: [old, new]} (dates as
+    ISO text, for the audit log). InvalidInput, changing nothing, when a value is bad or the
+    activity's period (old or new) is frozen by a saved report."""
+    values, errors = check(
+        unit,
+        kind=kind,
+        held_on=held_on,
+        title=title,
+        count=count,
+        people_reached=people_reached,
+        notes=notes,
+        link=link,
+        today=today,
+    )
+    if errors:
+        raise refusal(unit, errors, people_reached)
+    check_not_frozen(activity.held_on, values["held_on"])
+    values["unit_id"] = unit.id
+    changes = {
+        name: [_audit_value(getattr(activity, name)), _audit_value(values[name])]
+        for name in EDITABLE
+        if getattr(activity, name) != values[name]
+    }
+    for name in EDITABLE:
+        setattr(activity, name, values[name])
+    activity.unit = unit
+    db.session.flush()
+    return changes
+
+
 def delete_activity(activity: Activity) -> None:
-    """Remove a wrongly filed activity (the caller checks who may, and audits it)."""
+    """Remove a wrongly filed activity (the caller checks who may, and audits it);
+    InvalidInput "frozen" when its period's report is saved."""
+    check_not_frozen(activity.held_on)
     db.session.delete(activity)
     db.session.flush()
 
@@ -152,7 +273,11 @@ def activities_for(
     unit_ids: Iterable[int] | None, period_start: dt.date, period_end: dt.date
 ) -> list[Activity]:
     """Activities held in [start, end] (inclusive) by these units, newest first."""
-    query = Activity.query.options(db.joinedload(Activity.unit), db.joinedload(Activity.filed_by))
+    query = Activity.query.options(
+        db.joinedload(Activity.unit),
+        db.joinedload(Activity.filed_by),
+        db.selectinload(Activity.evidence),
+    )
     query = _in_units(query, unit_ids).filter(Activity.held_on.between(period_start, period_end))
     return query.order_by(Activity.held_on.desc(), Activity.id.desc()).all()
 

@@ -11,7 +11,7 @@ from services.common.errors import InvalidInput, collect
 from services.common.periods import Period
 from services.common.text import clean_line
 from services.common.vietnamese import table_date
-from services.reporting import activities, indicators
+from services.reporting import activities, evidence, indicators
 from services.reporting.targets import applicable
 
 DEFAULT_RECIPIENTS = "\n".join(
@@ -69,7 +69,8 @@ def compute(named: periods.NamedPeriod, timezone: str, today: dt.date) -> dict:
     """The report's figures for the whole commune, computed now (see snapshot)."""
     unit_ids = [uid for (uid,) in db.session.query(Unit.id)]
     totals = activities.totals_by_kind(unit_ids, named.start, named.end)
-    return snapshot(named, timezone, today, totals)
+    proofs = evidence.tally_by_kind(unit_ids, named.start, named.end)
+    return snapshot(named, timezone, today, totals, proofs)
 
 
 def report_dates(named: periods.NamedPeriod) -> tuple[dt.date, dt.date]:
@@ -164,8 +165,17 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
-def snapshot(named: periods.NamedPeriod, timezone: str, today: dt.date, activity_totals) -> dict:
-    """Everything the report states, as plain data (JSON), computed now for the period."""
+def snapshot(
+    named: periods.NamedPeriod,
+    timezone: str,
+    today: dt.date,
+    activity_totals,
+    evidence_tallies: dict[str, evidence.Tally] | None = None,
+) -> dict:
+    """Everything the report states, as plain data (JSON), computed now for the period; each
+    kind of activity with its photos and minutes counted (snapshots saved before evidence
+    existed have no such counts)."""
+    tallies = evidence_tallies or {}
     period = Period(named.start, named.end, timezone)
     rows = indicators.flatten(indicators.figures(period, None))
     year_targets = applicable(named.end.year)
@@ -204,7 +214,13 @@ def snapshot(named: periods.NamedPeriod, timezone: str, today: dt.date, activity
             for p in progress
         ],
         "activities": [
-            {"kind": kind, "count": count, "people_reached": people}
+            {
+                "kind": kind,
+                "count": count,
+                "people_reached": people,
+                "photos": tallies.get(kind, evidence.Tally()).photos,
+                "minutes": tallies.get(kind, evidence.Tally()).minutes,
+            }
             for kind, (count, people) in sorted(activity_totals.items())
         ],
         "computed_at": today.isoformat(),

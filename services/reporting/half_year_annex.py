@@ -19,7 +19,7 @@ from services.org.settings import commune_settings
 from services.render import exports
 
 TARGET_HEADERS = ["Chỉ tiêu", "Năm", "Mục tiêu (%)", "Tử số", "Mẫu số", "Thực hiện (%)"]
-ACTIVITY_HEADERS = ["Hình thức", "Số lượng", "Số người được tiếp cận"]
+ACTIVITY_HEADERS = ["Hình thức", "Số lượng", "Số người được tiếp cận", "Ảnh minh chứng", "Biên bản"]
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMERALS = ("I", "II", "III")
 DECIMAL = "0.0"  # one decimal, shown with the reader's decimal sign (a comma in Vietnamese)
@@ -54,7 +54,13 @@ def sheets(snap: dict) -> list[exports.Sheet]:
         for t in snap["targets"]
     ]
     done = [
-        [vietnamese_label(ACTIVITY_KIND_LABELS, a["kind"]), a["count"], a["people_reached"]]
+        [
+            vietnamese_label(ACTIVITY_KIND_LABELS, a["kind"]),
+            a["count"],
+            a["people_reached"],
+            a.get("photos"),  # empty in a report saved before evidence was counted
+            a.get("minutes"),
+        ]
         for a in snap["activities"]
     ]
     return [
