@@ -130,8 +130,8 @@ def class_certificates_pdf():
     """Every current, valid certificate of a class (and the classes below a unit) for one quiz
     or course, as one PDF with a page each, in class-list order."""
     unit_id = query_int("unit")
-    item = _achievement(request.args.get("achievement", "")[:20])
-    if unit_id is None or item is None:
+    item = _achievement(request.args.get("achievement", "")[:20]) if unit_id else None
+    if item is None:
         abort(400, description=_("Chọn một lớp và một bài kiểm tra hoặc khóa học."))
     unit = visible_unit(unit_id)
     unit_ids = access.report_unit_ids(current_user, unit)
