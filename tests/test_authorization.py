@@ -7,14 +7,26 @@ The routes come from `app.url_map`, so a new staff route without a line in MATRI
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import gradebook_world
 import pytest
 from conftest import FIXTURE_CONTENT, csrf_token
 
 import database
 from extensions import db
-from models import Attempt, AuditEvent, Participant, RosterEntry, StaffUser, Survey, Unit
+from models import (
+    Attempt,
+    AuditEvent,
+    Certificate,
+    Participant,
+    Quiz,
+    RosterEntry,
+    StaffUser,
+    Survey,
+    Unit,
+)
 from services.content import authoring
 from services.org import staff as staff_service
+from services.participation import certificates
 from services.participation.identity import NewIdentity, create_participant
 from services.participation.posters import create_poster
 
@@ -106,6 +118,21 @@ def placed(path: str, method: str = "GET", ok: object = 200) -> list[Case]:
         Case(method, path.format(code="{poster_b}"), swap(SEES_CLASS_B)),
         Case(method, path.format(code="{poster_v}"), swap(SEES_VILLAGE)),
         Case(method, path.format(code="ZZZZZZZ"), NOT_FOUND),
+    ]
+
+
+def held(path: str, method: str = "GET", ok: object = 200) -> list[Case]:
+    """The same route on the certificate of a pupil of A's class, of B's class, of a villager,
+    and a missing one (`{id}`); one outside one's people is "not found", as a missing one."""
+
+    def swap(expect):
+        return {k: (ok if v == 200 else 404 if v == 403 else v) for k, v in expect.items()}
+
+    return [
+        Case(method, path.format(id="{cert_a}"), swap(SEES_CLASS_A)),
+        Case(method, path.format(id="{cert_b}"), swap(SEES_CLASS_B)),
+        Case(method, path.format(id="{cert_v}"), swap(SEES_VILLAGE)),
+        Case(method, path.format(id=MISSING_ID), NOT_FOUND),
     ]
 
 
@@ -237,6 +264,23 @@ MATRIX: dict[str, list[Case]] = {
     "staff.delete_person": people("/staff/people/{id}/delete")
     # Without the typed confirmation nothing is deleted.
     + people("/staff/people/{id}/delete", "POST", status=400),
+    "staff.certificates_page": [
+        Case("GET", "/staff/certificates", EVERY_STAFF_200),
+        Case("GET", "/staff/certificates?unit={class_b}&name=vi", SEES_CLASS_B),
+    ],
+    "staff.certificate_page": held("/staff/certificates/{id}"),
+    "staff.certificate_pdf": held("/staff/certificates/{id}/certificate.pdf"),
+    # Without a reason (and the ticked confirmation), or a name, nothing is revoked or re-issued.
+    "staff.revoke_certificate": held("/staff/certificates/{id}/revoke", "POST", ok=400),
+    "staff.reissue_certificate": held("/staff/certificates/{id}/reissue", "POST", ok=400),
+    "staff.class_certificates_pdf": [
+        Case("GET", "/staff/certificates/class.pdf", EVERY_STAFF_400),
+        Case(
+            "GET",
+            "/staff/certificates/class.pdf?unit={class_a}&achievement=quiz:{quiz_c}",
+            SEES_CLASS_A,
+        ),
+    ],
     "reports.unit_report_page": scoped("/staff/units/{id}/report"),
     "reports.unit_report_download": scoped("/staff/units/{id}/report.csv")
     + scoped("/staff/units/{id}/report.xlsx")
@@ -567,7 +611,9 @@ def test_every_staff_route_is_in_the_matrix(app):
 def test_the_matrix_paths_reach_their_endpoint(app):
     """Each case's URL really is served by the endpoint it is filed under."""
     keys = ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user")
-    ids = dict.fromkeys((*keys, "entry_a", "entry_b"), 1) | {
+    ids = dict.fromkeys(
+        (*keys, "entry_a", "entry_b", "cert_a", "cert_b", "cert_v", "quiz_c"), 1
+    ) | {
         "topic_a": "bai-lop-7a",
         "topic_c": "bai-cua-xa",
     }
@@ -610,6 +656,16 @@ def world(app, staff, participant_in_db, surveys):
         }
         database.commit()
         entry_a, entry_b = entry_a.id, entry_b.id
+        quiz_c = Quiz.query.filter_by(slug="bai-cua-xa").one().id
+        held_ids = {
+            name: _certificate(person_id, "bai-cua-xa")
+            for name, person_id in (
+                ("cert_a", person_a),
+                ("cert_b", person_b),
+                ("cert_v", person_v),
+            )
+        }
+        database.commit()
     return {
         "ids": {
             "class_a": staff.class_a,
@@ -624,9 +680,19 @@ def world(app, staff, participant_in_db, surveys):
             "entry_a": entry_a,
             "entry_b": entry_b,
             **poster_codes,
+            **held_ids,
+            "quiz_c": quiz_c,
         },
         "visitor_token": visitor_token,
     }
+
+
+def _certificate(person_id: int, slug: str) -> int:
+    """The certificate of a pass of the topic's quiz by this participant."""
+    made = gradebook_world.attempt(
+        db.session.get(Participant, person_id), slug, {"cau-1": "true", "cau-2": "true"}
+    )
+    return certificates.issue_for_attempt(made, "HVT", "Asia/Ho_Chi_Minh").id
 
 
 def _published_topic(slug: str, owner: StaffUser) -> str:
@@ -696,6 +762,9 @@ def test_authorisation_matrix(app, world, login, actor):
             Attempt.query.count(),
             StaffUser.query.count(),
             RosterEntry.query.count(),
+            Certificate.query.filter(
+                Certificate.revoked_at.isnot(None) | Certificate.replaced_by_id.isnot(None)
+            ).count(),
         )
     wrong = []
     for endpoint, case in _ordered(actor):
@@ -721,6 +790,9 @@ def test_authorisation_matrix(app, world, login, actor):
             Attempt.query.count(),
             StaffUser.query.count(),
             RosterEntry.query.count(),
+            Certificate.query.filter(
+                Certificate.revoked_at.isnot(None) | Certificate.replaced_by_id.isnot(None)
+            ).count(),
         )
         assert after == before
         assert db.session.get(StaffUser, world["ids"]["user"]).display_name == (

@@ -247,6 +247,7 @@ NEW_MIGRATIONS = {
     "b6e1c9d3f7a2": ("posters", "scans_after_retirement"),
     "b7e3c9a1d5f2": ("assignments", None),
     "23ea18d2fae4": ("activity_evidence", None),  # a new table: old activities keep theirs
+    "b447532b1e00": ("certificates", None),  # replaced_by_id: NULL (current) on old rows
 }
 
 
@@ -314,3 +315,23 @@ def test_courses_migration_keeps_quiz_certificates_and_allows_one_course_certifi
             _course_certificate(conn, number, **values)
     with db.engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM certificates WHERE course_id = 1")) == 1
+
+
+def test_reissue_migration_keeps_one_current_certificate_and_its_downgrade_drops_replaced(empty):
+    """b447532b1e00: a second certificate for the same person and quiz is refused unless the
+    first is replaced; going back, a replaced certificate with a successor goes."""
+    _filled_at("b447532b1e00")
+    quiz_row = {"quiz_id": 1, "course_id": None, "participant_id": 1}
+    with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:
+        _course_certificate(conn, 5, **quiz_row)
+    with db.engine.begin() as conn:  # as the re-issue does it: the old one stops being current
+        conn.execute(text("UPDATE certificates SET replaced_by_id = NULL"))
+        conn.execute(text("UPDATE certificates SET replaced_by_id = 1 WHERE id = 1"))
+        _course_certificate(conn, 6, **quiz_row)
+        conn.execute(text("UPDATE certificates SET replaced_by_id = 106 WHERE id = 1"))
+
+    downgrade(directory=str(MIGRATIONS), revision="b7e3c9a1d5f2")
+
+    with db.engine.connect() as conn:
+        kept = conn.execute(text("SELECT id FROM certificates ORDER BY id")).scalars().all()
+    assert kept == [2, 3, 106]

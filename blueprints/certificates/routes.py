@@ -25,7 +25,8 @@ def lookup():
 @bp.get("/v/<code>")
 @limiter.limit(_verify_limit)
 def verify(code: str):
-    """Valid, revoked or unknown; a minor's name is shown masked."""
+    """Valid, revoked, replaced (by a re-issue, with the new serial and a link) or unknown; a
+    minor's name is shown masked."""
     normalized = certificates.normalize_code(code)
     if normalized is None:
         return render_template("certificates/verify.html", status="malformed", code=code[:40]), 400
@@ -36,7 +37,7 @@ def verify(code: str):
     holder = masked_name(found.holder_name) if found.holder_is_minor else found.holder_name
     return render_template(
         "certificates/verify.html",
-        status="revoked" if found.is_revoked else "valid",
+        status=found.status,
         certificate=found,
         holder=holder,
         code=certificates.format_code(found.verification_code),

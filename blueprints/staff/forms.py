@@ -1,4 +1,5 @@
-"""Staff forms: a new class, a roster upload and its corrections, a deletion confirmation."""
+"""Staff forms: a new class, a roster upload and its corrections, a deletion confirmation,
+revoking and re-issuing a certificate."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -55,3 +56,16 @@ class MoveForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     confirm = BooleanField(_l("Tôi muốn xóa em này khỏi danh sách lớp."))
+
+
+class RevokeCertificateForm(FlaskForm):
+    """Revoke a certificate: the reason (shown on its verification page) and a confirmation."""
+
+    reason = StringField(_l("Lý do thu hồi"))
+    confirm = BooleanField(_l("Tôi đã kiểm tra và muốn thu hồi giấy chứng nhận này."))
+
+
+class ReissueCertificateForm(FlaskForm):
+    """Re-issue a certificate in the holder's corrected name."""
+
+    name = StringField(_l("Họ và tên đúng của người được cấp"))

@@ -22,6 +22,13 @@ def clean_text(value: str | None) -> str:
     return "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch)[0] != "C").strip()
 
 
+def fold(value: str | None) -> str:
+    """Text as compared when accents should not matter: one line, lower case, no diacritics,
+    "đ" as "d" ("Nguyễn Thị Ánh  HỒNG" → "nguyen thi anh hong")."""
+    value = unicodedata.normalize("NFD", clean_line(value).casefold().replace("đ", "d"))
+    return "".join(ch for ch in value if not unicodedata.combining(ch))
+
+
 def slugify(value: str | None, max_length: int = 60) -> str:
     """ASCII slug of a Vietnamese title: 'Điện thoại an toàn' → 'dien-thoai-an-toan'."""
     value = unicodedata.normalize("NFD", (value or "").replace("đ", "d").replace("Đ", "D"))

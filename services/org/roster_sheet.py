@@ -12,11 +12,10 @@ header and each pupil's name are read from.
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from services.common.errors import WHOLE, InvalidInput
-from services.common.text import clean_line
+from services.common.text import clean_line, fold
 
 HEADER_SEARCH = 30  # non-blank rows above the header at most (titles, the school's name)
 
@@ -50,8 +49,7 @@ OLDEST_BIRTH_YEAR = 1900
 def header_key(cell: str) -> str:
     """A header cell as compared: no diacritics, lower case, words only ("Họ và tên:" → "ho va
     ten", "NGÀY SINH" → "ngay sinh")."""
-    text = unicodedata.normalize("NFD", clean_line(cell).casefold().replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = fold(cell)
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
 
 

@@ -1,5 +1,7 @@
-"""Issuing, finding and revoking certificates: once per participant and quiz, and once per
-participant and course when every quiz of the course is passed."""
+"""Issuing, finding, revoking and re-issuing certificates: once per participant and quiz, and
+once per participant and course when every quiz of the course is passed. A re-issue (after a
+name correction) replaces a certificate; only the current ones (not replaced) are issued,
+counted and printed."""
 
 from collections.abc import Callable
 
@@ -19,11 +21,16 @@ from models import (
 )
 from models.base import utcnow
 from services.common import codes
+from services.common.errors import InvalidInput
 from services.common.name_order import sorted_by_name
+from services.common.text import clean_line
 from services.common.vietnamese import local_date
 from services.org.settings import commune_settings
 
 VERIFICATION_CODE_LENGTH = 12  # 60 random bits
+MAX_REASON = 300  # Certificate.revoked_reason
+MAX_NAME = 80  # Certificate.holder_name
+CURRENT = Certificate.replaced_by_id.is_(None)
 
 
 def format_code(code: str) -> str:
@@ -42,11 +49,21 @@ def normalize_code(raw: str) -> str | None:
 
 
 def certificate_for(participant_id: int, quiz_id: int) -> Certificate | None:
-    return Certificate.query.filter_by(participant_id=participant_id, quiz_id=quiz_id).first()
+    """The participant's current certificate for a quiz (a replaced one never)."""
+    return (
+        Certificate.query.filter_by(participant_id=participant_id, quiz_id=quiz_id)
+        .filter(CURRENT)
+        .first()
+    )
 
 
 def course_certificate_for(participant_id: int, course_id: int) -> Certificate | None:
-    return Certificate.query.filter_by(participant_id=participant_id, course_id=course_id).first()
+    """The participant's current certificate for a course (a replaced one never)."""
+    return (
+        Certificate.query.filter_by(participant_id=participant_id, course_id=course_id)
+        .filter(CURRENT)
+        .first()
+    )
 
 
 COUNTERS = CertificateSerialCounter.__table__
@@ -252,17 +269,91 @@ def issue_when_signed(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
     return certificate
 
 
-def revoke(certificate: Certificate, reason: str) -> None:
-    """Revoke, keeping the code so that the verification page says "revoked" and why."""
+def _still_standing(certificate: Certificate) -> None:
+    """Refuse to act on a certificate already replaced or revoked."""
+    if not certificate.is_current:
+        raise InvalidInput.of("certificate", "replaced")
+    if certificate.is_revoked:
+        raise InvalidInput.of("certificate", "revoked")
+
+
+def revoke(certificate: Certificate, reason: str | None) -> None:
+    """Revoke, keeping the code so that the verification page says "revoked" and why.
+    InvalidInput: reason "required", "too_long"; certificate "revoked", "replaced"."""
+    _still_standing(certificate)
+    cleaned = clean_line(reason)
+    if not cleaned:
+        raise InvalidInput.of("reason", "required")
+    if len(cleaned) > MAX_REASON:
+        raise InvalidInput.of("reason", "too_long", n=MAX_REASON)
     certificate.revoked_at = utcnow()
-    certificate.revoked_reason = reason.strip()[:300]
+    certificate.revoked_reason = cleaned
 
 
-def passed_in_unit(unit_ids: list[int], quiz: Quiz) -> list[Certificate]:
-    """Certificates for a quiz held by participants of the given units, by name."""
+def reissue(certificate: Certificate, name: str | None, serial_prefix: str, timezone: str):
+    """A new certificate (new serial and code) in the corrected name, for the same pass, score
+    and achievement and dated as the old one, which it replaces: the old code then says so and
+    names the new serial. The person's name is corrected too, so later certificates agree.
+    InvalidInput: name "required", "too_long", "unchanged"; certificate "revoked", "replaced".
+    """
+    _still_standing(certificate)
+    cleaned = clean_line(name)
+    if not cleaned:
+        raise InvalidInput.of("name", "required")
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput.of("name", "too_long", n=MAX_NAME)
+    if cleaned == certificate.holder_name:
+        raise InvalidInput.of("name", "unchanged")
+    old_id = certificate.id
+    with db.session.begin_nested():
+        # The old one stops being current before the new one exists (the partial unique index
+        # allows one current certificate); until the new id is known it points at itself. The
+        # guarded UPDATE also settles two re-issues at once: the second finds it replaced.
+        taken = db.session.execute(
+            update(Certificate)
+            .where(Certificate.id == old_id, CURRENT)
+            .values(replaced_by_id=old_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:
+            raise InvalidInput.of("certificate", "replaced")
+        successor = Certificate(
+            verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
+            participant_id=certificate.participant_id,
+            quiz_id=certificate.quiz_id,
+            course_id=certificate.course_id,
+            attempt_id=certificate.attempt_id,
+            holder_name=cleaned,
+            holder_is_minor=certificate.holder_is_minor,
+            achievement=certificate.achievement,
+            score_percent=certificate.score_percent,
+            issued_at=certificate.issued_at,
+            serial=_next_serial(serial_prefix, local_date(certificate.issued_at, timezone).year),
+        )
+        db.session.add(successor)
+        db.session.flush()
+        db.session.execute(
+            update(Certificate)
+            .where(Certificate.id == old_id)
+            .values(replaced_by_id=successor.id)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.refresh(certificate)
+    certificate.participant.display_name = cleaned
+    return successor
+
+
+def valid_in_units(
+    unit_ids, quiz: Quiz | None = None, course: Course | None = None
+) -> list[Certificate]:
+    """The current, unrevoked certificates for a quiz (or a course) held by participants of
+    the given units, in class-list name order: what a class batch prints."""
+    achievement = (
+        Certificate.quiz_id == quiz.id if quiz is not None else Certificate.course_id == course.id
+    )
     held = (
         Certificate.query.join(Participant, Certificate.participant_id == Participant.id)
-        .filter(Participant.unit_id.in_(unit_ids), Certificate.quiz_id == quiz.id)
+        .filter(Participant.unit_id.in_(list(unit_ids)), achievement, CURRENT)
         .filter(Certificate.revoked_at.is_(None))
         .order_by(Certificate.id)
         .all()

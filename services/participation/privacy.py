@@ -83,6 +83,7 @@ def export_participant(participant: Participant) -> dict:
                 "achievement": c.achievement,
                 "issued_at": c.issued_at.isoformat(),
                 "revoked": c.is_revoked,
+                "replaced_by": c.replaced_by.serial if c.replaced_by else None,
             }
             for c in Certificate.query.filter_by(participant_id=pid).order_by(Certificate.id)
         ],

@@ -154,6 +154,7 @@ def unit_report(title: str, unit_ids: set[int], period: Period) -> UnitReport:
         .where(
             Certificate.participant_id.in_(members),
             Certificate.revoked_at.is_(None),
+            Certificate.replaced_by_id.is_(None),  # a re-issued one counts once
             period.covers(Certificate.issued_at),
         )
         .group_by(Certificate.participant_id)
