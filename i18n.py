@@ -6,7 +6,13 @@ import re
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
-from services.common.vietnamese import local_date, table_date, vn_number, vn_percent
+from services.common.vietnamese import (
+    local_date,
+    local_datetime,
+    table_date,
+    vn_number,
+    vn_percent,
+)
 from services.content.localize import localized, questions_untranslated, untranslated
 
 LANG_COOKIE = "lang"
@@ -63,6 +69,13 @@ def local_day(utc_naive) -> str:
     return table_date(local_date(utc_naive, current_app.config["TIMEZONE"]))
 
 
+def local_time(utc_naive) -> str:
+    """Template filter: a stored UTC timestamp as dd/mm/yyyy HH:MM in the commune's time zone."""
+    if utc_naive is None:
+        return ""
+    return local_datetime(utc_naive, current_app.config["TIMEZONE"]).strftime("%d/%m/%Y %H:%M")
+
+
 def calendar_day(day) -> str:
     """Template filter: a date (a day, not a timestamp) as dd/mm/yyyy; empty for none."""
     return table_date(day) if day is not None else ""
@@ -71,6 +84,7 @@ def calendar_day(day) -> str:
 def register_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["day_text"] = day_text
     app.jinja_env.filters["calendar_day"] = calendar_day
     app.jinja_env.filters["share"] = vn_percent

@@ -19,6 +19,7 @@ import database
 from app import create_app
 from extensions import db
 from models import Nomination, Participant, RosterEntry, Unit
+from services.common.vocabulary import PERSON_DATA_LABELS
 from services.org import roster
 from services.org.roster import RosterRow
 from services.org.units import CLASS_CODE_LENGTH
@@ -371,9 +372,11 @@ def test_the_csv_export_includes_every_kind(app, nominated, staff_client):
     body = _export(staff_client, nominated["id"], "csv").data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body, newline="")))
     sections = {row[0] for row in rows[1:]}
-    assert set(_person_tables()) | {"participant"} <= sections
-    responses = [json.loads(row[2]) for row in rows if row[0] == "survey_responses"]
-    assert [r["survey"] for r in responses] == ["y-kien"]
+    with app.test_request_context():
+        named = {str(PERSON_DATA_LABELS[t]) for t in [*_person_tables(), "participant"]}
+    assert named <= sections
+    responses = [row[3] for row in rows if row[0] == "Phiếu khảo sát" and row[2] == "Khảo sát"]
+    assert responses == ["y-kien"]
     assert "Hay" in body
 
 

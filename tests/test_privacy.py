@@ -146,13 +146,18 @@ def test_csv_export_holds_the_same(app, child, staff_client):
     assert response.status_code == 200
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["Phần", "Mục", "Thông tin", "Nội dung"]
     sections = {row[0] for row in rows[1:]}
-    assert {"participant", "consents", "visits", "attempts", "certificates"} <= sections
-    assert ["participant", "display_name", CHILD] in rows
-    attempts = [json.loads(row[2]) for row in rows if row[0] == "attempts"]
-    assert [a["score_percent"] for a in attempts] == [50, 100]
-    consents = [json.loads(row[2]) for row in rows if row[0] == "consents"]
-    assert consents[0]["kind"] == "guardian"
+    assert {"Người tham gia", "Đồng ý", "Lượt xem", "Lượt làm bài", "Giấy chứng nhận"} <= sections
+    assert ["Người tham gia", "", "Họ và tên", CHILD] in rows
+    assert ["Người tham gia", "", "Vai trò", "Học sinh"] in rows
+    scores = [row[3] for row in rows if row[0] == "Lượt làm bài" and row[2] == "Điểm (%)"]
+    assert scores == ["50", "100"]
+    assert ["Đồng ý", "1", "Loại", "Cha mẹ hoặc người giám hộ đồng ý"] in rows
+    # Times in the commune's time, as dd/mm/yyyy HH:MM; no field name, no ISO time.
+    times = [row[3] for row in rows if row[2] == "Nộp lúc"]
+    assert times and all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", t) for t in times)
+    assert "score_percent" not in response.data.decode() and "T" not in "".join(times)
 
 
 def test_exports_are_audited_without_their_content(app, child, staff_client):
@@ -184,7 +189,7 @@ def test_the_export_of_a_formula_name_is_neutralised(app, staff, staff_client):
         pid = person.id
     body = staff_client("teacher_a").get(f"/staff/people/{pid}/export.csv").data
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-    assert ["participant", "display_name", '\'=HYPERLINK("http://x")'] in rows
+    assert ["Người tham gia", "", "Họ và tên", '\'=HYPERLINK("http://x")'] in rows
 
 
 # --- delete ------------------------------------------------------------------------------------

@@ -11,10 +11,14 @@ import pytest
 from audit_scan import recorded_calls
 from flask_babel import force_locale
 
+from blueprints.authoring.recording import LANGUAGES as RECORDING_LANGUAGES
+from blueprints.authoring.routes import LANGUAGE_NAMES
 from blueprints.units.forms import UnitForm
+from config import Config
 from models.activities import ACTIVITY_KINDS, EVIDENCE_KINDS
 from models.drafts import DRAFT_KINDS
 from models.indicators import INDICATORS
+from models.participation import VISIT_KINDS
 from models.people import AGE_BANDS, ROLES
 from models.recognition import NOMINEE_KINDS
 from models.science import TASK_STATUSES
@@ -25,18 +29,22 @@ from services.common.vocabulary import (
     ACTIVITY_KIND_LABELS,
     AGE_LABELS,
     AUDIT_ACTION_LABELS,
+    CONSENT_KIND_LABELS,
     CONTENT_KIND_LABELS,
     EVIDENCE_KIND_LABELS,
     FILING_STATUS_LABELS,
     INDICATOR_LABELS,
+    LANGUAGE_LABELS,
     NOMINEE_KIND_LABELS,
     PROGRESS_LABELS,
     ROLE_LABELS,
     STAFF_ROLE_LABELS,
     TASK_STATUS_LABELS,
     UNIT_KIND_LABELS,
+    VISIT_KIND_LABELS,
     label,
 )
+from services.participation.identity import GUARDIAN_CONSENT
 from services.reporting import half_year_annex, indicators
 from services.reporting.activities import FilingRow
 
@@ -79,6 +87,10 @@ CASES = [
     (AUDIT_ACTION_LABELS, {action for _file, action, _keys in recorded_calls()}),
     # Posters name lessons and quizzes; drafts and the editor name topics and surveys.
     (CONTENT_KIND_LABELS, set(DRAFT_KINDS) | {"quiz"}),
+    # Lessons are Vietnamese first, English second, recorded in Vietnamese, Tày and Nùng.
+    (LANGUAGE_LABELS, set(Config.LANGUAGES) | set(LANGUAGE_NAMES) | set(RECORDING_LANGUAGES)),
+    (CONSENT_KIND_LABELS, {GUARDIAN_CONSENT}),
+    (VISIT_KIND_LABELS, set(VISIT_KINDS)),
 ]
 IDS = [name for name, vocab in vocabulary.VOCABULARIES.items() for v, _ in CASES if v is vocab]
 

@@ -17,6 +17,7 @@ from extensions import db
 from models import StaffUser, Target, Unit
 from services.common import limits, vocabulary
 from services.common.errors import InvalidInput
+from services.content import diff as content_diff
 from services.org import audit, passwords
 from services.org import settings as office_settings
 from services.org import staff as staff_service
@@ -167,7 +168,7 @@ def audit_log():
     events = audit.search(chosen, timezone, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
     return render_template(
         "admin/audit.html",
-        lines=[audit.readable(event, timezone) for event in events],
+        lines=[audit.readable(event, timezone, content_diff.describe) for event in events],
         more=len(events) == AUDIT_PAGE,
         page=page,
         chosen=chosen,
@@ -191,7 +192,7 @@ def audit_export(fmt: str):
         [_("Thời gian"), _("Người làm"), _("Thao tác"), _("Đối tượng"), _("Chi tiết"),
          _("Địa chỉ")],
         [[line.at, line.who, line.action, line.target, line.detail, line.address]
-         for line in (audit.readable(event, timezone) for event in events)],
+         for line in (audit.readable(event, timezone, content_diff.describe) for event in events)],
     )  # fmt: skip
     body = exports.csv_bytes(sheet) if fmt == "csv" else exports.xlsx_bytes([sheet])
     audit_trail.record("audit_exported", None, format=fmt, rows=len(sheet.rows))

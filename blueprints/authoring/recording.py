@@ -5,7 +5,6 @@ from pathlib import Path
 
 from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.authoring import bp
@@ -15,11 +14,12 @@ from blueprints.common.client import client_ip
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.common.media_messages import MEDIA_MESSAGES, shown_media_error
+from services.common import vocabulary
 from services.common.errors import InvalidInput
 from services.content import authoring, media, media_files
 
 ENDPOINT = "authoring.record_audio"
-LANGUAGES = {"vi": _l("tiếng Việt"), "tay": _l("tiếng Tày"), "nun": _l("tiếng Nùng")}
+LANGUAGES = {code: vocabulary.LANGUAGE_LABELS[code] for code in ("vi", "tay", "nun")}
 
 
 def _limits() -> media.Limits:

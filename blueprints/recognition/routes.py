@@ -16,7 +16,7 @@ from models.recognition import Nomination
 from services import documents
 from services.common import periods
 from services.common.errors import InvalidInput
-from services.common.vietnamese import local_datetime, table_date
+from services.common.vietnamese import table_date
 from services.org import access
 from services.reporting import recognition as service
 from services.reporting import recognition_output
@@ -61,7 +61,6 @@ def _page(named: periods.NamedPeriod, form: NominationForm | None = None, status
         remove_form=RemoveForm(),
         is_admin=current_user.role == "admin",
         table_date=table_date,
-        local=lambda value: local_datetime(value, tz),
         top=service.TOP_PEOPLE,
     ), status
 

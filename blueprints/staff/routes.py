@@ -2,7 +2,7 @@
 
 import json
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,7 +22,7 @@ from services.common.text import clean_line
 from services.org import access, roster
 from services.org.settings import public_url
 from services.org.units import create_unit
-from services.participation import assignments, privacy
+from services.participation import assignments, privacy, privacy_sheet
 from services.render import exports
 from services.render.qr import qr_png, qr_svg
 
@@ -194,16 +194,8 @@ def export_person(participant_id: int, fmt: str):
         body = json.dumps(data, ensure_ascii=False, indent=2)
         return download(body, "application/json", filename)
     if fmt == "csv":
-        rows = [
-            ["participant", k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)]
-            for k, v in data.pop("participant").items()
-        ]
-        for section, items in data.items():  # every other section, each item one row
-            rows += [
-                [section, i + 1, json.dumps(item, ensure_ascii=False)]
-                for i, item in enumerate(items)
-            ]
-        sheet = exports.Sheet("data", ["phần", "mục", "giá trị"], rows)
+        rows = privacy_sheet.rows(data, current_app.config["TIMEZONE"])
+        sheet = exports.Sheet(_("Dữ liệu"), privacy_sheet.headers(), rows)
         return download(exports.csv_bytes(sheet), "text/csv", filename)
     abort(404)
 

@@ -91,6 +91,79 @@ CONTENT_KIND_LABELS = {
     "quiz": _l("Bài kiểm tra"),
     "survey": _l("Khảo sát"),
 }
+# What a person opened (a visit's kind).
+VISIT_KIND_LABELS = {
+    "lesson": CONTENT_KIND_LABELS["topic"],
+    "quiz": CONTENT_KIND_LABELS["quiz"],
+    "survey": CONTENT_KIND_LABELS["survey"],
+}
+# Who agreed to what when a person first took part.
+CONSENT_KIND_LABELS = {
+    "guardian": _l("Cha mẹ hoặc người giám hộ đồng ý"),
+}
+# The parts and facts of a person's records, as their data request export names them
+# (services.participation.privacy.export_participant's keys).
+PERSON_DATA_LABELS = {
+    "participant": _l("Người tham gia"),
+    "consents": _l("Đồng ý"),
+    "visits": _l("Lượt xem"),
+    "scans": _l("Lượt quét"),
+    "attempts": _l("Lượt làm bài"),
+    "answers": _l("Câu trả lời"),
+    "survey_responses": _l("Phiếu khảo sát"),
+    "survey_answers": _l("Câu trả lời khảo sát"),
+    "certificates": _l("Giấy chứng nhận"),
+    "roster_entries": _l("Danh sách lớp"),
+    "nominations": _l("Đề nghị khen thưởng"),
+    "display_name": _l("Họ và tên"),
+    "role": _l("Vai trò"),
+    "unit": _l("Đơn vị"),
+    "age_band": _l("Độ tuổi"),
+    "created_at": _l("Tham gia từ"),
+    "last_seen_at": _l("Lần cuối vào"),
+    "token": _l("Mã nhận ra thiết bị"),
+    "issued_at": _l("Cấp lúc"),
+    "last_used_at": _l("Dùng lần cuối"),
+    "kind": _l("Loại"),
+    "text_version": _l("Phiên bản lời đồng ý"),
+    "agreed_at": _l("Đồng ý lúc"),
+    "item_id": _l("Mã nội dung"),
+    "visited_at": _l("Xem lúc"),
+    "poster": _l("Áp phích"),
+    "scanned_at": _l("Quét lúc"),
+    "quiz": _l("Bài kiểm tra"),
+    "survey": _l("Khảo sát"),
+    "version": _l("Phiên bản"),
+    "number": _l("Lần làm"),
+    "attempt": _l("Lần làm"),
+    "score_percent": _l("Điểm (%)"),
+    "passed": _l("Đạt"),
+    "submitted_at": _l("Nộp lúc"),
+    "updated_at": _l("Sửa lúc"),
+    "question": _l("Câu hỏi"),
+    "choices": _l("Lựa chọn"),
+    "choice": _l("Lựa chọn"),
+    "correct": _l("Đúng"),
+    "text": _l("Câu trả lời viết"),
+    "serial": _l("Số hiệu"),
+    "achievement": _l("Nội dung chứng nhận"),
+    "revoked": _l("Đã thu hồi"),
+    "class": _l("Lớp"),
+    "name": _l("Họ tên trong danh sách lớp"),
+    "student_number": _l("Mã học sinh"),
+    "list_number": _l("Số thứ tự trong danh sách"),
+    "date_of_birth": _l("Ngày sinh"),
+    "period": _l("Kỳ"),
+    "reason": _l("Lý do"),
+    "nominated_at": _l("Đề nghị ngày"),
+}
+# The languages of content, translations and recordings.
+LANGUAGE_LABELS = {
+    "vi": _l("tiếng Việt"),
+    "en": _l("tiếng Anh"),
+    "tay": _l("tiếng Tày"),
+    "nun": _l("tiếng Nùng"),
+}
 # Actions in the audit log (services.org.audit), as the admin reads them.
 AUDIT_ACTION_LABELS = {
     "login": _l("Đăng nhập"),
@@ -271,6 +344,9 @@ VOCABULARIES = {
     "progress": PROGRESS_LABELS,
     "audit_actions": AUDIT_ACTION_LABELS,
     "content_kinds": CONTENT_KIND_LABELS,
+    "languages": LANGUAGE_LABELS,
+    "consent_kinds": CONSENT_KIND_LABELS,
+    "visit_kinds": VISIT_KIND_LABELS,
 }
 
 

@@ -108,15 +108,27 @@ class AuditLine:
     address: str
 
 
-def readable(event: AuditEvent, timezone: str) -> AuditLine:
+def readable(event: AuditEvent, timezone: str, describe_change=None) -> AuditLine:
+    """The event as the log shows it. `describe_change` reads one change of a content item
+    (services.content.diff.describe, a layer above this one) for the detail "changes"."""
     return AuditLine(
         at=local_datetime(event.created_at, timezone),
         who=_who(event),
         action=vocabulary.label(vocabulary.AUDIT_ACTION_LABELS, event.action),
         target=_target(event.target or ""),
-        detail="; ".join(_fact(key, value) for key, value in (event.detail or {}).items()),
+        detail="; ".join(
+            _change_fact(value, describe_change)
+            if key == "changes" and describe_change and isinstance(value, list)
+            else _fact(key, value)
+            for key, value in (event.detail or {}).items()
+        ),
         address=_("Dòng lệnh trên máy chủ") if event.ip == COMMAND_LINE else event.ip or "",
     )
+
+
+def _change_fact(changes: list, describe_change) -> str:
+    name = str(vocabulary.AUDIT_DETAIL_LABELS["changes"])
+    return f"{name}: {', '.join(describe_change(c) for c in changes) or '—'}"
 
 
 def _who(event: AuditEvent) -> str:
