@@ -14,6 +14,7 @@ world has no row to fill its parameters, `test_every_staff_page_is_walked` says 
 """
 
 import datetime as dt
+import io
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
@@ -23,6 +24,7 @@ import pytest
 from conftest import FIXTURE_CONTENT, csrf_token, mark_training
 from gradebook_world import build_class
 from helpers import ALL_RIGHT, answer_form, pdf_text, survey_form
+from PIL import Image
 from visible_text import Finding, Scanner, code_words, csv_parts, html_parts, xlsx_parts
 
 import database
@@ -54,7 +56,7 @@ from services.participation import assignments, catalog
 from services.participation import certificates as certificate_service
 from services.participation import posters as poster_service
 from services.participation.identity import NewIdentity, create_participant
-from services.reporting import recognition, targets
+from services.reporting import evidence, recognition, targets
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -69,6 +71,7 @@ NOT_READ = {
     "application/zip": "content files for another installation, in the content schema",
     "application/yaml": "one content file, in the schema quizzes/README.md documents",
     "image/svg+xml": "a QR code: no words",
+    "image/webp": "an activity's evidence photo: a picture the officer took, no text of ours",
     "image/png": "a QR code: no words",
 }
 # Staff GET routes the walk cannot answer with a page, each with why.
@@ -158,6 +161,12 @@ def _published_topic(slug: str, owner: StaffUser) -> str:
     return slug
 
 
+def _photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").convert("RGB").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def _build_world(app, request) -> None:
     """Every kind of row the staff pages show, with every code of the enumerations in use."""
     staff = request.getfixturevalue("staff")
@@ -204,6 +213,12 @@ def _build_world(app, request) -> None:
                 ScienceTask(name=f"Nhiệm vụ {n}", owner="Trường THCS", budget_source="Ngân sách",
                             status=status, summary="Tóm tắt")
             )  # fmt: skip
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("evidence")
+        app.config["EVIDENCE_DIR"] = str(folder)
+        photo = evidence.check_upload(
+            _photo(), "photo", "hop-thon.png", evidence.Limits.from_config(app.config)
+        )
+        evidence.attach(Activity.query.first(), photo, folder, admin)
         targets.seed_plan_targets()
         targets.add(targets.TargetInput("trained", 2026, ("villager",), 50, "Tập huấn thôn"))
         recognition.nominate(period, "village", staff.village, "Tích cực", admin)
@@ -246,6 +261,12 @@ def _build_world(app, request) -> None:
     WORLD["utc_times"] = _utc_renderings(app)
     WORLD["login"] = login  # the fixture's function, kept: `staff` is made once
     WORLD["poster"] = lesson_poster
+    with app.app_context():
+        # Pages that need a choice made in a form: the class PDF of the villagers' quiz.
+        quiz = Certificate.query.filter(Certificate.revoked_at.is_(None)).first().quiz
+        WORLD["chosen"] = [
+            f"/staff/certificates/class.pdf?unit={staff.village}&achievement=quiz:{quiz.id}"
+        ]
 
 
 def _utc_renderings(app) -> frozenset[str]:
@@ -283,7 +304,7 @@ def _table_for(name: str):
     """The table a parameter like `entry_id` or `report_id` names (roster_entries,
     half_year_reports): the tables whose name ends with its plural."""
     stem = name.removesuffix("_id")
-    plurals = (stem + "s", stem + "es", stem[:-1] + "ies" if stem.endswith("y") else None)
+    plurals = (stem, stem + "s", stem + "es", stem[:-1] + "ies" if stem.endswith("y") else None)
     return [
         table
         for table_name, table in sorted(db.metadata.tables.items())
@@ -512,6 +533,8 @@ def _walk(app, actor: str, lang: str, missing: set[str]) -> Walk:
             for url in _urls(rule):
                 if url not in missing:
                     walk.add(url, seed=True)
+        for url in WORLD["chosen"]:
+            walk.add(url, seed=True)
     # English pages are scanned for snake_case only: their documents are the same figures.
     walk.run(pdfs_per_route=3 if lang == "vi" else 0)
     return walk

@@ -39,6 +39,7 @@ VIETNAMESE_WORDS = {
     "to": "Vietnamese for big (the audit detail key 'to' is read through its label)",
     "vi": "a family name (Vi Văn Bảo) and a syllable (vi phạm); the language code is not shown",
     "tay": "Vietnamese for hand (the language is written Tày)",
+    "link": "a loanword readers use (đường link); the activity field reads as Đường dẫn",
 }
 # Words run together with '.', '@' or '-' stay one token: 'admin.xa' is a user name, not
 # the role 'admin'; 'an-toan' is a slug.
