@@ -285,7 +285,7 @@ def test_the_editor_shows_who_read_each_recording(app, content, staff, staff_cli
     html = admin.get(EDIT.format(slug="an-toan")).get_data(as_text=True)
     assert f"Giọng đọc: {READER}" in html
     history = admin.get("/staff/content/topic/an-toan/history").get_data(as_text=True)
-    assert "Ghi âm bài học" in history and f"tay: Giọng đọc: {READER}" in history
+    assert "Ghi âm bài học" in history and f"tiếng Tày: Giọng đọc: {READER}" in history
 
 
 def test_saving_the_editor_keeps_the_credit_until_the_file_is_changed_by_hand(
