@@ -15,6 +15,7 @@ from blueprints.units.forms import UnitForm
 from models.activities import ACTIVITY_KINDS
 from models.drafts import DRAFT_KINDS
 from models.indicators import INDICATORS
+from models.jobs import JOB_STATUSES
 from models.people import AGE_BANDS, ROLES
 from models.recognition import NOMINEE_KINDS
 from models.science import TASK_STATUSES
@@ -28,6 +29,8 @@ from services.common.vocabulary import (
     CONTENT_KIND_LABELS,
     FILING_STATUS_LABELS,
     INDICATOR_LABELS,
+    JOB_KIND_LABELS,
+    JOB_STATUS_LABELS,
     NOMINEE_KIND_LABELS,
     PROGRESS_LABELS,
     ROLE_LABELS,
@@ -36,6 +39,7 @@ from services.common.vocabulary import (
     UNIT_KIND_LABELS,
     label,
 )
+from services.operations import jobs
 from services.reporting import half_year_annex, indicators
 from services.reporting.activities import FilingRow
 
@@ -77,6 +81,9 @@ CASES = [
     (AUDIT_ACTION_LABELS, {action for _file, action, _keys in recorded_calls()}),
     # Posters name lessons and quizzes; drafts and the editor name topics and surveys.
     (CONTENT_KIND_LABELS, set(DRAFT_KINDS) | {"quiz"}),
+    (JOB_STATUS_LABELS, set(JOB_STATUSES)),
+    # Every kind of background job the app registers (the blueprints register theirs).
+    (JOB_KIND_LABELS, set(jobs.KINDS)),
 ]
 IDS = [name for name, vocab in vocabulary.VOCABULARIES.items() for v, _ in CASES if v is vocab]
 

@@ -2,9 +2,10 @@
 name beside it for names that carry Vietnamese letters)."""
 
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, stream_with_context
 
 
 def disposition(filename: str, kind: str = "attachment") -> str:
@@ -23,3 +24,13 @@ def disposition(filename: str, kind: str = "attachment") -> str:
 def download(body: bytes | str, mimetype: str, filename: str) -> Response:
     """The response that makes the browser save `body` as `filename`."""
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition(filename)})
+
+
+def streamed(chunks: Iterable[bytes], mimetype: str, filename: str) -> Response:
+    """The same as `download`, sent piece by piece as `chunks` are made (the request's
+    context stays open for them, so they may read the database)."""
+    return Response(
+        stream_with_context(chunks),
+        mimetype=mimetype,
+        headers={"Content-Disposition": disposition(filename)},
+    )
