@@ -246,6 +246,7 @@ NEW_MIGRATIONS = {
     "c1d5e7f9a3b4": ("roster_entries", None),  # date_of_birth: NULL on old rows, by design
     "b6e1c9d3f7a2": ("posters", "scans_after_retirement"),
     "b7e3c9a1d5f2": ("assignments", None),
+    "8ec1c93f8d4a": ("jobs", None),  # background jobs: a new table
 }
 
 

@@ -110,12 +110,13 @@ def claim_next(timeout: dt.timedelta, now: dt.datetime | None = None) -> Job | N
     None when there is none. Commit right after, so that other workers see it taken."""
     now = now or utcnow()
     stale = now - timeout
-    db.session.execute(
-        update(Job)
-        .where(Job.status == "running", Job.started_at < stale, Job.attempts >= MAX_ATTEMPTS)
-        .values(status="failed", finished_at=now, claim=None, error=str(GAVE_UP))
-        .execution_options(synchronize_session=False)
-    )
+    given_up = db.session.scalars(
+        select(Job).where(
+            Job.status == "running", Job.started_at < stale, Job.attempts >= MAX_ATTEMPTS
+        )
+    ).all()
+    for job in given_up:
+        _finish(job, status="failed", error=_message(job, GAVE_UP), claim=None)
     while True:
         job_id = db.session.scalar(
             select(Job.id)
@@ -182,6 +183,12 @@ def run(job: Job) -> Path:
     return path
 
 
+def _message(job: Job, text) -> str:
+    """A message for the job's requester, in the language they asked in."""
+    with force_locale(job.parameters.get("locale") or "vi"):
+        return str(text)
+
+
 def fail(job_id: int, claim: str | None, error: BaseException) -> None:
     """Record that the job failed, with a message for its requester (the details go to the
     server's log). Call after rolling back what the failed run did."""
@@ -189,12 +196,10 @@ def fail(job_id: int, claim: str | None, error: BaseException) -> None:
     if job is None:
         return
     if isinstance(error, JobFailed):
-        with force_locale(job.parameters.get("locale") or "vi"):
-            message = str(error.message)
+        message = _message(job, error.message)
     else:
         log.error("job %s (%s) failed", job_id, job.kind, exc_info=error)
-        with force_locale(job.parameters.get("locale") or "vi"):
-            message = str(SYSTEM_ERROR)
+        message = _message(job, SYSTEM_ERROR)
     _finish(job, status="failed", error=message, claim_token=claim)
 
 
