@@ -108,15 +108,25 @@ def _widths(headers: list[str], sample: list[list]) -> list[float]:
     return widths
 
 
+def _xlsx_text(value: str) -> str:
+    """A text as `_xlsx_cell` makes it, with a carriage return read as an XML reader reads it
+    back (a line feed; XlsxWriter would otherwise escape it). The common case, a printable
+    text, skips the regular expression."""
+    if not value.isprintable():
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = neutralise(value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def _write_row(worksheet, number: int, row: list) -> None:
-    """One row, each value by its type (None leaves the cell empty)."""
+    """One row, each value by its type (None and empty text leave the cell empty)."""
     for column, raw in enumerate(row):
-        value = _xlsx_cell(raw)
-        if value is None:
+        if raw is None:
             continue
+        value = _xlsx_text(raw) if type(raw) is str else _xlsx_cell(raw)
         if isinstance(value, str):
-            if "\r" in value:  # as an XML reader reads it back (XlsxWriter would escape it)
-                value = value.replace("\r\n", "\n").replace("\r", "\n")
             if value:
                 worksheet.write_string(number, column, value)
         elif isinstance(value, bool):
