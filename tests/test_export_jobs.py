@@ -105,6 +105,7 @@ def test_the_worker_makes_the_file_the_requester_downloads(app, named, staff_cli
     assert (folder / job.file_path).stat().st_size == job.file_size
     page = admin.get("/staff/exports/").get_data(as_text=True)
     assert "Đã xong" in page and f"/staff/exports/{job.id}/download" in page
+    assert job.file_name in page
     response = admin.get(f"/staff/exports/{job.id}/download")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert job.file_name in response.headers["Content-Disposition"]
