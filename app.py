@@ -14,6 +14,7 @@ from blueprints.content_files import bp as content_files_bp
 from blueprints.errors import register_error_handlers
 from blueprints.halfyear import bp as halfyear_bp
 from blueprints.indicators import bp as indicators_bp
+from blueprints.jobs import bp as jobs_bp
 from blueprints.learn import bp as learn_bp
 from blueprints.posters import bp as posters_bp
 from blueprints.recognition import bp as recognition_bp
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(authoring_bp)
     app.register_blueprint(content_files_bp)
     app.register_blueprint(survey_results_bp)
+    app.register_blueprint(jobs_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

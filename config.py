@@ -153,6 +153,15 @@ class Config:
     # An answer kept on a phone without signal is accepted this many days after its form was
     # fetched (the form's signed stamp says when); older ones are refused with a message.
     OFFLINE_SEND_DAYS = int(os.environ.get("OFFLINE_SEND_DAYS", "30"))
+    # Exports with more rows than this are prepared in the background by `flask jobs run`
+    # (the page says where to download them) instead of inside the request.
+    EXPORT_JOB_MIN_ROWS = int(os.environ.get("EXPORT_JOB_MIN_ROWS", "20000"))
+    # Where prepared export files are kept, and for how many days after they are made.
+    EXPORT_DIR = os.environ.get("EXPORT_DIR", str(BASE_DIR / "instance" / "exports"))
+    EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+    # A job still running this long after it was claimed is taken to have lost its worker
+    # (killed, machine restarted) and is claimed again.
+    JOB_TIMEOUT_MINUTES = int(os.environ.get("JOB_TIMEOUT_MINUTES", "60"))
     # Participation data older than this is deleted by `flask purge-expired`.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(3 * 365)))
     PERMANENT_SESSION_LIFETIME = 8 * 3600

@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 
 from services.common.vietnamese import (
@@ -20,8 +20,11 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def select_locale() -> str:
-    """The language switch wins; otherwise the browser's preference; otherwise Vietnamese."""
+    """The language switch wins; otherwise the browser's preference; otherwise Vietnamese
+    (also outside a request: a command, the background jobs worker)."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return languages[0]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen

@@ -1,4 +1,4 @@
-"""Survey results page and CSV/XLSX exports on 50,000 responses per bundled survey (issue 6).
+"""Survey results page and CSV/XLSX exports on 50,000 responses per bundled survey (issues 6, 17).
 
 Builds a commune (20 villages, a school with 10 classes), N participants and N responses to
 each bundled survey (the named reach survey and the anonymous digital-services one), with
@@ -8,23 +8,36 @@ XLSX export, for the whole commune and for one village and one month; against a 
 baseline: the bare GROUP BY (question, choice) and the bare SELECT of every answer row over
 the same responses. Prints medians, SQL statements per request and ratios.
 
+Exports (issue 17, targets: 50,000 responses in ≤ 2 s as CSV and ≤ 4 s as XLSX): each export
+is also set against bare writers over the same answer rows fetched through the raw DB-API
+connection (sqlite3 / psycopg): a bare `csv.writer`, a bare openpyxl write-only workbook and a
+bare XlsxWriter constant-memory workbook. Then the peak Python memory (tracemalloc) of one
+whole-commune export of each format, read piece by piece as a browser would, and the process's
+maximum resident size.
+
 Run: .venv/bin/python bench/survey_results.py [--responses N] [--runs 5]
      [--database-url postgresql+psycopg://…]   (a throw-away database: its schema is dropped)
 """
 
 import argparse
+import csv
 import datetime as dt
+import io
 import random
+import resource
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import xlsxwriter
 from flask_migrate import upgrade
+from openpyxl import Workbook
 from sqlalchemy import event, insert, text
 
 import database
@@ -204,6 +217,105 @@ def timed_sql(app, query, survey_id: int, runs: int) -> float:
     return _median_ms(times[1:])
 
 
+def _bare_rows(app, survey_id: int) -> list[tuple]:
+    """The answer rows through the raw DB-API connection (no SQLAlchemy, no ORM)."""
+    with app.app_context():
+        connection = db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            placeholder = "?" if db.engine.dialect.name == "sqlite" else "%s"
+            cursor.execute(str(BARE_ROWS).replace(":survey", placeholder), (survey_id,))
+            return cursor.fetchall()
+        finally:
+            connection.close()
+
+
+def _bare_csv(app, survey_id: int) -> int:
+    rows = _bare_rows(app, survey_id)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return len(buffer.getvalue().encode("utf-8"))
+
+
+def _bare_openpyxl(app, survey_id: int) -> int:
+    rows = _bare_rows(app, survey_id)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("rows")
+    for row in rows:
+        sheet.append(row)
+    with tempfile.TemporaryFile() as target:
+        workbook.save(target)
+        return target.tell()
+
+
+def _bare_xlsxwriter(app, survey_id: int) -> int:
+    rows = _bare_rows(app, survey_id)
+    with tempfile.TemporaryFile() as target:
+        workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+        sheet = workbook.add_worksheet("rows")
+        for number, row in enumerate(rows):
+            sheet.write_row(number, 0, row)
+        workbook.close()
+        return target.tell()
+
+
+def timed_call(function, runs: int) -> float:
+    function()  # warm-up, untimed
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - began)
+    return _median_ms(times)
+
+
+def peak_memory(client, url: str) -> tuple[float, int]:
+    """Peak traced Python memory (MB) while one export is made and read piece by piece."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    size = 0
+    response = client.get(url, buffered=False)
+    for piece in response.response:
+        size += len(piece)
+    response.close()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1024 / 1024, size
+
+
+def export_bench(app, client, ids: dict[str, int], runs: int) -> None:
+    """The whole-commune exports against the bare writers, and their peak memory."""
+    print()
+    print(
+        f"{'export, whole commune':46} {'median ms':>10} {'bare ms':>8} {'ratio':>6} {'target':>7}"
+    )
+    for slug in SURVEYS:
+        survey_id = ids[slug]
+        bare_csv = timed_call(lambda s=survey_id: _bare_csv(app, s), runs)
+        bare_openpyxl = timed_call(lambda s=survey_id: _bare_openpyxl(app, s), runs)
+        bare_xlsxwriter = timed_call(lambda s=survey_id: _bare_xlsxwriter(app, s), runs)
+        print(
+            f"{slug} — bare over raw DB-API rows: csv.writer {bare_csv:.0f} ms, "
+            f"openpyxl write-only {bare_openpyxl:.0f} ms, "
+            f"XlsxWriter constant-memory {bare_xlsxwriter:.0f} ms"
+        )
+        for fmt, bare, target in (("csv", bare_csv, 2000), ("xlsx", bare_xlsxwriter, 4000)):
+            url = f"/staff/surveys/{slug}/export.{fmt}"
+            median = timed_call(lambda url=url: client.get(url).data, runs)
+            verdict = "ok" if median <= target else "over"
+            print(
+                f"  {fmt.upper() + ' export':44} {median:10.0f} {bare:8.0f} "
+                f"{median / bare:6.1f} {target / 1000:5.0f} s {verdict}"
+            )
+    for slug in SURVEYS:
+        for fmt in ("csv", "xlsx"):
+            peak, size = peak_memory(client, f"/staff/surveys/{slug}/export.{fmt}")
+            print(f"  peak Python memory, {slug} {fmt.upper()}: {peak:.1f} MB for {size:,} bytes")
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"maximum resident size of this process: {maxrss:.0f} MB")
+    print("ratio: the export's median ÷ the bare writer's (XLSX: XlsxWriter) over the same rows")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=50_000)
@@ -213,7 +325,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite"
         app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+                # Every export made in the request: this measures making it, not queueing it.
+                "EXPORT_JOB_MIN_ROWS": 10**9,
+            }
         )
         with app.app_context():
             if db.engine.dialect.name == "postgresql":
@@ -263,6 +381,7 @@ def main() -> None:
                         f"{size:9,d} {ratio}"
                     )
         print("ratio: the request's median ÷ the bare query's median (all responses)")
+        export_bench(app, client, ids, args.runs)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""`flask` CLI commands: content, demo data, posters, certificates, backups, settings (schema:
-`flask db upgrade`)."""
+"""`flask` CLI commands: content, demo data, posters, certificates, backups, settings and the
+background jobs worker (schema: `flask db upgrade`)."""
 
 from flask import Flask
 
@@ -8,6 +8,7 @@ from commands.certificates import certificates_cli
 from commands.content import content_cli
 from commands.content_files import export_command, import_command
 from commands.demo import seed_demo_command
+from commands.jobs import jobs_cli
 from commands.posters import posters_cli
 from commands.settings import settings_cli
 from commands.staff import create_admin_command, purge_expired_command
@@ -26,3 +27,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(targets_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(settings_cli)
+    app.cli.add_command(jobs_cli)

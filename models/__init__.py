@@ -6,6 +6,7 @@ from models.certificates import Certificate, CertificateSerialCounter
 from models.content import Course, CourseItem, Lesson, Quiz, QuizVersion
 from models.drafts import ContentDraft
 from models.indicators import Target
+from models.jobs import Job
 from models.participation import Answer, Attempt, Visit
 from models.people import Consent, Participant
 from models.posters import Poster, Scan
@@ -30,6 +31,7 @@ __all__ = [
     "Course",
     "CourseItem",
     "HalfYearReport",
+    "Job",
     "Lesson",
     "LoginFailure",
     "Nomination",

@@ -488,6 +488,10 @@ MATRIX: dict[str, list[Case]] = {
         *scoped("/staff/surveys/y-kien/export.csv?unit={id}"),
         *scoped("/staff/surveys/an-danh/export.xlsx?unit={id}"),
     ],
+    # Prepared exports: one's own list; a file only for its requester or an admin, else 404
+    # (tests/test_export_jobs.py downloads a real one as each of them).
+    "jobs.index": [Case("GET", "/staff/exports/", EVERY_STAFF_200)],
+    "jobs.download": [Case("GET", f"/staff/exports/{MISSING_ID}/download", NOT_FOUND)],
     # Uploads: admins and teachers (a teacher writes quizzes for their classes); a bare POST
     # has no file (400).
     "content_files.library": [

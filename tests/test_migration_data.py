@@ -248,6 +248,7 @@ NEW_MIGRATIONS = {
     "b7e3c9a1d5f2": ("assignments", None),
     "23ea18d2fae4": ("activity_evidence", None),  # a new table: old activities keep theirs
     "b447532b1e00": ("certificates", None),  # replaced_by_id: NULL (current) on old rows
+    "8ec1c93f8d4a": ("jobs", None),  # background jobs: a new table
 }
 
 

@@ -18,6 +18,7 @@ from config import Config
 from models.activities import ACTIVITY_KINDS, EVIDENCE_KINDS
 from models.drafts import DRAFT_KINDS
 from models.indicators import INDICATORS
+from models.jobs import JOB_STATUSES
 from models.participation import VISIT_KINDS
 from models.people import AGE_BANDS, ROLES
 from models.recognition import NOMINEE_KINDS
@@ -34,6 +35,8 @@ from services.common.vocabulary import (
     EVIDENCE_KIND_LABELS,
     FILING_STATUS_LABELS,
     INDICATOR_LABELS,
+    JOB_KIND_LABELS,
+    JOB_STATUS_LABELS,
     LANGUAGE_LABELS,
     NOMINEE_KIND_LABELS,
     PROGRESS_LABELS,
@@ -44,6 +47,7 @@ from services.common.vocabulary import (
     VISIT_KIND_LABELS,
     label,
 )
+from services.operations import jobs
 from services.participation.identity import GUARDIAN_CONSENT
 from services.reporting import half_year_annex, indicators
 from services.reporting.activities import FilingRow
@@ -91,6 +95,9 @@ CASES = [
     (LANGUAGE_LABELS, set(Config.LANGUAGES) | set(LANGUAGE_NAMES) | set(RECORDING_LANGUAGES)),
     (CONSENT_KIND_LABELS, {GUARDIAN_CONSENT}),
     (VISIT_KIND_LABELS, set(VISIT_KINDS)),
+    (JOB_STATUS_LABELS, set(JOB_STATUSES)),
+    # Every kind of background job the app registers (the blueprints register theirs).
+    (JOB_KIND_LABELS, set(jobs.KINDS)),
 ]
 IDS = [name for name, vocab in vocabulary.VOCABULARIES.items() for v, _ in CASES if v is vocab]
 

@@ -8,12 +8,12 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.common import audit_trail
-from blueprints.common.dates import local_today, range_from_args
-from blueprints.common.downloads import download
+from blueprints.common import audit_trail, export_delivery
+from blueprints.common.dates import range_from_args
 from blueprints.common.guards import roles_required, visible_unit
 from blueprints.survey_results import bp
-from blueprints.survey_results.tables import chosen_labels, responses_sheet
+from blueprints.survey_results import exports as survey_exports
+from blueprints.survey_results.tables import chosen_labels
 from models import Survey, Unit
 from services.common.periods import Period
 from services.org import access, unit_tree
@@ -21,10 +21,6 @@ from services.render import charts, exports
 from services.reporting import survey_results
 
 STAFF = ("admin", "officer", "teacher")
-MIMES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _chosen_unit() -> Unit | None:
@@ -100,19 +96,22 @@ def results(slug: str):
 @bp.get("/<slug>/export.<fmt>")
 @roles_required(*STAFF)
 def export(slug: str, fmt: str):
-    """One row per response, a column per question: CSV (UTF-8 with BOM) or XLSX."""
-    if fmt not in MIMES:
+    """One row per response, a column per question: CSV (UTF-8 with BOM) or XLSX, streamed;
+    a big one is prepared in the background (the page says where to fetch it)."""
+    if fmt not in exports.MIMETYPES:
         abort(404)
     survey = _survey(slug)
     unit, unit_ids, period = _filters()
-    sheet = responses_sheet(survey, survey_results.export_table(survey, unit_ids, period))
-    body = exports.csv_bytes(sheet) if fmt == "csv" else exports.xlsx_bytes([sheet])
+    rows = survey_results.export_count(survey, unit_ids, period)
+    if export_delivery.too_big(rows):
+        chosen = survey_exports.parameters(survey, unit, period, fmt)
+        return export_delivery.queue(survey_exports.KIND, chosen, rows, f"survey:{survey.slug}")
+    output = survey_exports.output(survey, unit_ids, period, fmt)
     audit_trail.record(
         "survey_exported",
         survey.slug,
         format=fmt,
         unit=unit.id if unit else None,
-        rows=len(sheet.rows),
+        rows=rows,
     )
-    stem = f"khao-sat-{survey.slug}-{local_today().isoformat()}"
-    return download(body, MIMES[fmt], f"{stem}.{fmt}")
+    return export_delivery.send_now(output, fmt)

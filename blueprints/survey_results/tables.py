@@ -31,18 +31,19 @@ def _header(number: int, text: str, condition: Condition | None) -> str:
 
 def responses_sheet(survey: Survey, table: ExportTable) -> Sheet:
     """Named surveys: unit, respondent, time, answers. Anonymous surveys: unit and answers
-    only, rows already sorted by unit and answers (never by time)."""
+    only, rows already sorted by unit and answers (never by time). The rows are made as the
+    sheet is written."""
     questions = [
         _header(number, q.text, table.conditions.get(q.id))
         for number, q in enumerate(table.questions, start=1)
     ]
     if survey.anonymous:
         headers = [_("Đơn vị"), *questions]
-        rows = [[row.unit, *row.values] for row in table.rows]
+        rows = ([row.unit, *row.values] for row in table.rows)
     else:
         tz = current_app.config["TIMEZONE"]
         headers = [_("Đơn vị"), _("Người trả lời"), _("Thời gian trả lời"), *questions]
-        rows = [
+        rows = (
             [
                 row.unit,
                 row.respondent,
@@ -50,5 +51,5 @@ def responses_sheet(survey: Survey, table: ExportTable) -> Sheet:
                 *row.values,
             ]
             for row in table.rows
-        ]
+        )
     return Sheet(_("Khảo sát"), headers, rows)

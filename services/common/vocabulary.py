@@ -165,6 +165,16 @@ LANGUAGE_LABELS = {
     "nun": _l("tiếng Nùng"),
 }
 # Actions in the audit log (services.org.audit), as the admin reads them.
+JOB_STATUS_LABELS = {
+    "queued": _l("Đang chờ"),
+    "running": _l("Đang chuẩn bị"),
+    "done": _l("Đã xong"),
+    "failed": _l("Không chuẩn bị được"),
+}
+JOB_KIND_LABELS = {
+    "survey_export": _l("Kết quả khảo sát"),
+    "audit_export": _l("Nhật ký thao tác"),
+}
 AUDIT_ACTION_LABELS = {
     "login": _l("Đăng nhập"),
     "login_failed": _l("Đăng nhập sai"),
@@ -221,6 +231,8 @@ AUDIT_ACTION_LABELS = {
     "nomination_added": _l("Thêm đề nghị khen thưởng"),
     "nomination_removed": _l("Bỏ đề nghị khen thưởng"),
     "survey_exported": _l("Tải kết quả khảo sát"),
+    "export_job_requested": _l("Yêu cầu chuẩn bị tệp xuất lớn"),
+    "export_job_downloaded": _l("Tải tệp xuất đã chuẩn bị"),
     "dashboard_exported": _l("Tải bảng chỉ tiêu"),
     "assignment_created": _l("Giao bài cho lớp"),
     "assignment_deleted": _l("Bỏ việc đã giao"),
@@ -233,6 +245,7 @@ AUDIT_DETAIL_LABELS = {
     "active": _l("Còn hoạt động"),
     "rows": _l("Số dòng"),
     "format": _l("Định dạng"),
+    "job": _l("Số tệp xuất"),
     "code": _l("Mã"),
     "kind": _l("Loại"),
     "year": _l("Năm"),
@@ -347,6 +360,8 @@ VOCABULARIES = {
     "languages": LANGUAGE_LABELS,
     "consent_kinds": CONSENT_KIND_LABELS,
     "visit_kinds": VISIT_KIND_LABELS,
+    "job_statuses": JOB_STATUS_LABELS,
+    "job_kinds": JOB_KIND_LABELS,
 }
 
 

@@ -4,9 +4,12 @@ object, filterable by person, action and date."""
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import AuditEvent, StaffUser
@@ -16,6 +19,7 @@ from services.common.text import clean_line
 from services.common.vietnamese import local_datetime
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BATCH_EVENTS = 2000  # events fetched at a time by an export
 COMMAND_LINE = "cli"  # the address of an action run with `flask …` on the server
 # "topic:nghi-quyet-57" → "Bài học nghi-quyet-57": the kind of object a target names.
 TARGET_KINDS = {
@@ -70,10 +74,8 @@ class AuditFilter:
     end: dt.date | None = None
 
 
-def search(
-    chosen: AuditFilter, timezone: str, limit: int = 200, offset: int = 0
-) -> list[AuditEvent]:
-    """The events `chosen` selects, newest first."""
+def _filtered(chosen: AuditFilter, timezone: str):
+    """The query of the events `chosen` selects, newest first."""
     query = AuditEvent.query
     if chosen.staff == COMMAND_LINE:
         query = query.filter(AuditEvent.staff_id.is_(None), AuditEvent.ip == COMMAND_LINE)
@@ -84,12 +86,41 @@ def search(
     if chosen.start or chosen.end:
         period = Period(chosen.start, chosen.end, timezone)
         query = query.filter(period.covers(AuditEvent.created_at))
-    return (
-        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .offset(offset)
+    return query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+
+
+def search(
+    chosen: AuditFilter, timezone: str, limit: int = 200, offset: int = 0
+) -> list[AuditEvent]:
+    """The events `chosen` selects, newest first."""
+    return _filtered(chosen, timezone).offset(offset).limit(limit).all()
+
+
+def count(chosen: AuditFilter, timezone: str, limit: int) -> int:
+    """How many events `chosen` selects, at most `limit`."""
+    return min(_filtered(chosen, timezone).order_by(None).count(), limit)
+
+
+def newest_id() -> int:
+    """The id of the last event recorded so far (0 for an empty log)."""
+    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+def lines(
+    chosen: AuditFilter, timezone: str, limit: int, until: int, describe_change=None
+) -> Iterator["AuditLine"]:
+    """The events `chosen` selects up to event `until` (the log as it stood when the export
+    was asked for, not with its own record) as the log shows them, newest first, fetched in
+    batches of BATCH_EVENTS with who did them: for an export, made as they are read."""
+    statement = (
+        _filtered(chosen, timezone)
+        .filter(AuditEvent.id <= until)
+        .options(selectinload(AuditEvent.staff))
         .limit(limit)
-        .all()
+        .statement
     )
+    for event in db.session.scalars(statement, execution_options={"yield_per": BATCH_EVENTS}):
+        yield readable(event, timezone, describe_change)
 
 
 def recent(limit: int = 200, offset: int = 0) -> list[AuditEvent]:

@@ -12,6 +12,8 @@ answers, never by time, so that nothing lines them up with visits or poster scan
 """
 
 import datetime as dt
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, false, func, or_, select
@@ -23,6 +25,7 @@ from services.content.survey_labels import LIKERT_LABELS, OTHER_RESULT_LABEL
 from services.content.survey_schema import LIKERT_POINTS, OTHER
 
 TEXT_LIMIT = 200  # texts listed per question (and per "other") on the page
+BATCH_ROWS = 2000  # joined answer rows fetched at a time by an export
 CHOICE_KINDS = ("single", "multiple")
 LIKERT_KEYS = tuple(str(point) for point in range(1, LIKERT_POINTS + 1))
 ANSWER_OF_RESPONSE = SurveyAnswer.response_id == SurveyResponse.id
@@ -375,21 +378,45 @@ class ExportRow:
 @dataclass
 class ExportTable:
     questions: list[Question]
-    rows: list[ExportRow]
+    rows: Iterator[ExportRow]  # read once, fetched in batches as they are read
     # The conditional questions' conditions by question id: their cells stay empty for the
     # responses they were not asked.
     conditions: dict[str, Condition] = field(default_factory=dict)
 
 
+def export_count(survey: Survey, unit_ids: set[int] | None, period: Period) -> int:
+    """How many rows the export of these responses has (one per response)."""
+    where = scope(survey, unit_ids, period)
+    return db.session.scalar(select(func.count(SurveyResponse.id)).where(where)) or 0
+
+
 def export_table(survey: Survey, unit_ids: set[int] | None, period: Period) -> ExportTable:
-    """One row per response in scope, a value per question (two queries in all).
+    """One row per response in scope, a value per question, from one query read in batches
+    of BATCH_ROWS (a server-side cursor on PostgreSQL): the rows are made as they are read.
 
     Named surveys: the respondent and the time, in time order. Anonymous surveys: neither
     (nor any response id), sorted by unit and answers. Multiple choices are joined in the
     survey's order, "other" last with its text.
     """
-    where = scope(survey, unit_ids, period)
     questions = questions_of(survey)
+    rows = _export_rows(not survey.anonymous, questions, scope(survey, unit_ids, period))
+    if survey.anonymous:
+        rows = _sorted_within_units(rows)
+    return ExportTable(questions, rows, conditions(questions))
+
+
+def _codepoint_order(column):
+    """`column` ordered by code point, as Python sorts text (SQLite's default; PostgreSQL's
+    database collation may differ, so it is told)."""
+    return column.collate("C") if db.engine.dialect.name == "postgresql" else column
+
+
+def _export_rows(named: bool, questions: list[Question], where) -> Iterator[ExportRow]:
+    """The responses with their answers, one joined row per answer, grouped back into one
+    ExportRow per response (its answer rows come together: the order ends with its id).
+
+    Made as they are read, after the view has returned (a streamed response): so nothing
+    here touches an object the view loaded, only plain values."""
     columns = {q.id: i for i, q in enumerate(questions)}
     # Per question, each choice's place and label, as text once (not once per row).
     other = str(OTHER_RESULT_LABEL)
@@ -399,33 +426,44 @@ def export_table(survey: Survey, unit_ids: set[int] | None, period: Period) -> E
         for q in questions
     }
     likert = {q.id for q in questions if q.kind == "likert"}
-    selected = [SurveyResponse.id, Unit.name]
-    if not survey.anonymous:
+    unit_name = func.coalesce(Unit.name, "")
+    selected = [SurveyResponse.id, unit_name]
+    if named:
         selected += [Participant.display_name, SurveyResponse.updated_at]
-    query = select(*selected).outerjoin(Unit, SurveyResponse.unit_id == Unit.id).where(where)
-    if not survey.anonymous:
-        query = query.outerjoin(Participant, SurveyResponse.participant_id == Participant.id)
-        query = query.order_by(SurveyResponse.updated_at, SurveyResponse.id)
-    rows: dict[int, ExportRow] = {}
-    width = len(questions)
-    for response_id, unit_name, *named in db.session.execute(query):
-        respondent, when = named if named else (None, None)
-        rows[response_id] = ExportRow(unit_name or "", respondent, when, [None] * width)
-    chosen: dict[tuple[int, int], list[tuple[int, str]]] = {}
-    answers = db.session.execute(
-        select(
-            SurveyAnswer.response_id,
-            SurveyAnswer.question_id,
-            SurveyAnswer.choice_id,
-            SurveyAnswer.number_value,
-            SurveyAnswer.text_value,
-        )
-        .join(SurveyResponse, ANSWER_OF_RESPONSE)
+    selected += [
+        SurveyAnswer.question_id,
+        SurveyAnswer.choice_id,
+        SurveyAnswer.number_value,
+        SurveyAnswer.text_value,
+    ]
+    query = (
+        select(*selected)
+        .select_from(SurveyResponse)
+        .outerjoin(Unit, SurveyResponse.unit_id == Unit.id)
+        .outerjoin(SurveyAnswer, ANSWER_OF_RESPONSE)
         .where(where)
     )
-    for response_id, qid, choice, number, text in answers:
-        index, row = columns.get(qid), rows.get(response_id)
-        if index is None or row is None:  # a question no version has; a response just added
+    if named:
+        query = query.outerjoin(Participant, SurveyResponse.participant_id == Participant.id)
+        query = query.order_by(SurveyResponse.updated_at, SurveyResponse.id)
+    else:
+        query = query.order_by(_codepoint_order(unit_name), SurveyResponse.id)
+    width = len(questions)
+    current, row, chosen = None, None, {}
+    result = db.session.execute(query, execution_options={"yield_per": BATCH_ROWS})
+    for response_id, unit, *rest in result:
+        respondent, when = (rest[0], rest[1]) if named else (None, None)
+        qid, choice, number, text = rest[-4:]
+        if response_id != current:
+            if row is not None:
+                yield _joined(row, chosen)
+            current, row, chosen = (
+                response_id,
+                ExportRow(unit, respondent, when, [None] * width),
+                {},
+            )
+        index = columns.get(qid)
+        if index is None:  # no answer at all, or a question no version has
             continue
         if choice is None:
             if number is not None:
@@ -438,10 +476,22 @@ def export_table(survey: Survey, unit_ids: set[int] | None, period: Period) -> E
         else:
             place, label = choice_info[qid].get(choice, (len(choice_info[qid]), choice))
             shown = f"{label}: {text}" if choice == OTHER and text else label
-            chosen.setdefault((response_id, index), []).append((place, shown))
-    for (response_id, index), parts in chosen.items():
-        rows[response_id].values[index] = "; ".join(shown for _place, shown in sorted(parts))
-    table = list(rows.values())
-    if survey.anonymous:
-        table.sort(key=lambda row: (row.unit, *("" if v is None else str(v) for v in row.values)))
-    return ExportTable(questions, table, conditions(questions))
+            chosen.setdefault(index, []).append((place, shown))
+    if row is not None:
+        yield _joined(row, chosen)
+
+
+def _joined(row: ExportRow, chosen: dict[int, list[tuple[int, str]]]) -> ExportRow:
+    """The row with its multiple choices joined in the survey's order."""
+    for index, parts in chosen.items():
+        row.values[index] = "; ".join(shown for _place, shown in sorted(parts))
+    return row
+
+
+def _sorted_within_units(rows: Iterator[ExportRow]) -> Iterator[ExportRow]:
+    """Rows that come by unit, each unit's sorted by its answers: only one unit's rows are
+    held at a time."""
+    for _unit, group in itertools.groupby(rows, key=lambda row: row.unit):
+        yield from sorted(
+            group, key=lambda row: tuple("" if v is None else str(v) for v in row.values)
+        )
