@@ -49,6 +49,7 @@ from models.science import TASK_STATUSES
 from services.common import periods, vocabulary
 from services.common.vietnamese import local_datetime
 from services.content import authoring
+from services.operations import jobs
 from services.org import audit
 from services.org import staff as staff_service
 from services.org.units import create_unit
@@ -256,6 +257,13 @@ def _build_world(app, request) -> None:
         staff_service.create_staff("can.bo.xa", "Cán bộ xã", staff.password, "officer", commune)
         database.commit()
         assert Attempt.query.count() >= 6
+        # A big export prepared in the background: the audit log as XLSX, made by the worker.
+        app.config["EXPORT_DIR"] = str(request.getfixturevalue("tmp_path_factory").mktemp("jobs"))
+        wanted = {"staff": None, "action": None, "from": None, "to": None, "format": "xlsx"}
+        jobs.enqueue("audit_export", wanted, admin)
+        database.commit()
+        jobs.run(jobs.claim_next(dt.timedelta(hours=1)))
+        database.commit()
     _half_year_report(admin_client, period, today)
     WORLD["staff"] = staff
     WORLD["utc_times"] = _utc_renderings(app)
