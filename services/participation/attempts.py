@@ -10,7 +10,9 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from extensions import db
 from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Survey, Visit
@@ -162,7 +164,8 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
     """Score and record an attempt once per submission token.
 
     Returns (attempt, created). Replaying the same token returns the first attempt. Races are
-    settled by unique constraints (token; participant+quiz+number), never by luck.
+    settled by unique constraints (token; participant+quiz+number), never by luck: the insert
+    skips a row that would break one (ON CONFLICT DO NOTHING), and the attempts are read again.
     The attempt is scored on the questions its token draws (drawing.drawn_questions): an answer
     to a question it did not draw, or none to one it drew, is refused like any tampered form.
     Raises scoring.InvalidAnswer for tampered answers and NoAttemptsLeft past the retry rule.
@@ -170,7 +173,8 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
     version = sub.version
     # One submit at a time per participant (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
     # already serialises writers), so attempt numbers are handed out without collisions.
-    db.session.execute(_lock_participant(), {"id": sub.participant.id})
+    if db.session.execute(_lock_participant(), {"id": sub.participant.id}).first() is None:
+        raise SubmitConflict()  # erased meanwhile
     used, existing = _used_and_token_attempt(sub.participant.id, version.quiz_id, sub.token)
     if existing is not None:
         return existing, False
@@ -180,48 +184,63 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
     for _ in range(5):
         if version.max_attempts and used >= version.max_attempts:
             raise NoAttemptsLeft()
-        attempt = Attempt(
-            public_id=secrets.token_urlsafe(12),
-            participant_id=sub.participant.id,
-            quiz_id=version.quiz_id,
-            quiz_version_id=version.id,
-            number=used + 1,
-            submission_token=sub.token,
-            poster_id=sub.poster_id,
-            unit_id=sub.participant.unit_id,
-            correct_count=result.correct_count,
-            question_count=result.question_count,
-            score_percent=result.percent,
-            passed=result.passed,
-            submitted_at=sub.answered_at if sub.answered_at is not None else utcnow(),
-            answered_at=sub.answered_at,
-        )
+        row = {
+            "public_id": secrets.token_urlsafe(12),
+            "participant_id": sub.participant.id,
+            "quiz_id": version.quiz_id,
+            "quiz_version_id": version.id,
+            "number": used + 1,
+            "submission_token": sub.token,
+            "poster_id": sub.poster_id,
+            "unit_id": sub.participant.unit_id,
+            "correct_count": result.correct_count,
+            "question_count": result.question_count,
+            "score_percent": result.percent,
+            "passed": result.passed,
+            "submitted_at": sub.answered_at if sub.answered_at is not None else utcnow(),
+            "answered_at": sub.answered_at,
+        }
         try:
-            with db.session.begin_nested():
-                db.session.add(attempt)
-                db.session.flush()
-                # One executemany for the answers: far cheaper than an ORM object per row.
-                db.session.execute(
-                    insert(Answer),
-                    [
-                        {
-                            "attempt_id": attempt.id,
-                            "question_id": r.question_id,
-                            "choice_ids": list(r.chosen),
-                            "is_correct": r.is_correct,
-                        }
-                        for r in result.results
-                    ],
-                )
-        except IntegrityError:
+            attempt_id = db.session.execute(_insert_attempt(db.engine.dialect.name), row).scalar()
+        except IntegrityError as exc:  # a row it names is gone (SQLite: erased meanwhile)
+            raise SubmitConflict() from exc
+        if attempt_id is None:
             # Another request won the race: either with this very token (a double tap) or
             # with the same attempt number (two tabs). Re-read and decide again.
             used, existing = _used_and_token_attempt(sub.participant.id, version.quiz_id, sub.token)
             if existing is not None:
                 return existing, False
             continue
-        return attempt, True
+        # One executemany for the answers: far cheaper than an ORM object per row.
+        db.session.execute(
+            insert(Answer),
+            [
+                {
+                    "attempt_id": attempt_id,
+                    "question_id": r.question_id,
+                    "choice_ids": list(r.chosen),
+                    "is_correct": r.is_correct,
+                }
+                for r in result.results
+            ],
+        )
+        return _as_loaded(Attempt(id=attempt_id, **row)), True
     raise SubmitConflict()
+
+
+@cache
+def _insert_attempt(dialect: str):
+    """INSERT of one attempt that skips a row breaking a unique constraint and returns the new
+    id (none when skipped): the race is settled without an error, so without a savepoint."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return dialect_insert(Attempt).on_conflict_do_nothing().returning(Attempt.id)
+
+
+def _as_loaded(attempt: Attempt) -> Attempt:
+    """The attempt just inserted, in the session as if read back (no flush, no query)."""
+    make_transient_to_detached(attempt)
+    db.session.add(attempt)
+    return attempt
 
 
 def _used_and_token_attempt(

@@ -8,13 +8,16 @@ from contextlib import contextmanager
 
 import pytest
 import yaml
+from flask import render_template_string
 from helpers import answer_form, quiz_page
 from sqlalchemy import event
 
 import database
+from blueprints.learn.forms import quiz_form_class_for
 from extensions import db
 from models import Attempt
 from services.content import loader as content_loader
+from services.participation import quiz_versions
 
 INPUT = re.compile(r'<input type="(radio|checkbox)" name="(q_[a-z0-9_]+)" value="([^"]+)"')
 # What a quiz page costs: the participant, the quiz with its lesson and current version, the
@@ -22,8 +25,8 @@ INPUT = re.compile(r'<input type="(radio|checkbox)" name="(q_[a-z0-9_]+)" value=
 QUIZ_PAGE_STATEMENTS = 5
 # What a submit costs: the participant, the quiz with its lesson and current version, the
 # form's token looked up, the participant locked, the attempts counted (with the token again,
-# under the lock), the attempt and its answers inserted (in a savepoint: 4).
-SUBMIT_STATEMENTS = 9
+# under the lock), the attempt and its answers inserted.
+SUBMIT_STATEMENTS = 7
 
 
 def _question(n: int) -> dict:
@@ -153,3 +156,49 @@ def test_the_quiz_page_and_the_submit_run_a_fixed_number_of_statements(
         assert submit == SUBMIT_STATEMENTS, (slug, "\n".join(submit_sql))
     # 4 or 10 questions asked, 0 to 3 attempts before, with or without a limit: the same.
     assert len(set(costs.values())) == 1, costs
+
+
+def test_a_kept_question_is_the_one_the_macro_draws_and_a_sent_back_one_is_drawn_anew(
+    app, client, quizzes, identify
+):
+    """The quiz page keeps each question's HTML per version, language and order of choices;
+    it must be exactly what macros/forms.html draws, and a refused form shows what was ticked."""
+    identify(client)
+    first = quiz_page(client, "nhieu-cau")
+    again = client.get("/quizzes/nhieu-cau").get_data(as_text=True)  # the same attempt
+    assert _fieldsets(first) == _fieldsets(again) and len(_fieldsets(first)) == 10
+    with app.test_request_context("/quizzes/nhieu-cau"):
+        drawn = render_template_string(
+            '{% from "macros/forms.html" import choices %}'
+            "{% for q, f in questions %}{{ choices(f, multiple=q.type == 'multiple') }}"
+            "{% endfor %}",
+            questions=_form_of(app, first).shown,
+        )
+    assert _fieldsets(drawn) == _fieldsets(first)
+    # Sent back with an answer missing: the ticked answers stay ticked, the missing is named.
+    data = _form("nhieu-cau", first)
+    missing = next(name for name in data if name.startswith("q_"))
+    ticked = {name: value for name, value in data.items() if name.startswith("q_")}
+    del data[missing]
+    refused = client.post("/quizzes/nhieu-cau", data=data)
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    for name, value in ticked.items():
+        value = value[0] if isinstance(value, list) else value
+        checked = re.search(rf'name="{name}" value="{value}"[^>]*checked', html)
+        assert bool(checked) == (name != missing), name
+    assert 'class="err"' in html
+    # … and a fresh page of the same attempt is drawn from what is kept, unticked again.
+    assert _fieldsets(client.get("/quizzes/nhieu-cau").get_data(as_text=True)) == _fieldsets(first)
+
+
+def _fieldsets(html: str) -> list[str]:
+    return re.findall(r"<fieldset.*?</fieldset>", html, flags=re.S)
+
+
+def _form_of(app, html: str):
+    """The quiz form of the page's attempt, rebuilt as the page built it."""
+    _quiz, version = quiz_versions.with_current_version("nhieu-cau")
+    token = re.search(r'name="submission_token"[^>]*value="([^"]+)"', html)
+    token = token or re.search(r'value="([^"]+)"[^>]*name="submission_token"', html)
+    return quiz_form_class_for(version, "vi")(submission_token=token.group(1))
