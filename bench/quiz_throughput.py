@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -270,6 +271,15 @@ def report(base: Target, lantoa: Target, integrity: str, args, busy: list) -> bo
             for phase in ("GET", "POST"):
                 rates = ", ".join(f"{r.rate:.0f}" for r in target.results[phase])
                 print(f"  {target.label} {phase} req/s per run: {rates}")
+        # The best runs above may come from moments of different load; each run's own ratio
+        # (its phases ran one after the other) is steadier on a shared machine.
+        for phase in ("GET", "POST"):
+            ratios = [
+                _ratio(mine, theirs)
+                for mine, theirs in zip(lantoa.results[phase], base.results[phase], strict=True)
+            ]
+            shown = ", ".join(f"{r:.2f}" for r in ratios)
+            print(f"  ratio {phase} per run: {shown} (median {statistics.median(ratios):.2f})")
     print(f"\nIntegrity: {integrity}")
     if any(b is not None and b > 0.1 for b in busy):
         print(
