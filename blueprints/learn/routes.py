@@ -388,7 +388,9 @@ def confirm():
 @bp.get("/lessons/<slug>")
 def lesson(slug: str):
     """A short lesson, then a button to its quiz."""
-    item = Lesson.query.filter_by(slug=slug).first_or_404()
+    item = visible.requested().item  # loaded once, by visible.py
+    if item is None:
+        abort(404)
     participant = visitor.load_participant()
     if participant is None:
         return _identify_first()
