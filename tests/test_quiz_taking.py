@@ -72,11 +72,14 @@ def test_tampered_answers_are_invalid_input_by_question(person):
 
 
 def test_no_attempts_left_is_its_own_state(person, monkeypatch):
-    monkeypatch.setattr(attempts, "attempts_used", lambda participant, quiz: 99)
     version = Quiz.query.filter_by(slug="an-toan").one().current_version
     monkeypatch.setattr(version, "max_attempts", 1)
+    quiz_taking.take_quiz(_taken(person, HALF_RIGHT), RULES)
     with pytest.raises(attempts.NoAttemptsLeft):
-        quiz_taking.take_quiz(_taken(person), RULES)
+        quiz_taking.take_quiz(_taken(person, token="u" * 32), RULES)
+    assert Attempt.query.count() == 1
+    # … while the same form sent again still lands on its attempt
+    assert quiz_taking.take_quiz(_taken(person, HALF_RIGHT), RULES).number == 1
 
 
 # --- survey attribution ----------------------------------------------------------------------

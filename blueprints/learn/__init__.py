@@ -21,4 +21,4 @@ def _without_slash(adapter, code: str) -> str:
 bp.add_url_rule("/p/<code>/", endpoint="poster_slash", redirect_to=_without_slash)
 bp.add_url_rule("/c/<code>/", endpoint="class_slash", redirect_to=_without_slash)
 
-from blueprints.learn import device, offline, routes, stamps, surveys, visible  # noqa: E402,F401  (routes attach themselves to bp)
+from blueprints.learn import device, offline, quiz_questions, routes, stamps, surveys, visible  # noqa: E402,F401  (routes attach themselves to bp)

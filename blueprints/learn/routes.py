@@ -22,7 +22,7 @@ from blueprints.common.client import client_ip
 from blueprints.common.downloads import download
 from blueprints.common.form_errors import put_errors
 from blueprints.common.redirects import safe_next
-from blueprints.learn import bp, device, guesses, lesson_media, visitor
+from blueprints.learn import bp, device, guesses, lesson_media, visible, visitor
 from blueprints.learn.forms import (
     IdentityForm,
     answers_not_drawn,
@@ -49,6 +49,7 @@ from services.participation import (
     identity,
     offline,
     quiz_taking,
+    quiz_versions,
     scoring,
 )
 from services.participation import attempts as participation
@@ -387,7 +388,9 @@ def confirm():
 @bp.get("/lessons/<slug>")
 def lesson(slug: str):
     """A short lesson, then a button to its quiz."""
-    item = Lesson.query.filter_by(slug=slug).first_or_404()
+    item = visible.requested().item  # loaded once, by visible.py
+    if item is None:
+        abort(404)
     participant = visitor.load_participant()
     if participant is None:
         return _identify_first()
@@ -407,7 +410,7 @@ def _lesson_page(item: Lesson):
     )
 
 
-def _quiz_page(quiz: Quiz, version: QuizVersion, form, participant, status=200, notice=None):
+def _quiz_page(quiz: Quiz, version: QuizVersion, form, attempts_left, status=200, notice=None):
     return (
         render_template(
             "learn/quiz.html",
@@ -415,22 +418,28 @@ def _quiz_page(quiz: Quiz, version: QuizVersion, form, participant, status=200, 
             version=version,
             form=form,
             questions=form.shown,
-            attempts_left=participation.attempts_left(participant, quiz),
+            attempts_left=attempts_left,
             notice=notice,
         ),
         status,
     )
 
 
-def _posted_version_or_none() -> QuizVersion | None:
-    raw = request.form.get("version", "")
-    return db.session.get(QuizVersion, int(raw)) if ID_DIGITS.fullmatch(raw) else None
+def _requested_quiz() -> tuple[Quiz, QuizVersion]:
+    """The quiz this request names and its current version (loaded once, by visible.py)."""
+    found = visible.requested()
+    if found.item is None:
+        abort(404)
+    return found.item, found.version
 
 
-def _posted_version(quiz: Quiz) -> QuizVersion:
+def _posted_version(quiz: Quiz, current: QuizVersion) -> QuizVersion:
     """The version the learner saw (hidden field), which must belong to this quiz."""
-    version = _posted_version_or_none()
-    if version is None or version.quiz_id != quiz.id:
+    raw = request.form.get("version", "")
+    version = None
+    if ID_DIGITS.fullmatch(raw):
+        version = quiz_versions.version_of(quiz, int(raw), current)
+    if version is None:
         abort(400, description=_("Bài kiểm tra đã thay đổi. Vui lòng mở lại bài."))
     return version
 
@@ -439,20 +448,27 @@ def _posted_version(quiz: Quiz) -> QuizVersion:
 @csrf.exempt  # the quiz form checks its own CSRF token so an expired one keeps the answers
 def quiz(slug: str):
     """Take a quiz; a submit is scored once per form, whatever the network does."""
-    item = Quiz.query.filter_by(slug=slug).first_or_404()
+    item, current = _requested_quiz()
     participant = visitor.load_participant()
     if participant is None:
         return _identify_first()
     if request.method == "GET":
-        return _show_quiz(item, participant)
-    on_storage_fault(lambda fault: _quiz_not_saved(item, participant, fault))
-    return _submit_quiz(item, participant)
+        return _show_quiz(item, current, participant)
+    version = _posted_version(item, current)
+    on_storage_fault(lambda fault: _quiz_not_saved(item, version, participant, fault))
+    return _submit_quiz(item, version, participant)
 
 
-def _show_quiz(item: Quiz, participant):
+def _attempts_left(participant, item: Quiz) -> int | None:
+    """What the quiz's current rule leaves this participant (None: unlimited)."""
+    current = visible.requested().version
+    return participation.remaining(current, participation.attempts_used(participant, item))
+
+
+def _show_quiz(item: Quiz, version: QuizVersion, participant):
     """The form of the next attempt, or why there is none (used up, or just submitted)."""
     used = participation.attempts_used(participant, item)
-    left = participation.attempts_left(participant, item)
+    left = participation.remaining(version, used)
     if left == 0:
         return render_template("learn/no_attempts.html", quiz=item), 200
     number = used + 1
@@ -465,36 +481,35 @@ def _show_quiz(item: Quiz, participant):
             number=number,
             attempts_left=left,
         )
-    version = item.current_version
     token = participation.submission_token(
         current_app.config["SECRET_KEY"], participant, item, number
     )
     form = quiz_form_class_for(version, current_language())(submission_token=token)
     if not offline.is_save_fetch(request.headers):  # saved for later, not opened yet
         participation.record_visit(participant, item, visitor.poster_for(participant, item))
-    return _quiz_page(item, version, form, participant)
+    return _quiz_page(item, version, form, left)
 
 
-def _quiz_not_saved(item: Quiz, participant, fault):
+def _quiz_not_saved(item: Quiz, version: QuizVersion, participant, fault):
     """The storage refused the submit: the form again, with the answers as typed."""
-    version = _posted_version(item)
     form = quiz_form_class_for(version, current_language())()
     notice = fault_message(
         fault,
         _("Các câu trả lời của bạn vẫn còn trên trang này. Hãy bấm “Nộp bài” lại sau ít phút."),
     )
-    return _quiz_page(item, version, form, participant, status=503, notice=notice)
+    left = _attempts_left(participant, item)
+    return _quiz_page(item, version, form, left, status=503, notice=notice)
 
 
-def _submit_quiz(item: Quiz, participant):
+def _submit_quiz(item: Quiz, version: QuizVersion, participant):
     """Validate the posted form, take the quiz through the service, answer."""
-    version = _posted_version(item)
     form = quiz_form_class_for(version, current_language())()
     done = participation.find_attempt_by_token(form.submission_token.data or "")
     if done is not None and done.participant_id == participant.id:
-        return _already_submitted(item, done)
+        return _already_submitted(item, version, done)
     if not form.validate():
-        return _quiz_page(item, version, form, participant, status=400, notice=_refusal(form))
+        left = _attempts_left(participant, item)
+        return _quiz_page(item, version, form, left, status=400, notice=_refusal(form))
     taken = quiz_taking.TakenQuiz(
         participant=participant,
         version=version,
@@ -503,7 +518,7 @@ def _submit_quiz(item: Quiz, participant):
         poster_id=visitor.poster_for(participant, item),
     )
     try:
-        attempt = quiz_taking.take_quiz(
+        outcome = quiz_taking.submit(
             taken, quiz_taking.CertificateRules.from_config(current_app.config)
         )
     except participation.NoAttemptsLeft:
@@ -512,12 +527,19 @@ def _submit_quiz(item: Quiz, participant):
         notice = _(
             "Nhiều bài đang được nộp cùng lúc. Câu trả lời vẫn còn: hãy bấm “Nộp bài” lần nữa."
         )
-        return _quiz_page(item, version, form, participant, status=409, notice=notice)
+        left = _attempts_left(participant, item)
+        return _quiz_page(item, version, form, left, status=409, notice=notice)
     except scoring.InvalidAnswer:
         abort(400, description=_("Câu trả lời không hợp lệ. Vui lòng làm lại bài."))
     except quiz_taking.SubmittedElsewhere:
         abort(409, description=_("Bài làm này đã được nộp từ một thiết bị khác."))
-    return _already_submitted(item, attempt)
+    if outcome.created:  # its answers are the ones just posted
+        return _to_result(outcome.attempt)
+    return _already_submitted(item, version, outcome.attempt)
+
+
+def _to_result(attempt: Attempt):
+    return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
 
 
 def _refusal(form) -> str:
@@ -534,20 +556,18 @@ def _refusal(form) -> str:
     return _("Bài làm chưa nộp được. Vui lòng xem các câu được đánh dấu bên dưới.")
 
 
-def _already_submitted(item: Quiz, attempt: Attempt):
-    """The result of the attempt this form made: quietly for the same form sent again (a double
-    tap, a retry), with a word when another tab of the same attempt sent other answers first."""
-    if _posted_choices() == {a.question_id: sorted(a.choice_ids) for a in attempt.answers}:
-        return redirect(url_for("learn.result", public_id=attempt.public_id), code=303)
+def _already_submitted(item: Quiz, version: QuizVersion, attempt: Attempt):
+    """The result of the attempt this form (of `version`) made: quietly for the same form sent
+    again (a double tap, a retry), with a word when another tab of the same attempt sent other
+    answers first."""
+    if _posted_choices(version) == {a.question_id: sorted(a.choice_ids) for a in attempt.answers}:
+        return _to_result(attempt)
     page = render_template("learn/other_tab.html", quiz=item, attempt=attempt)
     return page, 409
 
 
-def _posted_choices() -> dict[str, list[str]]:
-    """The choices the posted quiz form carries, per question id of the form's version."""
-    version = _posted_version_or_none()
-    if version is None:
-        return {}
+def _posted_choices(version: QuizVersion) -> dict[str, list[str]]:
+    """The choices the posted quiz form (of `version`) carries, per question id it drew."""
     asked = drawing.drawn_questions(version.definition, request.form.get("submission_token"))
     return {q["id"]: sorted(request.form.getlist(field_name(q["id"]))) for q in asked}
 

@@ -130,10 +130,14 @@ def _saved() -> dict[str, str]:
         # Never flush the request's pending writes from here (a page renders this): they meet
         # their storage faults at the commit, where the unit of work answers them.
         with db.session.no_autoflush:
-            rows = db.session.scalars(db.select(OfficeSetting)).all()
+            rows = db.session.execute(_SAVED).all()
     except SQLAlchemyError:
         return {}
-    return {EDITABLE[row.key]: row.value for row in rows if row.key in EDITABLE}
+    return {EDITABLE[key]: value for key, value in rows if key in EDITABLE}
+
+
+# Every page reads the settings: plain rows through a statement built once.
+_SAVED = db.select(OfficeSetting.key, OfficeSetting.value)
 
 
 def commune_settings() -> CommuneSettings:

@@ -7,9 +7,12 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from extensions import db
 from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan, Survey, Visit
@@ -61,12 +64,35 @@ def record_visit(participant: Participant, item, poster_id: int | None) -> Visit
     return visit
 
 
-def attempts_used(participant: Participant, quiz: Quiz) -> int:
-    return db.session.scalar(
-        select(func.count(Attempt.id)).where(
-            Attempt.participant_id == participant.id, Attempt.quiz_id == quiz.id
-        )
+@cache
+def _attempts_used():
+    """SQL: a participant's attempts at a quiz (statements of the hot path are built once:
+    building one costs more than running it)."""
+    return select(func.count(Attempt.id)).where(
+        Attempt.participant_id == bindparam("participant_id"),
+        Attempt.quiz_id == bindparam("quiz_id"),
     )
+
+
+@cache
+def _used_and_token():
+    token_attempt = select(Attempt.id).where(Attempt.submission_token == bindparam("token"))
+    return select(_attempts_used().scalar_subquery(), token_attempt.scalar_subquery())
+
+
+@cache
+def _lock_participant():
+    return select(Participant.id).where(Participant.id == bindparam("id")).with_for_update()
+
+
+@cache
+def _attempt_by_token():
+    return select(Attempt).where(Attempt.submission_token == bindparam("token"))
+
+
+def attempts_used(participant: Participant, quiz: Quiz) -> int:
+    params = {"participant_id": participant.id, "quiz_id": quiz.id}
+    return db.session.scalar(_attempts_used(), params)
 
 
 def last_attempt(participant: Participant, quiz: Quiz) -> Attempt | None:
@@ -79,10 +105,16 @@ def last_attempt(participant: Participant, quiz: Quiz) -> Attempt | None:
 
 def attempts_left(participant: Participant, quiz: Quiz) -> int | None:
     """How many more attempts the quiz's rule allows (None: unlimited)."""
-    limit = quiz.current_version.max_attempts
+    version = quiz.current_version
+    return remaining(version, attempts_used(participant, quiz)) if version.max_attempts else None
+
+
+def remaining(version: QuizVersion, used: int) -> int | None:
+    """How many more attempts the version's rule allows after `used` (None: unlimited)."""
+    limit = version.max_attempts
     if not limit:
         return None
-    return max(0, limit - attempts_used(participant, quiz))
+    return max(0, limit - used)
 
 
 def submission_token(secret: str, participant: Participant, quiz: Quiz, number: int) -> str:
@@ -104,7 +136,7 @@ def find_attempt_by_token(token: str) -> Attempt | None:
     """The attempt recorded under an idempotency token (None for a malformed token)."""
     if not isinstance(token, str) or not SUBMISSION_TOKEN.fullmatch(token):
         return None
-    return Attempt.query.filter_by(submission_token=token).one_or_none()
+    return db.session.scalars(_attempt_by_token(), {"token": token}).one_or_none()
 
 
 class NoAttemptsLeft(Exception):
@@ -132,66 +164,90 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
     """Score and record an attempt once per submission token.
 
     Returns (attempt, created). Replaying the same token returns the first attempt. Races are
-    settled by unique constraints (token; participant+quiz+number), never by luck.
+    settled by unique constraints (token; participant+quiz+number), never by luck: the insert
+    skips a row that would break one (ON CONFLICT DO NOTHING), and the attempts are read again.
     The attempt is scored on the questions its token draws (drawing.drawn_questions): an answer
     to a question it did not draw, or none to one it drew, is refused like any tampered form.
     Raises scoring.InvalidAnswer for tampered answers and NoAttemptsLeft past the retry rule.
     """
-    existing = find_attempt_by_token(sub.token)
+    version = sub.version
+    # One submit at a time per participant (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
+    # already serialises writers), so attempt numbers are handed out without collisions.
+    if db.session.execute(_lock_participant(), {"id": sub.participant.id}).first() is None:
+        raise SubmitConflict()  # erased meanwhile
+    used, existing = _used_and_token_attempt(sub.participant.id, version.quiz_id, sub.token)
     if existing is not None:
         return existing, False
-    version = sub.version
     # Only the questions this attempt drew (from its token) are asked, answered and scored.
     asked = drawing.drawn_questions(version.definition, sub.token)
     result = scoring.score(asked, sub.answers, version.pass_mark)
-    # One submit at a time per participant (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
-    # already serialises writers), so attempt numbers are handed out without collisions.
-    db.session.execute(
-        select(Participant.id).where(Participant.id == sub.participant.id).with_for_update()
-    )
     for _ in range(5):
-        used = attempts_used(sub.participant, version.quiz)
         if version.max_attempts and used >= version.max_attempts:
             raise NoAttemptsLeft()
-        attempt = Attempt(
-            public_id=secrets.token_urlsafe(12),
-            participant_id=sub.participant.id,
-            quiz_id=version.quiz_id,
-            quiz_version_id=version.id,
-            number=used + 1,
-            submission_token=sub.token,
-            poster_id=sub.poster_id,
-            unit_id=sub.participant.unit_id,
-            correct_count=result.correct_count,
-            question_count=result.question_count,
-            score_percent=result.percent,
-            passed=result.passed,
-            submitted_at=sub.answered_at if sub.answered_at is not None else utcnow(),
-            answered_at=sub.answered_at,
-        )
+        row = {
+            "public_id": secrets.token_urlsafe(12),
+            "participant_id": sub.participant.id,
+            "quiz_id": version.quiz_id,
+            "quiz_version_id": version.id,
+            "number": used + 1,
+            "submission_token": sub.token,
+            "poster_id": sub.poster_id,
+            "unit_id": sub.participant.unit_id,
+            "correct_count": result.correct_count,
+            "question_count": result.question_count,
+            "score_percent": result.percent,
+            "passed": result.passed,
+            "submitted_at": sub.answered_at if sub.answered_at is not None else utcnow(),
+            "answered_at": sub.answered_at,
+        }
         try:
-            with db.session.begin_nested():
-                db.session.add(attempt)
-                db.session.flush()
-                # One executemany for the answers: far cheaper than an ORM object per row.
-                db.session.execute(
-                    insert(Answer),
-                    [
-                        {
-                            "attempt_id": attempt.id,
-                            "question_id": r.question_id,
-                            "choice_ids": list(r.chosen),
-                            "is_correct": r.is_correct,
-                        }
-                        for r in result.results
-                    ],
-                )
-        except IntegrityError:
+            attempt_id = db.session.execute(_insert_attempt(db.engine.dialect.name), row).scalar()
+        except IntegrityError as exc:  # a row it names is gone (SQLite: erased meanwhile)
+            raise SubmitConflict() from exc
+        if attempt_id is None:
             # Another request won the race: either with this very token (a double tap) or
             # with the same attempt number (two tabs). Re-read and decide again.
-            existing = find_attempt_by_token(sub.token)
+            used, existing = _used_and_token_attempt(sub.participant.id, version.quiz_id, sub.token)
             if existing is not None:
                 return existing, False
             continue
-        return attempt, True
+        # One executemany for the answers: far cheaper than an ORM object per row.
+        db.session.execute(
+            insert(Answer),
+            [
+                {
+                    "attempt_id": attempt_id,
+                    "question_id": r.question_id,
+                    "choice_ids": list(r.chosen),
+                    "is_correct": r.is_correct,
+                }
+                for r in result.results
+            ],
+        )
+        return _as_loaded(Attempt(id=attempt_id, **row)), True
     raise SubmitConflict()
+
+
+@cache
+def _insert_attempt(dialect: str):
+    """INSERT of one attempt that skips a row breaking a unique constraint and returns the new
+    id (none when skipped): the race is settled without an error, so without a savepoint."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return dialect_insert(Attempt).on_conflict_do_nothing().returning(Attempt.id)
+
+
+def _as_loaded(attempt: Attempt) -> Attempt:
+    """The attempt just inserted, in the session as if read back (no flush, no query)."""
+    make_transient_to_detached(attempt)
+    db.session.add(attempt)
+    return attempt
+
+
+def _used_and_token_attempt(
+    participant_id: int, quiz_id: int, token: str
+) -> tuple[int, Attempt | None]:
+    """In one statement: the participant's attempts at the quiz so far, and the attempt already
+    recorded under `token` (anyone's, any quiz's; None: none yet)."""
+    params = {"participant_id": participant_id, "quiz_id": quiz_id, "token": token}
+    used, existing_id = db.session.execute(_used_and_token(), params).one()
+    return used, db.session.get(Attempt, existing_id) if existing_id is not None else None

@@ -13,6 +13,12 @@ from dataclasses import dataclass
 from services.participation.scoring import choice_ids, score
 
 SHUFFLE_TRIES = 16
+# Orders already worked out, by (the definition, the seed): a submit needs its attempt's order
+# for the form and again for the scoring, and a reload the same one again. The definition is
+# held with its entry, so its id cannot be reused while the entry lives; definitions are never
+# changed in place (a published version is immutable; an edit makes a new one).
+MAX_KEPT = 4096
+_kept: dict[tuple[int, str | None], tuple[dict, tuple]] = {}
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,20 @@ def _tapping_passes(shown: list[ShownQuestion], pass_mark: int) -> bool:
 
 
 def shown_order(quiz: dict, seed: str | None) -> list[ShownQuestion]:
+    """The questions one attempt asks, in order (see _shown_order); worked out once per
+    definition and seed."""
+    key = (id(quiz), seed)
+    kept = _kept.get(key)
+    if kept is not None and kept[0] is quiz:
+        return list(kept[1])
+    shown = _shown_order(quiz, seed)
+    if len(_kept) >= MAX_KEPT:
+        _kept.clear()
+    _kept[key] = (quiz, tuple(shown))
+    return shown
+
+
+def _shown_order(quiz: dict, seed: str | None) -> list[ShownQuestion]:
     """The questions one attempt asks, and their choice ids, in the order its pages show them.
 
     `quiz` is a version's definition (questions, pass mark, optional draw). The seed (the

@@ -3,6 +3,9 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import bindparam, select
 
 from extensions import db
 from models import Consent, Participant, Unit
@@ -23,7 +26,13 @@ def find_participant(token: str | None) -> Participant | None:
     """The participant a cookie token belongs to, if any."""
     if not token or len(token) > 100:
         return None
-    return Participant.query.filter_by(token_hash=hash_token(token)).one_or_none()
+    return db.session.scalars(_by_token_hash(), {"hash": hash_token(token)}).one_or_none()
+
+
+@cache
+def _by_token_hash():
+    """Built once: every learner request runs it, and building costs more than running it."""
+    return select(Participant).where(Participant.token_hash == bindparam("hash"))
 
 
 @dataclass(frozen=True)

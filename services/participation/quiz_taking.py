@@ -45,14 +45,28 @@ class CertificateRules:
         return cls(config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"])
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a submit did: the attempt, and whether this very call recorded it (False: the
+    token's attempt was already there, e.g. the same form sent twice)."""
+
+    attempt: Attempt
+    created: bool
+
+
 def take_quiz(taken: TakenQuiz, rules: CertificateRules) -> Attempt:
+    """The attempt of `submit` (for callers that need not know whether it is new)."""
+    return submit(taken, rules).attempt
+
+
+def submit(taken: TakenQuiz, rules: CertificateRules) -> Outcome:
     """Score and record the submit once per token, and certify a pass (once a signer is named).
 
     Sending the same token again returns the first attempt. Raises attempts.NoAttemptsLeft,
     attempts.SubmitConflict, scoring.InvalidAnswer, and SubmittedElsewhere when the token's
     attempt is someone else's.
     """
-    attempt, _created = attempts.submit_attempt(
+    attempt, created = attempts.submit_attempt(
         attempts.Submission(
             participant=taken.participant,
             version=taken.version,
@@ -65,4 +79,4 @@ def take_quiz(taken: TakenQuiz, rules: CertificateRules) -> Attempt:
     if attempt.participant_id != taken.participant.id:
         raise SubmittedElsewhere(attempt)
     certificates.issue_when_signed(attempt, rules.serial_prefix, rules.timezone)
-    return attempt
+    return Outcome(attempt, created)
