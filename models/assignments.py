@@ -2,12 +2,14 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 
-class Assignment(db.Model):
+class Assignment(TenantOwned, db.Model):
     """One lesson or survey given to one class, due on a day (commune time)."""
 
     __tablename__ = "assignments"
+    __tenant_sources__ = ("unit_id",)
 
     id = db.Column(db.Integer, primary_key=True)
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)

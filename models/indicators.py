@@ -2,11 +2,12 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 INDICATORS = ("reached", "trained")
 
 
-class Target(db.Model):
+class Target(TenantOwned, db.Model):
     """E.g. "2025: 100% of officials reached"; roles empty means everyone."""
 
     __tablename__ = "targets"

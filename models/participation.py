@@ -2,14 +2,16 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 VISIT_KINDS = ("lesson", "quiz", "survey")
 
 
-class Visit(db.Model):
+class Visit(TenantOwned, db.Model):
     """A participant opened a lesson, quiz or survey (the "reached" indicator counts these)."""
 
     __tablename__ = "visits"
+    __tenant_sources__ = ("unit_id", "participant_id")
 
     id = db.Column(db.Integer, primary_key=True)
     participant_id = db.Column(
@@ -42,10 +44,11 @@ class Visit(db.Model):
     )
 
 
-class Attempt(db.Model):
+class Attempt(TenantOwned, db.Model):
     """One submitted quiz, scored on the server against the version the learner saw."""
 
     __tablename__ = "attempts"
+    __tenant_sources__ = ("unit_id", "participant_id")
 
     id = db.Column(db.Integer, primary_key=True)
     # Random id for the result URL: results cannot be found by counting.

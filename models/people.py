@@ -2,16 +2,18 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 ROLES = ("villager", "student", "official", "worker", "other")
 AGE_BANDS = ("under16", "16-29", "30-44", "45-59", "60plus")
 UNDER_16 = "under16"
 
 
-class Participant(db.Model):
+class Participant(TenantOwned, db.Model):
     """Someone taking part; only a display name, role, unit and age band are kept."""
 
     __tablename__ = "participants"
+    __tenant_sources__ = ("unit_id",)
 
     id = db.Column(db.Integer, primary_key=True)
     # SHA-256 of the random cookie token: a leaked database does not let anyone impersonate.

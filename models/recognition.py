@@ -2,14 +2,16 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 NOMINEE_KINDS = ("participant", "class", "village")
 
 
-class Nomination(db.Model):
+class Nomination(TenantOwned, db.Model):
     """A nominee for a period ("ghi nhận, tôn vinh"); one per subject and period."""
 
     __tablename__ = "nominations"
+    __tenant_sources__ = ("unit_id", "participant_id")
 
     id = db.Column(db.Integer, primary_key=True)
     period_key = db.Column(db.String(10), nullable=False)

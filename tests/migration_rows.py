@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -131,7 +132,13 @@ def text_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if isinstance(c.type, (String, Text))]
 
 
-def stored_texts(connection: Connection, table: Table, columns: list[str]) -> set[tuple]:
-    """The text values of `columns` in every row, as a set of tuples."""
-    result = connection.execute(select(*[table.c[name] for name in columns]))
+def stored_texts(
+    connection: Connection, table: Table, columns: list[str], without: str | None = None
+) -> set[tuple]:
+    """The text values of `columns` in every row (but those matching `without`), as a set of
+    tuples."""
+    query = select(*[table.c[name] for name in columns])
+    if without is not None:
+        query = query.where(text(f"NOT ({without})"))
+    result = connection.execute(query)
     return {tuple(row) for row in result}
