@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from extensions import db
 from models.activities import Activity, ActivityEvidence, HalfYearReport
 from models.assignments import Assignment
 from models.certificates import Certificate, CertificateSerialCounter
@@ -14,7 +15,7 @@ from models.science import ScienceTask
 from models.settings import OfficeSetting
 from models.staff import AuditEvent, LoginFailure, RosterEntry, StaffSession, StaffUser
 from models.surveys import Survey, SurveyAnswer, SurveyResponse, SurveyVersion
-from models.tenancy import Commune, TenantOwned
+from models.tenancy import PLACED_TABLES, Commune, TenantOwned, unit_in_commune
 from models.units import Unit
 
 __all__ = [
@@ -96,3 +97,6 @@ TENANCY: dict[type, str] = {
     CertificateSerialCounter: "global",  # one row per prefix; prefixes are per commune
     LoginFailure: "global",
 }
+
+for _table in PLACED_TABLES:
+    db.metadata.tables[_table].append_constraint(unit_in_commune(_table))

@@ -33,7 +33,7 @@ class Activity(TenantOwned, db.Model):
     filed_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
     filed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Activity.unit_id]")
     filed_by = db.relationship("StaffUser")
     evidence = db.relationship(
         "ActivityEvidence",

@@ -19,7 +19,7 @@ class Assignment(TenantOwned, db.Model):
     created_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Assignment.unit_id]")
     lesson = db.relationship("Lesson")
     survey = db.relationship("Survey")
     created_by = db.relationship("StaffUser")

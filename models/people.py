@@ -25,7 +25,7 @@ class Participant(TenantOwned, db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_seen_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Participant.unit_id]")
     consents = db.relationship("Consent", back_populates="participant")
 
     @property

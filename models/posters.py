@@ -29,7 +29,7 @@ class Poster(TenantOwned, db.Model):
     # the paper still hangs somewhere.
     scans_after_retirement = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Poster.unit_id]")
     lesson = db.relationship("Lesson")
     quiz = db.relationship("Quiz")
     survey = db.relationship("Survey")

@@ -23,7 +23,7 @@ class Nomination(TenantOwned, db.Model):
     nominated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     participant = db.relationship("Participant")
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Nomination.unit_id]")
 
     __table_args__ = (
         db.CheckConstraint(

@@ -18,6 +18,7 @@ class StaffUser(TenantOwned, db.Model):
 
     __tablename__ = "staff_users"
     __tenant_sources__ = ("unit_id", "classes")  # a teacher: the first class
+    __tenant_nullable__ = True  # NULL for the province's own staff only
 
     id = db.Column(db.Integer, primary_key=True)
     username = db.Column(db.String(60), unique=True, nullable=False)
@@ -42,7 +43,7 @@ class StaffUser(TenantOwned, db.Model):
     totp_secret = db.Column(db.String(64))
     totp_last_step = db.Column(db.BigInteger)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[StaffUser.unit_id]")
     classes = db.relationship("Unit", secondary=teacher_classes, order_by="Unit.name")
 
     __table_args__ = (db.CheckConstraint("role IN ('admin','officer','teacher')", name="role"),)
@@ -81,6 +82,7 @@ class AuditEvent(TenantOwned, db.Model):
 
     __tablename__ = "audit_events"
     __tenant_sources__ = ("staff_id",)
+    __tenant_nullable__ = True  # NULL: the province's, or the deployment's command line
 
     id = db.Column(db.Integer, primary_key=True)
     staff_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"), index=True)
@@ -110,7 +112,7 @@ class RosterEntry(TenantOwned, db.Model):
     date_of_birth = db.Column(db.Date)
     participant_id = db.Column(db.Integer, db.ForeignKey("participants.id"))
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[RosterEntry.unit_id]")
     participant = db.relationship("Participant")
 
     __table_args__ = (db.UniqueConstraint("unit_id", "name", "student_number"),)

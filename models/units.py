@@ -14,6 +14,7 @@ class Unit(TenantOwned, db.Model):
 
     __tablename__ = "units"
     __tenant_sources__ = ("parent_id",)
+    __tenant_nullable__ = True  # the province belongs to no commune
 
     id = db.Column(db.Integer, primary_key=True)
     parent_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
@@ -27,7 +28,7 @@ class Unit(TenantOwned, db.Model):
     is_sample = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     # The commune the unit belongs to: its own id for a commune, NULL for the province.
-    commune_id = db.Column(db.Integer, db.ForeignKey("units.id"))
+    commune_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
 
     parent = db.relationship("Unit", remote_side=[id], foreign_keys=[parent_id], backref="children")
 
@@ -36,6 +37,8 @@ class Unit(TenantOwned, db.Model):
             "kind IN ('commune','village','school','class','agency','enterprise','province')",
             name="kind",
         ),
+        # The target of the tenant tables' (unit_id, commune_id) foreign keys.
+        db.Index("uq_units_id_commune_id", "id", "commune_id", unique=True),
     )
 
     def __repr__(self) -> str:

@@ -259,6 +259,7 @@ NEW_MIGRATIONS = {
     "b447532b1e00": ("certificates", None),  # replaced_by_id: NULL (current) on old rows
     "318af2679c22": ("communes", None),  # a province above the communes; units.commune_id
     "c6a66486bb61": ("participants", "commune_id"),  # and the 15 other tenant tables
+    "b4e5a9512a0d": ("attempts", "commune_id"),  # NOT NULL, composite keys: rows rebuilt, kept
 }
 
 
@@ -407,11 +408,14 @@ def _one_commune_at(revision: str) -> None:
 
 
 def test_one_commune_database_becomes_a_province(empty):
-    """318af2679c22 + c6a66486bb61 on a commune's database: one province above its one
-    commune, every unit and every row of its data in that commune, the serials' prefix kept."""
+    """318af2679c22, c6a66486bb61 and b4e5a9512a0d on a commune's database: one province
+    above its one commune, every unit and every row of its data in that commune (the tables
+    rebuilt with their constraints, every row kept), the serials' prefix kept."""
     _one_commune_at("b447532b1e00")
+    with db.engine.connect() as conn:
+        before = {t: conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in TENANT_TABLES}  # noqa: S608
 
-    upgrade(directory=str(MIGRATIONS), revision="c6a66486bb61")
+    upgrade(directory=str(MIGRATIONS), revision="b4e5a9512a0d")
 
     with db.engine.connect() as conn:
         provinces = conn.execute(
@@ -436,6 +440,7 @@ def test_one_commune_database_becomes_a_province(empty):
         for table in TENANT_TABLES:
             values = conn.execute(text(f"SELECT commune_id FROM {table}")).scalars().all()  # noqa: S608
             assert values and set(values) == {1}, table
+            assert len(values) == before[table], table
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         # A new unit after the upgrade takes the next id (PostgreSQL's sequence follows).

@@ -4,11 +4,23 @@ registers it."""
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from test_authorization import world  # noqa: F401 (the matrix's world, as a fixture)
 
 import database
 from extensions import db
-from models import TENANCY, Commune, Lesson, Participant, StaffUser, TenantOwned, Unit
+from models import (
+    TENANCY,
+    Commune,
+    Lesson,
+    Participant,
+    Poster,
+    ScienceTask,
+    StaffUser,
+    Survey,
+    TenantOwned,
+    Unit,
+)
 from services.org import audit
 from services.org.units import create_unit
 from services.participation import attempts
@@ -133,3 +145,59 @@ def test_a_root_unit_of_a_one_commune_database_belongs_to_that_commune(app, plac
         database.commit()
         db.session.refresh(unit)
         assert unit.commune_id == places["commune"]
+
+
+def _two_communes() -> tuple[Unit, Unit]:
+    """Commune A, and B with a village."""
+    commune_a = create_unit("commune", "Xã Hoàng Văn Thụ")
+    commune_b = create_unit("commune", "Xã Hoàng Đồng")
+    village_b = create_unit("village", "Thôn Khòn Pần", commune_b)
+    database.commit()
+    return commune_a, village_b
+
+
+@pytest.mark.parametrize("table", ["participants", "posters", "staff_users"])
+def test_composite_fk_refuses_cross_commune_row(app, table):
+    """The database itself refuses a row of commune A placed in a unit of commune B."""
+    with app.app_context():
+        commune_a, village_b = _two_communes()
+        a, unit = commune_a.id, village_b.id
+        rows = {
+            "participants": Participant(
+                token_hash="b" * 64, display_name="Lò Văn Tùng", role="villager", age_band="30-44"
+            ),
+            "posters": Poster(code="ABCDEF", label="Áp phích", lesson_id=None, quiz_id=None),
+            "staff_users": StaffUser(
+                username="ong.pan", display_name="Ông Pàn", password_hash="x", role="officer"
+            ),
+        }
+        row = rows[table]
+        row.unit_id, row.commune_id = unit, a
+        if table == "posters":
+            row.survey_id = _a_survey()
+            database.commit()
+        db.session.add(row)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        row.commune_id = village_b.commune_id  # the same row in its own commune is fine
+        db.session.add(row)
+        db.session.flush()
+        db.session.rollback()
+
+
+def test_a_row_without_a_commune_is_refused(app):
+    """Two communes and nothing to tell which: the fill finds none and NOT NULL refuses."""
+    with app.app_context():
+        _two_communes()
+        db.session.add(ScienceTask(name="Nhiệm vụ", owner="Sở", budget_source="Ngân sách"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def _a_survey() -> int:
+    survey = Survey(slug="y-kien", title="Ý kiến", summary="")
+    db.session.add(survey)
+    db.session.flush()
+    return survey.id

@@ -10,16 +10,19 @@ session gives its value; otherwise the value is a subquery inside the row's own 
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from extensions import db
 from models import Commune, TenantOwned, Unit
+from models.base import utcnow
 from models.units import PROVINCE
 from services.common.text import slugify
 
 CODE_LENGTH = 20
 PREFIX_LENGTH = 6
+
+SELF_OWNED = ("commune", PROVINCE)
 
 # Parents first, so that a child added in the same flush can copy a value set just before.
 _ORDER = {"Unit": 0, "Participant": 1, "StaffUser": 1, "Poster": 1}
@@ -82,7 +85,8 @@ def install() -> None:
 def _fill_communes(session: Session, _context, _instances) -> None:
     new = [obj for obj in session.new if isinstance(obj, TenantOwned)]
     for obj in sorted(new, key=lambda o: _ORDER.get(type(o).__name__, 2)):
-        if obj.commune_id is None and not (isinstance(obj, Unit) and obj.kind == PROVINCE):
+        # A commune belongs to itself (register_commune), the province to none.
+        if obj.commune_id is None and not (isinstance(obj, Unit) and obj.kind in SELF_OWNED):
             obj.commune_id = commune_of(session, obj)
 
 
@@ -95,7 +99,7 @@ def commune_of(session: Session, obj: TenantOwned):
     found = [_from_source(session, obj, source) for source in type(obj).__tenant_sources__]
     first = next((row for row in found if row is not None), None)
     if first is None:
-        return _only_commune()
+        return _default_commune(session)
     if first.value is not None:
         return first.value
     unit_id = obj.__dict__.get("unit_id")
@@ -137,7 +141,8 @@ def _from_source(session: Session, obj, source: str) -> _Source | None:
     key = obj.__dict__.get(source)
     if key is None:
         return None
-    (foreign_key,) = mapper.columns[source].foreign_keys
+    foreign_keys = mapper.columns[source].foreign_keys
+    foreign_key = next(fk for fk in foreign_keys if len(fk.constraint.elements) == 1)
     target = _model_of(foreign_key.column.table)
     loaded = session.identity_map.get(session.identity_key(target, key))
     if loaded is not None:
@@ -162,7 +167,29 @@ def _subquery(model, key):
     return select(model.commune_id).where(model.id == key).scalar_subquery()
 
 
-def _only_commune():
-    """The deployment's commune while it has exactly one (NULL, refused later, otherwise)."""
-    count = select(func.count()).select_from(Commune).scalar_subquery()
-    return select(func.min(Commune.unit_id)).where(count == 1).scalar_subquery()
+def _default_commune(session: Session) -> int | None:
+    """The deployment's commune while it has exactly one; with none yet (a fresh install
+    whose first rows are not in any unit), the default commune, created from the
+    configuration as the migration creates it (NULL, refused by NOT NULL, with several)."""
+    conn = session.connection()
+    found = conn.execute(select(Commune.unit_id).order_by(Commune.unit_id).limit(2)).all()
+    if found:
+        return found[0][0] if len(found) == 1 else None
+    units, communes = Unit.__table__, Commune.__table__
+    name = current_app.config["COMMUNE_NAME"]
+    unit_id = conn.execute(
+        insert(units)
+        .values(kind="commune", name=name, is_sample=False, created_at=utcnow())
+        .returning(units.c.id)
+    ).scalar_one()
+    conn.execute(update(units).where(units.c.id == unit_id).values(commune_id=unit_id))
+    conn.execute(
+        insert(communes).values(
+            unit_id=unit_id,
+            code=slugify(name, CODE_LENGTH) or f"xa-{unit_id}",
+            serial_prefix=current_app.config["CERTIFICATE_SERIAL_PREFIX"],
+            status="active",
+            created_at=utcnow(),
+        )
+    )
+    return unit_id
