@@ -193,6 +193,9 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
             "submission_token": sub.token,
             "poster_id": sub.poster_id,
             "unit_id": sub.participant.unit_id,
+            # The participant's commune is their unit's (the composite key holds it): given
+            # here, the insert needs no lookup of its own.
+            "commune_id": sub.participant.commune_id,
             "correct_count": result.correct_count,
             "question_count": result.question_count,
             "score_percent": result.percent,
