@@ -99,7 +99,10 @@ def commune_of(session: Session, obj: TenantOwned):
     found = [_from_source(session, obj, source) for source in type(obj).__tenant_sources__]
     first = next((row for row in found if row is not None), None)
     if first is None:
-        return _default_commune(session)
+        # A row that may stand outside every commune (a staff account, an audit event, a
+        # target) never creates one: a fresh install's commune is the one its admin or the
+        # demo creates, not a default made by the first login.
+        return _default_commune(session, create=not type(obj).__tenant_nullable__)
     if first.value is not None:
         return first.value
     unit_id = obj.__dict__.get("unit_id")
@@ -167,7 +170,7 @@ def _subquery(model, key):
     return select(model.commune_id).where(model.id == key).scalar_subquery()
 
 
-def _default_commune(session: Session) -> int | None:
+def _default_commune(session: Session, create: bool = True) -> int | None:
     """The deployment's commune while it has exactly one; with none yet (a fresh install
     whose first rows are not in any unit), the default commune, created from the
     configuration as the migration creates it (NULL, refused by NOT NULL, with several)."""
@@ -175,6 +178,8 @@ def _default_commune(session: Session) -> int | None:
     found = conn.execute(select(Commune.unit_id).order_by(Commune.unit_id).limit(2)).all()
     if found:
         return found[0][0] if len(found) == 1 else None
+    if not create:
+        return None
     units, communes = Unit.__table__, Commune.__table__
     name = current_app.config["COMMUNE_NAME"]
     unit_id = conn.execute(
