@@ -5,6 +5,7 @@ from models.assignments import Assignment
 from models.certificates import Certificate, CertificateSerialCounter
 from models.content import Course, CourseItem, Lesson, Quiz, QuizVersion
 from models.drafts import ContentDraft
+from models.indicator_store import IndicatorPerson
 from models.indicators import Target
 from models.jobs import Job
 from models.participation import Answer, Attempt, Visit
@@ -31,6 +32,7 @@ __all__ = [
     "Course",
     "CourseItem",
     "HalfYearReport",
+    "IndicatorPerson",
     "Job",
     "Lesson",
     "LoginFailure",

@@ -249,6 +249,7 @@ NEW_MIGRATIONS = {
     "23ea18d2fae4": ("activity_evidence", None),  # a new table: old activities keep theirs
     "b447532b1e00": ("certificates", None),  # replaced_by_id: NULL (current) on old rows
     "8ec1c93f8d4a": ("jobs", None),  # background jobs: a new table
+    "eb6e6877203f": ("indicator_people", None),  # backfilled: checked in test_indicator_store
 }
 
 
