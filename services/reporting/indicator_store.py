@@ -190,12 +190,11 @@ def rebuild(keys: list[str] | None = None, bind=None, timezone: str | None = Non
     else:
         bind.execute(delete(table).where(table.c.period_key.in_(wanted)))
     by_role = training_quizzes(bind)
-    written = 0
     columns = ["period_key", "unit_id", "participant_id", "reached_at", "trained_at"]
     for key in wanted:
-        result = bind.execute(table.insert().from_select(columns, rows_for(key, timezone, by_role)))
-        written += max(result.rowcount or 0, 0)
-    return written
+        bind.execute(table.insert().from_select(columns, rows_for(key, timezone, by_role)))
+    written = select(func.count()).select_from(table).where(table.c.period_key.in_(wanted))
+    return bind.execute(written).scalar()
 
 
 def keys_starting_before(day: dt.date) -> list[str]:
