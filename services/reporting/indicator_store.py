@@ -106,8 +106,9 @@ def count_pass(participant, quiz, unit_id: int | None, submitted_at: dt.datetime
         _count(participant.id, unit_id, submitted_at, "trained_at")
 
 
-def by_unit(key: str) -> tuple[dict[int, int], dict[int, int]]:
-    """(reached, trained) people per unit in a named period, from the aggregate."""
+def by_unit(key: str, units: set[int] | None = None) -> tuple[dict[int, int], dict[int, int]]:
+    """(reached, trained) people per unit (of `units`, None: all) in a named period, from the
+    aggregate."""
     query = (
         select(
             IndicatorPerson.unit_id,
@@ -117,6 +118,8 @@ def by_unit(key: str) -> tuple[dict[int, int], dict[int, int]]:
         .where(IndicatorPerson.period_key == key)
         .group_by(IndicatorPerson.unit_id)
     )
+    if units is not None:
+        query = query.where(IndicatorPerson.unit_id.in_(units))
     reached, trained = {}, {}
     for unit_id, reached_count, trained_count in db.session.execute(query):
         if reached_count:

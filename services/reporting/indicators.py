@@ -265,7 +265,7 @@ def figures(period: Period, visible: set[int] | None) -> list[UnitFigures]:
     the raw visits and attempts."""
     key = indicator_store.key_for(period)
     if key is not None:
-        reached, trained = indicator_store.by_unit(key)
+        reached, trained = indicator_store.by_unit(key, visible)
     else:
         reached, trained = reached_by_unit(period), trained_by_unit(period)
     return roll_up(unit_rows(visible), reached, trained)
