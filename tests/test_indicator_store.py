@@ -14,7 +14,7 @@ from test_indicators import attempt, person, visit
 
 import database
 from extensions import db
-from models import IndicatorPerson, Quiz, Unit
+from models import AuditEvent, IndicatorPerson, Quiz, Unit
 from services.common import periods
 from services.common.periods import Period
 from services.org.units import create_unit
@@ -116,20 +116,39 @@ def test_figures_reads_the_aggregate_for_a_named_period(ctx, places, content):
     assert rows[places["village"]].reached == 1  # a custom range: the raw rows
 
 
-def test_rebuild_command_recounts_after_the_training_quizzes_change(app, ctx, places, content):
-    who = person("Lò Văn Tùng", "official", places["agency"])
-    attempt(who, "an-toan", True, dt.datetime(2026, 3, 1, 3, 0))  # training for villagers only
+def test_a_change_of_what_trains_recounts_the_people_who_passed(ctx, places, content):
+    """An admin marks a quiz as training for another role, or withdraws its topic: the
+    people who passed it are recounted in the same transaction."""
+    official = person("Lò Văn Tùng", "official", places["agency"])
+    villager = person("Nguyễn Thị Hoa", "villager", places["village"])
+    for who in (official, villager):
+        attempt(who, "an-toan", True, dt.datetime(2026, 3, 1, 3, 0))  # trains villagers only
+    database.commit()
+    assert indicator_store.by_unit("2026-H1")[1] == {places["village"]: 1}
+    quiz = Quiz.query.filter_by(slug="an-toan").one()
+    quiz.training_for = ["villager", "official"]
+    database.commit()
+    assert indicator_store.by_unit("2026-H1")[1] == {places["village"]: 1, places["agency"]: 1}
+    quiz.lesson.status = "draft"  # withdrawn: no longer the commune's published topic
     database.commit()
     assert indicator_store.by_unit("2026-H1")[1] == {}
-    Quiz.query.filter_by(slug="an-toan").one().training_for = ["villager", "official"]
+    assert_aggregate_is_raw()
+
+
+def test_rebuild_command_recounts_from_the_raw_rows(app, ctx, places, content):
+    who = person("Lò Văn Tùng", "villager", places["village"])
+    attempt(who, "an-toan", True, dt.datetime(2026, 3, 1, 3, 0))
+    database.commit()
+    db.session.execute(IndicatorPerson.__table__.delete())  # lost, or an upgraded install
     database.commit()
     result = app.test_cli_runner().invoke(args=["indicators", "rebuild", "--period", "2026-H1"])
     assert result.exit_code == 0, result.output
-    assert indicator_store.by_unit("2026-H1")[1] == {places["agency"]: 1}
+    assert indicator_store.by_unit("2026-H1")[1] == {places["village"]: 1}
     assert indicator_store.by_unit("2026")[1] == {}  # only the period asked for
     result = app.test_cli_runner().invoke(args=["indicators", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert indicator_store.by_unit("2026")[1] == {places["agency"]: 1}
+    assert indicator_store.by_unit("2026")[1] == {places["village"]: 1}
+    assert AuditEvent.query.filter_by(action="indicators_rebuilt").count() == 2
     bad = app.test_cli_runner().invoke(args=["indicators", "rebuild", "--period", "2026-H3"])
     assert bad.exit_code != 0
 

@@ -18,7 +18,9 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    event,
     func,
+    inspect,
     literal,
     literal_column,
     null,
@@ -26,9 +28,10 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from extensions import db
-from models import Attempt, IndicatorPerson, Participant, Visit
+from models import Attempt, IndicatorPerson, Lesson, Participant, Quiz, Visit
 from services.common import periods
 from services.common.periods import Period
 from services.common.vietnamese import local_date
@@ -129,7 +132,7 @@ def by_unit(key: str, units: set[int] | None = None) -> tuple[dict[int, int], di
     return reached, trained
 
 
-def rows_for(key: str, timezone: str, by_role: dict[str, list[int]]):
+def rows_for(key: str, timezone: str, by_role: dict[str, list[int]], people=None):
     """SELECT of the aggregate's rows for one named period, from the raw visits and attempts
     (the rules of indicators.reached_by_unit and trained_by_unit)."""
     from services.reporting.indicators import _training_condition
@@ -152,6 +155,9 @@ def rows_for(key: str, timezone: str, by_role: dict[str, list[int]]):
             _training_condition(None, by_role),
         )
     )
+    if people is not None:
+        reached = reached.where(Visit.participant_id.in_(people))
+        trained = trained.where(Attempt.participant_id.in_(people))
     both = union_all(reached, trained).subquery()
     return select(
         literal(key).label("period_key"),
@@ -179,25 +185,67 @@ def all_keys(bind) -> list[str]:
     return keys
 
 
-def rebuild(keys: list[str] | None = None, bind=None, timezone: str | None = None) -> int:
-    """Recompute the aggregate for `keys` (None: every period) from the raw rows, in the
-    caller's transaction; returns the rows written."""
+def rebuild(
+    keys: list[str] | None = None, bind=None, timezone: str | None = None, people=None
+) -> int:
+    """Recompute the aggregate for `keys` (None: every period) and `people` (a SELECT of
+    participant ids; None: everyone) from the raw rows, in the caller's transaction; returns
+    the rows the periods hold."""
     from services.reporting.indicators import training_quizzes
 
     bind = bind if bind is not None else db.session
     timezone = timezone or _timezone()
     wanted = all_keys(bind) if keys is None else keys
     table = IndicatorPerson.__table__
-    if keys is None:
-        bind.execute(delete(table))
-    else:
-        bind.execute(delete(table).where(table.c.period_key.in_(wanted)))
+    stale = delete(table)
+    if keys is not None:
+        stale = stale.where(table.c.period_key.in_(wanted))
+    if people is not None:
+        stale = stale.where(table.c.participant_id.in_(people))
+    bind.execute(stale)
     by_role = training_quizzes(bind)
     columns = ["period_key", "unit_id", "participant_id", "reached_at", "trained_at"]
     for key in wanted:
-        bind.execute(table.insert().from_select(columns, rows_for(key, timezone, by_role)))
+        rows = rows_for(key, timezone, by_role, people)
+        bind.execute(table.insert().from_select(columns, rows))
     written = select(func.count()).select_from(table).where(table.c.period_key.in_(wanted))
     return bind.execute(written).scalar()
+
+
+def recount_passes_of(quiz_ids: set[int], bind) -> None:
+    """Whether passing these quizzes trains changed (training_for, or the topic published,
+    withdrawn, made commune-wide): recount the people who passed one of them."""
+    people = (
+        select(Attempt.participant_id)
+        .where(Attempt.quiz_id.in_(sorted(quiz_ids)), Attempt.passed.is_(True))
+        .distinct()
+    )
+    rebuild(bind=bind, people=people)
+
+
+TRAINING_CHANGED = "indicator_store.training_changed"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_training_changes(session, _context, _instances) -> None:
+    """Collect quizzes whose training rule is about to change, whatever the path (content
+    import, authoring, the admin's commune-wide switch)."""
+    changed = session.info.setdefault(TRAINING_CHANGED, set())
+    for obj in session.dirty:
+        state = inspect(obj)
+        if isinstance(obj, Quiz) and state.attrs.training_for.history.has_changes():
+            changed.add(obj.id)
+        elif isinstance(obj, Lesson) and obj.quiz is not None:
+            fields = ("status", "commune_wide", "owner_id")
+            if any(state.attrs[name].history.has_changes() for name in fields):
+                changed.add(obj.quiz.id)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _recount_training_changes(session, _context) -> None:
+    changed = session.info.pop(TRAINING_CHANGED, None)
+    if changed:
+        recount_passes_of(changed, session.connection())
 
 
 def keys_starting_before(day: dt.date) -> list[str]:
