@@ -6,6 +6,7 @@ from models.assignments import Assignment
 from models.certificates import Certificate, CertificateSerialCounter
 from models.content import Course, CourseItem, Lesson, Quiz, QuizVersion
 from models.drafts import ContentDraft
+from models.indicator_store import IndicatorPerson
 from models.indicators import Target
 from models.jobs import Job
 from models.participation import Answer, Attempt, Visit
@@ -35,6 +36,7 @@ __all__ = [
     "Course",
     "CourseItem",
     "HalfYearReport",
+    "IndicatorPerson",
     "Job",
     "Lesson",
     "LoginFailure",
@@ -95,6 +97,7 @@ TENANCY: dict[type, str] = {
     Consent: "child:participants",
     StaffSession: "child:staff_users",
     ActivityEvidence: "child:activities",
+    IndicatorPerson: "child:units",  # counts of a unit's people, read through the unit
     Job: "child:staff_users",  # reached through its requester (jobs.of_staff, may_download)
     OfficeSetting: "global",  # per commune from the settings step on
     CertificateSerialCounter: "global",  # one row per prefix; prefixes are per commune

@@ -276,9 +276,8 @@ def quiz(slug: str) -> Quiz:
 
 def visit(participant: Participant, at: dt.datetime, slug: str = "an-toan") -> Visit:
     """A lesson opened by the participant (under their unit now) at a naive UTC time."""
-    row = record_visit(participant, quiz(slug).lesson, None)
+    row = record_visit(participant, quiz(slug).lesson, None, visited_at=at)
     db.session.flush()
-    db.session.execute(update(Visit).where(Visit.id == row.id).values(visited_at=at))
     return row
 
 
@@ -303,10 +302,9 @@ def attempt(participant: Participant, slug: str, right: bool, at: dt.datetime) -
     """A submitted quiz (all right or all wrong) at a naive UTC time."""
     version = quiz(slug).current_version
     row, created = submit_attempt(
-        Submission(participant, version, _answers(version, right), secrets.token_hex(16), None)
+        Submission(participant, version, _answers(version, right), secrets.token_hex(16), None, at)
     )
     assert created and row.passed is right
-    db.session.execute(update(Attempt).where(Attempt.id == row.id).values(submitted_at=at))
     return row
 
 

@@ -261,6 +261,7 @@ NEW_MIGRATIONS = {
     "318af2679c22": ("communes", None),  # a province above the communes; units.commune_id
     "c6a66486bb61": ("participants", "commune_id"),  # and the 15 other tenant tables
     "b4e5a9512a0d": ("attempts", "commune_id"),  # NOT NULL, composite keys: rows rebuilt, kept
+    "eb6e6877203f": ("indicator_people", None),  # backfilled: checked in test_indicator_store
 }
 
 

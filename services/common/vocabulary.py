@@ -201,6 +201,7 @@ AUDIT_ACTION_LABELS = {
     "target_added": _l("Thêm chỉ tiêu"),
     "target_changed": _l("Sửa chỉ tiêu"),
     "targets_seeded": _l("Nạp chỉ tiêu của kế hoạch"),
+    "indicators_rebuilt": _l("Tính lại số liệu chỉ tiêu"),
     "science_task_added": _l("Thêm nhiệm vụ khoa học"),
     "science_task_changed": _l("Sửa nhiệm vụ khoa học"),
     "content_created": _l("Tạo nội dung"),

@@ -20,6 +20,7 @@ from models import (
     Visit,
 )
 from services.participation.survey_responses import given_from_response
+from services.reporting import indicator_store
 
 
 def export_participant(participant: Participant) -> dict:
@@ -183,6 +184,7 @@ def delete_participant(participant: Participant) -> dict:
     db.session.execute(
         update(RosterEntry).where(RosterEntry.participant_id == pid).values(participant_id=None)
     )
+    indicator_store.forget([pid])
     db.session.execute(delete(Participant).where(Participant.id == pid))
     db.session.expire_all()
     return counts
@@ -238,6 +240,8 @@ def purge_expired(cutoff: dt.datetime) -> dict:
     )
     if nominations.rowcount:
         counts["nominations"] = nominations.rowcount
+    indicator_store.forget(old_people)
+    indicator_store.rebuild(indicator_store.keys_starting_before(cutoff.date()))
     counts["participants"] = db.session.execute(
         delete(Participant).where(Participant.id.in_(old_people))
     ).rowcount

@@ -15,6 +15,7 @@ from models import Attempt, CourseItem, Lesson, Participant, Quiz, Target, Unit,
 from services.common.periods import Period
 from services.content import visibility
 from services.org.populations import population as population_rule
+from services.reporting import indicator_store
 
 # Which unit kinds hold the people a role-specific target is about.
 ROLE_UNIT_KINDS = {
@@ -121,7 +122,7 @@ def flatten(roots: list[UnitFigures]) -> list[UnitFigures]:
     return out
 
 
-def training_quizzes() -> dict[str, list[int]]:
+def training_quizzes(bind=None) -> dict[str, list[int]]:
     """For each role, the quizzes that count as training for it: only the commune's own
     (bundled, or made commune-wide by an admin) and published; a teacher's class-only quiz
     never counts, whatever its training_for says."""
@@ -131,10 +132,20 @@ def training_quizzes() -> dict[str, list[int]]:
         .where(or_(Quiz.lesson_id.is_(None), visibility.commune_topics_clause()))
     )
     by_role: dict[str, list[int]] = {}
-    for quiz_id, roles in db.session.execute(query):
+    for quiz_id, roles in (bind if bind is not None else db.session).execute(query):
         for role in roles or []:
             by_role.setdefault(role, []).append(quiz_id)
     return by_role
+
+
+def counts_as_training(quiz: Quiz, role: str) -> bool:
+    """training_quizzes' rule for one quiz already loaded (with its lesson): the commune's own,
+    published, and marked as training for `role`."""
+    lesson = quiz.lesson
+    shared = lesson is None or (
+        lesson.status == "published" and (lesson.commune_wide or lesson.owner_id is None)
+    )
+    return shared and role in (quiz.training_for or [])
 
 
 def reached_by_unit(period: Period, roles: list[str] | None = None) -> dict[int, int]:
@@ -227,9 +238,9 @@ def course_completions(course_id: int, period: Period, roles: list[str] | None):
     return query
 
 
-def _training_condition(roles: list[str] | None):
+def _training_condition(roles: list[str] | None, by_role: dict[str, list[int]] | None = None):
     """A pass of a quiz marked as training for the person's own role."""
-    by_role = training_quizzes()
+    by_role = training_quizzes() if by_role is None else by_role
     if roles:
         by_role = {role: ids for role, ids in by_role.items() if role in roles}
     return or_(
@@ -249,8 +260,15 @@ def unit_rows(visible: set[int] | None) -> list[tuple[int, int | None, str, str,
 
 
 def figures(period: Period, visible: set[int] | None) -> list[UnitFigures]:
-    """The unit tree (or the visible part of it) with reached and trained for a period."""
-    return roll_up(unit_rows(visible), reached_by_unit(period), trained_by_unit(period))
+    """The unit tree (or the visible part of it) with reached and trained for a period: a named
+    half-year or year from the aggregate kept as participation arrives, any other range from
+    the raw visits and attempts."""
+    key = indicator_store.key_for(period)
+    if key is not None:
+        reached, trained = indicator_store.by_unit(key, visible)
+    else:
+        reached, trained = reached_by_unit(period), trained_by_unit(period)
+    return roll_up(unit_rows(visible), reached, trained)
 
 
 @dataclass
