@@ -36,8 +36,9 @@ from services.common.periods import Period
 from services.content import loader as content_loader
 from services.participation import attempts, drawing
 from services.render import exports
-from services.reporting import indicator_store, indicators
+from services.reporting import indicators
 from services.reporting.province import province_figures
+from services.tally import indicator_store, training
 
 TZ = "Asia/Ho_Chi_Minh"
 PERIOD_KEY = "2026-H1"
@@ -211,7 +212,7 @@ def bare_scan(period: Period, units: list[int] | None = None) -> dict:
         ),
         params,
     ).all()
-    by_role = indicators.training_quizzes()
+    by_role = training.training_quizzes()
     trained = db.session.execute(
         text(
             "SELECT (a.unit_id - 10000) / 100, COUNT(DISTINCT a.participant_id) FROM attempts a "
@@ -233,7 +234,7 @@ def materialised_view(period: Period) -> tuple[float, float]:
     """The alternative the issue names: the same rows as a materialised view (every period,
     the rebuild's SELECT), refreshed concurrently; the time of one refresh and of the
     province's read from it (the same grouped count as by_unit)."""
-    by_role = indicators.training_quizzes()
+    by_role = training.training_quizzes()
     keys = indicator_store.all_keys(db.session)
     selects = [
         str(

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 import database
 from services.common import periods
 from services.org import audit
-from services.reporting import indicator_store
+from services.tally import indicator_store
 
 indicators_cli = AppGroup("indicators", help="The plan's indicators (reached, trained).")
 

@@ -16,7 +16,8 @@ from services.common.vietnamese import local_date
 from services.content import loader as content_loader
 from services.content.survey_schema import validate_survey
 from services.participation.survey_responses import Given, shows_reach
-from services.reporting import indicator_store, indicators
+from services.reporting import indicators
+from services.tally import indicator_store
 
 QUIZZES = Path(__file__).parent.parent / "quizzes"
 REACH_SURVEY = QUIZZES / "51-khao-sat-nghi-quyet-57.yaml"

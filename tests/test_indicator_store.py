@@ -19,8 +19,9 @@ from services.common import periods
 from services.common.periods import Period
 from services.org.units import create_unit
 from services.participation import privacy
-from services.reporting import indicator_store, indicators
+from services.reporting import indicators
 from services.reporting.province import province_figures
+from services.tally import indicator_store
 
 TZ = "Asia/Ho_Chi_Minh"
 KEYS = ["2025-H2", "2025", "2026-H1", "2026-H2", "2026", "2027-H1", "2027"]

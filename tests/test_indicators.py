@@ -32,6 +32,7 @@ from services.reporting.indicators import (
     trained_by_unit,
     year_elapsed,
 )
+from services.tally import training
 
 
 @pytest.fixture
@@ -448,13 +449,13 @@ def test_only_the_communes_published_quizzes_count_as_training(commune):
     lesson = quiz("an-toan").lesson
     lesson.owner_id, lesson.commune_wide = teacher.id, False  # written by a teacher for a class
     database.commit()
-    assert indicators.training_quizzes() == {"official": [quiz("gioi-han").id]}
+    assert training.training_quizzes() == {"official": [quiz("gioi-han").id]}
     assert trained_by_unit(period(H1_2026)) == {agency: 1}
 
     lesson.commune_wide = True  # promoted by the office
     quiz("gioi-han").lesson.status = "draft"  # withdrawn
     database.commit()
-    assert indicators.training_quizzes() == {"villager": [quiz("an-toan").id]}
+    assert training.training_quizzes() == {"villager": [quiz("an-toan").id]}
     assert trained_by_unit(period(H1_2026)) == {na_pan: 1}
 
 

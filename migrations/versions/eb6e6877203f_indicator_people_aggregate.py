@@ -35,7 +35,7 @@ def upgrade():
     with op.batch_alter_table("indicator_people") as batch_op:
         batch_op.create_index("ix_indicator_people_participant", ["participant_id"], unique=False)
 
-    from services.reporting import indicator_store
+    from services.tally import indicator_store
 
     indicator_store.rebuild(bind=op.get_bind())
 

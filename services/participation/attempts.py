@@ -19,7 +19,7 @@ from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan
 from models.base import utcnow
 from services.common import codes
 from services.participation import drawing, scoring
-from services.reporting import indicator_store
+from services.tally import indicator_store
 
 
 def find_poster(raw_code: str) -> Poster | None:

@@ -20,7 +20,7 @@ from models import (
     Visit,
 )
 from services.participation.survey_responses import given_from_response
-from services.reporting import indicator_store
+from services.tally import indicator_store
 
 
 def export_participant(participant: Participant) -> dict:

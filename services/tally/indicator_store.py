@@ -35,6 +35,7 @@ from models import Attempt, IndicatorPerson, Lesson, Participant, Quiz, Visit
 from services.common import periods
 from services.common.periods import Period
 from services.common.vietnamese import local_date
+from services.tally.training import counts_as_training, training_condition, training_quizzes
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -103,7 +104,6 @@ def count_reach(participant_id: int, unit_id: int | None, visited_at: dt.datetim
 def count_pass(participant, quiz, unit_id: int | None, submitted_at: dt.datetime) -> None:
     """A passed attempt was recorded: counts as trained when the quiz is training for the
     person's role (caller: participation.attempts.submit_attempt)."""
-    from services.reporting.indicators import counts_as_training
 
     if unit_id is not None and counts_as_training(quiz, participant.role):
         _count(participant.id, unit_id, submitted_at, "trained_at")
@@ -135,7 +135,6 @@ def by_unit(key: str, units: set[int] | None = None) -> tuple[dict[int, int], di
 def rows_for(key: str, timezone: str, by_role: dict[str, list[int]], people=None):
     """SELECT of the aggregate's rows for one named period, from the raw visits and attempts
     (the rules of indicators.reached_by_unit and trained_by_unit)."""
-    from services.reporting.indicators import _training_condition
 
     named = periods.parse(key)
     period = Period(named.start, named.end, timezone)
@@ -152,7 +151,7 @@ def rows_for(key: str, timezone: str, by_role: dict[str, list[int]], people=None
             Attempt.unit_id.isnot(None),
             Attempt.passed.is_(True),
             period.covers(Attempt.submitted_at),
-            _training_condition(None, by_role),
+            training_condition(None, by_role),
         )
     )
     if people is not None:
@@ -191,7 +190,6 @@ def rebuild(
     """Recompute the aggregate for `keys` (None: every period) and `people` (a SELECT of
     participant ids; None: everyone) from the raw rows, in the caller's transaction; returns
     the rows the periods hold."""
-    from services.reporting.indicators import training_quizzes
 
     bind = bind if bind is not None else db.session
     timezone = timezone or _timezone()
