@@ -6,7 +6,7 @@ from extensions import db
 class IndicatorPerson(db.Model):
     """One person counted in a unit for a named period ("2026-H1", "2026-H2", "2026"): when
     they were first reached and first trained there (None: not yet). Kept up to date as
-    visits and attempts are recorded (services/reporting/indicator_store.py), so a dashboard
+    visits and attempts are recorded (services/tally/indicator_store.py), so a dashboard
     counts these rows instead of every visit and attempt. A half-year and its year each have
     their own rows: distinct people are never summed across halves."""
 

@@ -10,6 +10,7 @@ from models import (
     Attempt,
     Certificate,
     Consent,
+    IndicatorPerson,
     Nomination,
     Participant,
     Poster,
@@ -17,6 +18,7 @@ from models import (
     Scan,
     SurveyAnswer,
     SurveyResponse,
+    Unit,
     Visit,
 )
 from services.participation.survey_responses import given_from_response
@@ -97,6 +99,25 @@ def export_participant(participant: Participant) -> dict:
                 "date_of_birth": e.date_of_birth.isoformat() if e.date_of_birth else None,
             }
             for e in RosterEntry.query.filter_by(participant_id=pid).order_by(RosterEntry.id)
+        ],
+        "indicator_people": [
+            {
+                "period": key,
+                "unit": unit_name,
+                "reached_at": reached.isoformat() if reached else None,
+                "trained_at": trained.isoformat() if trained else None,
+            }
+            for key, unit_name, reached, trained in db.session.execute(
+                select(
+                    IndicatorPerson.period_key,
+                    Unit.name,
+                    IndicatorPerson.reached_at,
+                    IndicatorPerson.trained_at,
+                )
+                .join(Unit, Unit.id == IndicatorPerson.unit_id)
+                .where(IndicatorPerson.participant_id == pid)
+                .order_by(IndicatorPerson.period_key, Unit.name)
+            )
         ],
         "nominations": [
             {
