@@ -102,7 +102,7 @@ def commune_of(session: Session, obj: TenantOwned):
         # A row that may stand outside every commune (a staff account, an audit event, a
         # target) never creates one: a fresh install's commune is the one its admin or the
         # demo creates, not a default made by the first login.
-        return _default_commune(session, create=not type(obj).__tenant_nullable__)
+        return _default_commune(session, create=_needs_a_commune(obj))
     if first.value is not None:
         return first.value
     unit_id = obj.__dict__.get("unit_id")
@@ -168,6 +168,14 @@ def _model_of(table):
 
 def _subquery(model, key):
     return select(model.commune_id).where(model.id == key).scalar_subquery()
+
+
+def _needs_a_commune(obj) -> bool:
+    """Whether a row with nothing to take its commune from must be in one: every row that
+    cannot be NULL, and every unit but a province."""
+    if isinstance(obj, Unit):
+        return obj.kind != "province"
+    return not type(obj).__tenant_nullable__
 
 
 def _default_commune(session: Session, create: bool = True) -> int | None:
