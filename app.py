@@ -31,6 +31,7 @@ from extensions import babel, compress, csrf, db, limiter, migrate
 from i18n import register_i18n
 from security_headers import register_security_headers
 from services.common.vocabulary import register_vocabulary
+from services.org import tenancy
 from services.org.settings import register_settings
 from unit_of_work import register_unit_of_work
 
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_login(app)
     register_settings(app)
     register_vocabulary(app)
+    tenancy.install()
     with app.app_context():
         configure_engine(db.engine)
 

@@ -8,6 +8,7 @@ from commands.certificates import certificates_cli
 from commands.content import content_cli
 from commands.content_files import export_command, import_command
 from commands.demo import seed_demo_command
+from commands.indicators import indicators_cli
 from commands.jobs import jobs_cli
 from commands.posters import posters_cli
 from commands.settings import settings_cli
@@ -28,3 +29,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(settings_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(indicators_cli)

@@ -2,6 +2,7 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 ACTIVITY_KINDS = (
     "article",  # bài viết trên trang thông tin điện tử của xã
@@ -14,10 +15,11 @@ ACTIVITY_KINDS = (
 )
 
 
-class Activity(db.Model):
+class Activity(TenantOwned, db.Model):
     """One communication activity of a unit (an article, a broadcast, a meeting…)."""
 
     __tablename__ = "activities"
+    __tenant_sources__ = ("unit_id",)
 
     id = db.Column(db.Integer, primary_key=True)
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
@@ -31,7 +33,7 @@ class Activity(db.Model):
     filed_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
     filed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Activity.unit_id]")
     filed_by = db.relationship("StaffUser")
     evidence = db.relationship(
         "ActivityEvidence",
@@ -85,7 +87,7 @@ class ActivityEvidence(db.Model):
         return self.file_name.rsplit(".", 1)[-1]
 
 
-class HalfYearReport(db.Model):
+class HalfYearReport(TenantOwned, db.Model):
     """The report to Sở KH&CN for a period: editable parts plus a frozen copy of the figures."""
 
     __tablename__ = "half_year_reports"

@@ -2,12 +2,14 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 
-class Assignment(db.Model):
+class Assignment(TenantOwned, db.Model):
     """One lesson or survey given to one class, due on a day (commune time)."""
 
     __tablename__ = "assignments"
+    __tenant_sources__ = ("unit_id",)
 
     id = db.Column(db.Integer, primary_key=True)
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
@@ -17,7 +19,7 @@ class Assignment(db.Model):
     created_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Assignment.unit_id]")
     lesson = db.relationship("Lesson")
     survey = db.relationship("Survey")
     created_by = db.relationship("StaffUser")

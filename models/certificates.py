@@ -5,17 +5,19 @@ from sqlalchemy import text
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 CURRENT = text("replaced_by_id IS NULL")
 
 
-class Certificate(db.Model):
+class Certificate(TenantOwned, db.Model):
     """Issued once per participant and quiz, or per participant and course (exactly one of
     the two is set); revocation keeps the code and says why. A re-issue (after a name
     correction) replaces it: the old one keeps its code and points at the new one, and only
     the current one (not replaced) is unique per participant and quiz or course."""
 
     __tablename__ = "certificates"
+    __tenant_sources__ = ("participant_id",)  # frozen at issue: the issuer of /v/
 
     id = db.Column(db.Integer, primary_key=True)
     serial = db.Column(db.String(24), unique=True, nullable=False)  # e.g. HVT-2026-000123

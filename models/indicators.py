@@ -2,14 +2,16 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 INDICATORS = ("reached", "trained")
 
 
-class Target(db.Model):
+class Target(TenantOwned, db.Model):
     """E.g. "2025: 100% of officials reached"; roles empty means everyone."""
 
     __tablename__ = "targets"
+    __tenant_nullable__ = True  # NULL: the province's default (Kế hoạch 211)
 
     id = db.Column(db.Integer, primary_key=True)
     indicator = db.Column(db.String(10), nullable=False)

@@ -2,14 +2,17 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 VISIT_KINDS = ("lesson", "quiz", "survey")
 
 
-class Visit(db.Model):
+class Visit(TenantOwned, db.Model):
     """A participant opened a lesson, quiz or survey (the "reached" indicator counts these)."""
 
     __tablename__ = "visits"
+    __tenant_sources__ = ("unit_id", "participant_id")
+    __tenant_index__ = False
 
     id = db.Column(db.Integer, primary_key=True)
     participant_id = db.Column(
@@ -30,8 +33,8 @@ class Visit(db.Model):
     __table_args__ = (
         # Covering index for the "reached" indicator: per unit, a time range, distinct people.
         db.Index("ix_visits_unit_time_person", "unit_id", "visited_at", "participant_id"),
-        # Covering index for people per week across all units.
-        db.Index("ix_visits_time_person", "visited_at", "participant_id"),
+        # Covering index for people per week across a commune's units.
+        db.Index("ix_visits_commune_time_person", "commune_id", "visited_at", "participant_id"),
         db.CheckConstraint("kind IN ('lesson','quiz','survey')", name="kind"),
         db.CheckConstraint(
             "(CASE WHEN lesson_id IS NULL THEN 0 ELSE 1 END)"
@@ -42,10 +45,12 @@ class Visit(db.Model):
     )
 
 
-class Attempt(db.Model):
+class Attempt(TenantOwned, db.Model):
     """One submitted quiz, scored on the server against the version the learner saw."""
 
     __tablename__ = "attempts"
+    __tenant_sources__ = ("unit_id", "participant_id")
+    __tenant_index__ = False
 
     id = db.Column(db.Integer, primary_key=True)
     # Random id for the result URL: results cannot be found by counting.
@@ -85,6 +90,15 @@ class Attempt(db.Model):
         db.Index(
             "ix_attempts_unit_passed_time",
             "unit_id",
+            "passed",
+            "submitted_at",
+            "participant_id",
+            "quiz_id",
+        ),
+        # The same across a commune's units.
+        db.Index(
+            "ix_attempts_commune_passed_time",
+            "commune_id",
             "passed",
             "submitted_at",
             "participant_id",

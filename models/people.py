@@ -2,16 +2,18 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 ROLES = ("villager", "student", "official", "worker", "other")
 AGE_BANDS = ("under16", "16-29", "30-44", "45-59", "60plus")
 UNDER_16 = "under16"
 
 
-class Participant(db.Model):
+class Participant(TenantOwned, db.Model):
     """Someone taking part; only a display name, role, unit and age band are kept."""
 
     __tablename__ = "participants"
+    __tenant_sources__ = ("unit_id",)
 
     id = db.Column(db.Integer, primary_key=True)
     # SHA-256 of the random cookie token: a leaked database does not let anyone impersonate.
@@ -23,7 +25,7 @@ class Participant(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_seen_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Participant.unit_id]")
     consents = db.relationship("Consent", back_populates="participant")
 
     @property

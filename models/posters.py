@@ -2,12 +2,14 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 
-class Poster(db.Model):
+class Poster(TenantOwned, db.Model):
     """A printed QR code placed somewhere (a unit) that leads to a lesson, a quiz or a survey."""
 
     __tablename__ = "posters"
+    __tenant_sources__ = ("unit_id",)
 
     id = db.Column(db.Integer, primary_key=True)
     code = db.Column(db.String(8), unique=True, nullable=False)
@@ -27,7 +29,7 @@ class Poster(db.Model):
     # the paper still hangs somewhere.
     scans_after_retirement = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Poster.unit_id]")
     lesson = db.relationship("Lesson")
     quiz = db.relationship("Quiz")
     survey = db.relationship("Survey")
@@ -46,10 +48,11 @@ class Poster(db.Model):
         return self.retired_at is not None
 
 
-class Scan(db.Model):
+class Scan(TenantOwned, db.Model):
     """One opening of a poster's short link, attributed to the poster and its placement."""
 
     __tablename__ = "scans"
+    __tenant_sources__ = ("poster_id", "unit_id")
 
     id = db.Column(db.Integer, primary_key=True)
     poster_id = db.Column(db.Integer, db.ForeignKey("posters.id"), nullable=False, index=True)

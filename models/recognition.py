@@ -2,14 +2,16 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 NOMINEE_KINDS = ("participant", "class", "village")
 
 
-class Nomination(db.Model):
+class Nomination(TenantOwned, db.Model):
     """A nominee for a period ("ghi nhận, tôn vinh"); one per subject and period."""
 
     __tablename__ = "nominations"
+    __tenant_sources__ = ("unit_id", "participant_id")
 
     id = db.Column(db.Integer, primary_key=True)
     period_key = db.Column(db.String(10), nullable=False)
@@ -21,7 +23,7 @@ class Nomination(db.Model):
     nominated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     participant = db.relationship("Participant")
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[Nomination.unit_id]")
 
     __table_args__ = (
         db.CheckConstraint(

@@ -2,11 +2,12 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 TASK_STATUSES = ("planned", "in_progress", "completed", "cancelled")
 
 
-class ScienceTask(db.Model):
+class ScienceTask(TenantOwned, db.Model):
     """A state-funded S&T task; the plan's 2028–2030 target is that 100% are published."""
 
     __tablename__ = "science_tasks"

@@ -2,6 +2,7 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 STAFF_ROLES = ("admin", "officer", "teacher")
 
@@ -12,10 +13,12 @@ teacher_classes = db.Table(
 )
 
 
-class StaffUser(db.Model):
+class StaffUser(TenantOwned, db.Model):
     """Someone who logs in: the office (admin), a unit's officer, or a teacher."""
 
     __tablename__ = "staff_users"
+    __tenant_sources__ = ("unit_id", "classes")  # a teacher: the first class
+    __tenant_nullable__ = True  # NULL for the province's own staff only
 
     id = db.Column(db.Integer, primary_key=True)
     username = db.Column(db.String(60), unique=True, nullable=False)
@@ -40,7 +43,7 @@ class StaffUser(db.Model):
     totp_secret = db.Column(db.String(64))
     totp_last_step = db.Column(db.BigInteger)
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[StaffUser.unit_id]")
     classes = db.relationship("Unit", secondary=teacher_classes, order_by="Unit.name")
 
     __table_args__ = (db.CheckConstraint("role IN ('admin','officer','teacher')", name="role"),)
@@ -74,10 +77,12 @@ class LoginFailure(db.Model):
     __table_args__ = (db.UniqueConstraint("username", "address"),)
 
 
-class AuditEvent(db.Model):
+class AuditEvent(TenantOwned, db.Model):
     """A staff action worth answering for later. Never holds passwords or exported data."""
 
     __tablename__ = "audit_events"
+    __tenant_sources__ = ("staff_id",)
+    __tenant_nullable__ = True  # NULL: the province's, or the deployment's command line
 
     id = db.Column(db.Integer, primary_key=True)
     staff_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"), index=True)
@@ -90,10 +95,11 @@ class AuditEvent(db.Model):
     staff = db.relationship("StaffUser")
 
 
-class RosterEntry(db.Model):
+class RosterEntry(TenantOwned, db.Model):
     """A student on a class roster: joining students pick their name instead of typing it."""
 
     __tablename__ = "roster_entries"
+    __tenant_sources__ = ("unit_id",)
 
     id = db.Column(db.Integer, primary_key=True)
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
@@ -106,7 +112,7 @@ class RosterEntry(db.Model):
     date_of_birth = db.Column(db.Date)
     participant_id = db.Column(db.Integer, db.ForeignKey("participants.id"))
 
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys="[RosterEntry.unit_id]")
     participant = db.relationship("Participant")
 
     __table_args__ = (db.UniqueConstraint("unit_id", "name", "student_number"),)

@@ -2,6 +2,7 @@
 
 from extensions import db
 from models.base import utcnow
+from models.tenancy import TenantOwned
 
 
 class Survey(db.Model):
@@ -75,10 +76,11 @@ class SurveyVersion(db.Model):
         return self.definition["questions"]
 
 
-class SurveyResponse(db.Model):
+class SurveyResponse(TenantOwned, db.Model):
     """One respondent's answers to a survey; edited in place until the survey closes."""
 
     __tablename__ = "survey_responses"
+    __tenant_sources__ = ("unit_id", "participant_id", "poster_id")
 
     id = db.Column(db.Integer, primary_key=True)
     survey_id = db.Column(db.Integer, db.ForeignKey("surveys.id"), nullable=False)

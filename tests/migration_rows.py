@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -87,12 +88,21 @@ def row_for(table: Table, index: int, rows: dict, own: list, allowed: dict) -> d
     """One row of `table`: linked to earlier rows, overridden where OVERRIDES says."""
     row = {column.name: plain_value(column, index) for column in table.columns}
     row.update({name: value for name, value in allowed.items() if name in row})
-    for constraint in table.foreign_key_constraints:
+    # Composite keys last: (unit_id, commune_id) must be the pair of the unit's row, whatever
+    # the single-column keys on either column said. The first unit is its own commune.
+    by_width = sorted(table.foreign_key_constraints, key=lambda c: (len(c.elements), c.name or ""))
+    for constraint in by_width:
         parent = parent_row(constraint, index, rows, own)
         for element in constraint.elements:
             row[element.parent.name] = None if parent is None else parent[element.column.name]
+    if table.name == "units" and "commune_id" in row and not own:
+        row["commune_id"] = row["id"]
     overrides = OVERRIDES.get(table.name, {})
     row.update({name: value for name, value in overrides.items() if name in row})
+    placed = table.name != "units" and {"unit_id", "commune_id"} <= set(row)
+    if placed and row["unit_id"] is not None:  # a tenant row is in its unit's commune
+        unit = next(u for u in rows["units"] if u["id"] == row["unit_id"])
+        row["commune_id"] = unit["commune_id"]
     return row
 
 
@@ -131,7 +141,13 @@ def text_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if isinstance(c.type, (String, Text))]
 
 
-def stored_texts(connection: Connection, table: Table, columns: list[str]) -> set[tuple]:
-    """The text values of `columns` in every row, as a set of tuples."""
-    result = connection.execute(select(*[table.c[name] for name in columns]))
+def stored_texts(
+    connection: Connection, table: Table, columns: list[str], without: str | None = None
+) -> set[tuple]:
+    """The text values of `columns` in every row (but those matching `without`), as a set of
+    tuples."""
+    query = select(*[table.c[name] for name in columns])
+    if without is not None:
+        query = query.where(text(f"NOT ({without})"))
+    result = connection.execute(query)
     return {tuple(row) for row in result}

@@ -28,8 +28,8 @@ from models import (
 from services.common.periods import Period
 from services.content import authoring, schema_messages
 from services.content import loader as content_loader
-from services.reporting import indicators
 from services.reporting import unit_reports as reports
+from services.tally import training
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -937,7 +937,7 @@ def test_only_the_office_says_which_quizzes_count_as_training(app, staff, staff_
         quiz = Quiz.query.filter_by(slug=slug).one()
         assert quiz.training_for == ["student"] and quiz.lesson.title.endswith("(sửa)")
         # Still the teacher's class-only quiz: it does not count for the commune yet.
-        assert quiz.id not in indicators.training_quizzes().get("student", [])
+        assert quiz.id not in training.training_quizzes().get("student", [])
     assert item_button(admin, "topic", slug, "promote").status_code == 303
     with app.app_context():
-        assert quiz.id in indicators.training_quizzes()["student"]
+        assert quiz.id in training.training_quizzes()["student"]

@@ -302,6 +302,7 @@ def test_person_tables_are_the_known_ones(app):
         "answers",
         "certificates",
         "survey_answers",
+        "indicator_people",
     }
 
 

@@ -13,11 +13,10 @@ from conftest import mark_training
 from helpers import by_first_cell
 from helpers import tables as page_tables
 from openpyxl import load_workbook
-from sqlalchemy import update
 
 import database
 from extensions import db
-from models import Attempt, Participant, Quiz, Unit, Visit
+from models import Participant, Quiz, Unit
 from services.org import staff as staff_service
 from services.org.units import create_unit
 from services.participation import attempts as participation
@@ -73,9 +72,8 @@ def person(name: str, role: str, unit_id: int | None) -> Participant:
 
 def visit(participant: Participant, at: dt.datetime, poster_id: int | None = None) -> None:
     lesson = Quiz.query.filter_by(slug="an-toan").one().lesson
-    row = participation.record_visit(participant, lesson, poster_id)
+    participation.record_visit(participant, lesson, poster_id, visited_at=at)
     db.session.flush()
-    db.session.execute(update(Visit).where(Visit.id == row.id).values(visited_at=at))
 
 
 def passes(participant: Participant, at: dt.datetime) -> None:
@@ -83,10 +81,9 @@ def passes(participant: Participant, at: dt.datetime) -> None:
     version = Quiz.query.filter_by(slug="an-toan").one().current_version
     answers = {"otp": ["a"], "dau-hieu": ["a", "b"], "cap-nhat": ["true"], "ung-dung": ["a"]}
     attempt, _ = participation.submit_attempt(
-        participation.Submission(participant, version, answers, secrets.token_hex(16), None)
+        participation.Submission(participant, version, answers, secrets.token_hex(16), None, at)
     )
     assert attempt.passed
-    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(submitted_at=at))
 
 
 @pytest.fixture

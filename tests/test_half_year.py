@@ -7,11 +7,10 @@ from conftest import csrf_token
 from helpers import pdf_text
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import update
 
 import database
 from extensions import db
-from models import Activity, HalfYearReport, Lesson, Unit, Visit
+from models import Activity, HalfYearReport, Lesson, Unit
 from services.org.units import create_unit
 from services.participation.attempts import record_visit
 from services.participation.identity import NewIdentity, create_participant
@@ -39,9 +38,8 @@ def _world(app, staff, villages=3):
                 person, _token = create_participant(
                     NewIdentity(f"Người {n}-{k}", "villager", village_id, "30-44", False), "v1"
                 )
-                record_visit(person, lesson, None)
+                record_visit(person, lesson, None, visited_at=H1_2026_VISIT)
         db.session.flush()
-        db.session.execute(update(Visit).values(visited_at=H1_2026_VISIT))
         db.session.add_all(
             [
                 Activity(unit_id=staff.village, kind="loudspeaker", held_on=dt.date(2026, 2, 1),
@@ -147,11 +145,8 @@ def test_annex_has_the_same_numbers_and_reprint_is_identical(app, content, staff
         person, _ = create_participant(
             NewIdentity("Người mới", "villager", village_ids[0], "30-44", False), "v1"
         )
-        visit = record_visit(person, Lesson.query.first(), None)
+        record_visit(person, Lesson.query.first(), None, visited_at=H1_2026_VISIT)
         db.session.flush()
-        db.session.execute(
-            update(Visit).where(Visit.id == visit.id).values(visited_at=H1_2026_VISIT)
-        )
         database.commit()
     again = client.get(f"/staff/half-year/{report_id}.pdf").data
     assert _pdf_pages(first) == _pdf_pages(again)

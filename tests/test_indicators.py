@@ -32,6 +32,7 @@ from services.reporting.indicators import (
     trained_by_unit,
     year_elapsed,
 )
+from services.tally import training
 
 
 @pytest.fixture
@@ -276,9 +277,8 @@ def quiz(slug: str) -> Quiz:
 
 def visit(participant: Participant, at: dt.datetime, slug: str = "an-toan") -> Visit:
     """A lesson opened by the participant (under their unit now) at a naive UTC time."""
-    row = record_visit(participant, quiz(slug).lesson, None)
+    row = record_visit(participant, quiz(slug).lesson, None, visited_at=at)
     db.session.flush()
-    db.session.execute(update(Visit).where(Visit.id == row.id).values(visited_at=at))
     return row
 
 
@@ -303,10 +303,9 @@ def attempt(participant: Participant, slug: str, right: bool, at: dt.datetime) -
     """A submitted quiz (all right or all wrong) at a naive UTC time."""
     version = quiz(slug).current_version
     row, created = submit_attempt(
-        Submission(participant, version, _answers(version, right), secrets.token_hex(16), None)
+        Submission(participant, version, _answers(version, right), secrets.token_hex(16), None, at)
     )
     assert created and row.passed is right
-    db.session.execute(update(Attempt).where(Attempt.id == row.id).values(submitted_at=at))
     return row
 
 
@@ -450,13 +449,13 @@ def test_only_the_communes_published_quizzes_count_as_training(commune):
     lesson = quiz("an-toan").lesson
     lesson.owner_id, lesson.commune_wide = teacher.id, False  # written by a teacher for a class
     database.commit()
-    assert indicators.training_quizzes() == {"official": [quiz("gioi-han").id]}
+    assert training.training_quizzes() == {"official": [quiz("gioi-han").id]}
     assert trained_by_unit(period(H1_2026)) == {agency: 1}
 
     lesson.commune_wide = True  # promoted by the office
     quiz("gioi-han").lesson.status = "draft"  # withdrawn
     database.commit()
-    assert indicators.training_quizzes() == {"villager": [quiz("an-toan").id]}
+    assert training.training_quizzes() == {"villager": [quiz("an-toan").id]}
     assert trained_by_unit(period(H1_2026)) == {na_pan: 1}
 
 

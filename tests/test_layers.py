@@ -19,11 +19,12 @@ SERVICE_LAYERS = {
     "render": 1,
     "org": 2,
     "content": 3,
-    "participation": 4,
-    "reporting": 4,
+    "tally": 4,  # the indicators' aggregate and its training rule
+    "participation": 5,
+    "reporting": 5,
     "operations": 1,  # backups and restores
-    "documents": 5,  # every printable PDF
-    "demo": 5,  # the sample commune
+    "documents": 6,  # every printable PDF
+    "demo": 6,  # the sample commune
 }
 PROJECT_ROOTS = {"services", "blueprints", "models", "commands", "app"}
 

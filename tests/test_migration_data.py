@@ -95,6 +95,10 @@ def _filled_at(revision: str, directory: Path = MIGRATIONS) -> dict[str, list[di
         return fill(conn)
 
 
+# Rows a migration adds by design: the province unit above the communes (318af2679c22).
+ADDED_BY_MIGRATIONS = {"units": "kind = 'province'"}
+
+
 def _assert_rows_kept(filled: dict[str, list[dict]]) -> None:
     """Every table still present holds its rows with their texts; nothing is left half-done."""
     with db.engine.connect() as conn:
@@ -104,11 +108,16 @@ def _assert_rows_kept(filled: dict[str, list[dict]]) -> None:
             rows = filled.get(table.name)
             if rows is None:
                 continue
-            assert conn.scalar(select(func.count()).select_from(table)) == len(rows), table.name
+            added = ADDED_BY_MIGRATIONS.get(table.name)
+            kept = select(func.count()).select_from(table)
+            if added is not None:
+                kept = kept.where(text(f"NOT ({added})"))
+            assert conn.scalar(kept) == len(rows), table.name
             columns = [name for name in text_columns(table) if name in rows[0]]
             expected = {tuple(row[name] for name in columns) for row in rows}
             if columns:
-                assert stored_texts(conn, table, columns) == expected, table.name
+                stored = stored_texts(conn, table, columns, without=added)
+                assert stored == expected, table.name
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -249,6 +258,10 @@ NEW_MIGRATIONS = {
     "23ea18d2fae4": ("activity_evidence", None),  # a new table: old activities keep theirs
     "b447532b1e00": ("certificates", None),  # replaced_by_id: NULL (current) on old rows
     "8ec1c93f8d4a": ("jobs", None),  # background jobs: a new table
+    "318af2679c22": ("communes", None),  # a province above the communes; units.commune_id
+    "c6a66486bb61": ("participants", "commune_id"),  # and the 15 other tenant tables
+    "b4e5a9512a0d": ("attempts", "commune_id"),  # NOT NULL, composite keys: rows rebuilt, kept
+    "eb6e6877203f": ("indicator_people", None),  # backfilled: checked in test_indicator_store
 }
 
 
@@ -336,3 +349,133 @@ def test_reissue_migration_keeps_one_current_certificate_and_its_downgrade_drops
     with db.engine.connect() as conn:
         kept = conn.execute(text("SELECT id FROM certificates ORDER BY id")).scalars().all()
     assert kept == [2, 3, 106]
+
+
+TENANT_TABLES = (
+    "participants",
+    "visits",
+    "attempts",
+    "scans",
+    "posters",
+    "survey_responses",
+    "certificates",
+    "roster_entries",
+    "assignments",
+    "activities",
+    "nominations",
+    "staff_users",
+    "audit_events",
+    "half_year_reports",
+    "targets",
+    "science_tasks",
+)
+
+
+def _one_commune_at(revision: str) -> None:
+    """A commune's database as it was: xã Hoàng Văn Thụ with a school and a class (the filler's
+    three units, given their kinds), a village added, people, attempts and certificates of
+    the filler, its serials HVT-…, and the office's names saved."""
+    _filled_at(revision)
+    with db.engine.begin() as conn:
+        for unit_id, kind, name in (
+            (1, "commune", "xã Hoàng Văn Thụ"),
+            (2, "school", "Trường THCS Hoàng Văn Thụ"),
+            (3, "class", "Lớp 7A"),
+        ):
+            conn.execute(
+                text("UPDATE units SET kind = :kind, name = :name WHERE id = :id"),
+                {"kind": kind, "name": name, "id": unit_id},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO units (id, parent_id, kind, name, is_sample, created_at)"
+                " VALUES (4, 1, 'village', 'Thôn Nà Pàn', false, '2026-03-01 08:00:00')"
+            )
+        )
+        for number in (1, 2, 3):
+            conn.execute(
+                text("UPDATE certificates SET serial = :serial WHERE id = :id"),
+                {"serial": f"HVT-2026-{number:06d}", "id": number},
+            )
+        conn.execute(text("UPDATE participants SET unit_id = 4 WHERE id = 1"))
+        conn.execute(text("UPDATE visits SET unit_id = NULL WHERE id = 1"))
+        for key, value in (
+            ("province_name", "tỉnh Lạng Sơn"),
+            ("commune_name", "xã Hoàng Văn Thụ"),
+        ):
+            conn.execute(
+                text("INSERT INTO office_settings (key, value, updated_at) VALUES (:k, :v, :at)"),
+                {"k": key, "v": value, "at": dt.datetime(2026, 3, 1, 8, 0)},
+            )
+
+
+def test_one_commune_database_becomes_a_province(empty):
+    """318af2679c22, c6a66486bb61 and b4e5a9512a0d on a commune's database: one province
+    above its one commune, every unit and every row of its data in that commune (the tables
+    rebuilt with their constraints, every row kept), the serials' prefix kept."""
+    _one_commune_at("8ec1c93f8d4a")
+    with db.engine.connect() as conn:
+        before = {t: conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in TENANT_TABLES}  # noqa: S608
+
+    upgrade(directory=str(MIGRATIONS), revision="b4e5a9512a0d")
+
+    with db.engine.connect() as conn:
+        provinces = conn.execute(
+            text("SELECT id, name, parent_id, commune_id FROM units WHERE kind = 'province'")
+        ).all()
+        assert [(name, parent, commune) for _, name, parent, commune in provinces] == [
+            ("tỉnh Lạng Sơn", None, None)
+        ]
+        province_id = provinces[0][0]
+        communes = conn.execute(text("SELECT unit_id, code, serial_prefix FROM communes")).all()
+        assert [tuple(row) for row in communes] == [(1, "xa-hoang-van-thu", "HVT")]
+        tree = conn.execute(
+            text("SELECT id, parent_id, commune_id FROM units WHERE id <> :p ORDER BY id"),
+            {"p": province_id},
+        ).all()
+        assert [tuple(row) for row in tree] == [
+            (1, province_id, 1),
+            (2, 1, 1),
+            (3, 2, 1),
+            (4, 1, 1),
+        ]
+        for table in TENANT_TABLES:
+            values = conn.execute(text(f"SELECT commune_id FROM {table}")).scalars().all()  # noqa: S608
+            assert values and set(values) == {1}, table
+            assert len(values) == before[table], table
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        # A new unit after the upgrade takes the next id (PostgreSQL's sequence follows).
+        conn.execute(
+            text(
+                "INSERT INTO units (parent_id, kind, name, is_sample, created_at, commune_id)"
+                " VALUES (1, 'village', 'Thôn Khuổi Phầy', false, '2026-12-05 08:00:00', 1)"
+            )
+        )
+
+
+def test_a_database_with_rows_but_no_commune_gets_one(empty):
+    """Roots of another kind go under the default commune, created from the office's name."""
+    _filled_at("8ec1c93f8d4a")
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE units SET kind = 'village'"))
+        conn.execute(
+            text("INSERT INTO office_settings (key, value, updated_at) VALUES (:k, :v, :at)"),
+            {"k": "commune_name", "v": "xã Quốc Khánh", "at": dt.datetime(2026, 3, 1, 8, 0)},
+        )
+
+    upgrade(directory=str(MIGRATIONS), revision="c6a66486bb61")
+
+    with db.engine.connect() as conn:
+        (commune_id, name, parent_kind) = conn.execute(
+            text(
+                "SELECT c.id, c.name, p.kind FROM units c JOIN units p ON p.id = c.parent_id"
+                " WHERE c.kind = 'commune'"
+            )
+        ).one()
+        assert (name, parent_kind) == ("xã Quốc Khánh", "province")
+        roots = conn.execute(text("SELECT parent_id FROM units WHERE id = 1")).scalar()
+        assert roots == commune_id
+        assert set(conn.execute(text("SELECT commune_id FROM participants")).scalars()) == {
+            commune_id
+        }

@@ -8,12 +8,11 @@ import secrets
 import pytest
 from conftest import csrf_token
 from helpers import pdf_text
-from sqlalchemy import update
 from test_half_year import _save_report
 
 import database
 from extensions import db
-from models import Attempt, Participant, Quiz, Target, Unit, Visit
+from models import Participant, Quiz, Target, Unit
 from services.common import periods
 from services.common.periods import Period
 from services.common.vietnamese import vn_share
@@ -50,10 +49,9 @@ def passes(participant: Participant, slug: str) -> None:
         else:
             answers[question["id"]] = list(key if isinstance(key, list) else [key])
     row, _created = submit_attempt(
-        Submission(participant, version, answers, secrets.token_hex(16), None)
+        Submission(participant, version, answers, secrets.token_hex(16), None, MARCH_2028)
     )
     assert row.passed
-    db.session.execute(update(Attempt).where(Attempt.id == row.id).values(submitted_at=MARCH_2028))
 
 
 def staff_target() -> Target:
@@ -201,11 +199,8 @@ def _one_in_three(app, staff) -> int:
         official = person("Cán bộ xã", "official", agency)
         lesson = Quiz.query.filter_by(slug="an-toan").one().lesson
         for who in (seen, official):
-            row = record_visit(who, lesson, None)
+            record_visit(who, lesson, None, visited_at=MARCH_2026)
             db.session.flush()
-            db.session.execute(
-                update(Visit).where(Visit.id == row.id).values(visited_at=MARCH_2026)
-            )
         seed_plan_targets()
         database.commit()
         return enterprise.id

@@ -19,6 +19,7 @@ from models import Answer, Attempt, Participant, Poster, Quiz, QuizVersion, Scan
 from models.base import utcnow
 from services.common import codes
 from services.participation import drawing, scoring
+from services.tally import indicator_store
 
 
 def find_poster(raw_code: str) -> Poster | None:
@@ -47,9 +48,21 @@ def claim_scan(scan_id: int | None, participant: Participant) -> None:
         scan.participant_id = participant.id
 
 
-def record_visit(participant: Participant, item, poster_id: int | None) -> Visit:
-    """Record that a participant opened a lesson, a quiz or a survey."""
+def record_visit(
+    participant: Participant,
+    item,
+    poster_id: int | None,
+    counts_reach: bool | None = None,
+    visited_at: datetime | None = None,
+) -> Visit:
+    """Record that a participant opened a lesson, a quiz or a survey (at `visited_at`, default
+    now); opening a lesson or quiz counts for reach, opening a survey only with
+    `counts_reach` (an answer showing the information arrived). A visit that counts is
+    counted in the indicators' aggregate at once."""
     kind = {Quiz: "quiz", Survey: "survey"}.get(type(item), "lesson")
+    if counts_reach is None:
+        counts_reach = kind != "survey"  # opening a survey is not being reached; answering may be
+    visited_at = visited_at or utcnow()
     visit = Visit(
         participant_id=participant.id,
         kind=kind,
@@ -58,9 +71,12 @@ def record_visit(participant: Participant, item, poster_id: int | None) -> Visit
         survey_id=item.id if kind == "survey" else None,
         poster_id=poster_id,
         unit_id=participant.unit_id,
-        counts_reach=kind != "survey",  # opening a survey is not being reached; answering may be
+        visited_at=visited_at,
+        counts_reach=counts_reach,
     )
     db.session.add(visit)
+    if counts_reach:
+        indicator_store.count_reach(participant.id, participant.unit_id, visited_at)
     return visit
 
 
@@ -193,6 +209,9 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
             "submission_token": sub.token,
             "poster_id": sub.poster_id,
             "unit_id": sub.participant.unit_id,
+            # The participant's commune is their unit's (the composite key holds it): given
+            # here, the insert needs no lookup of its own.
+            "commune_id": sub.participant.commune_id,
             "correct_count": result.correct_count,
             "question_count": result.question_count,
             "score_percent": result.percent,
@@ -224,6 +243,9 @@ def submit_attempt(sub: Submission) -> tuple[Attempt, bool]:
                 for r in result.results
             ],
         )
+        if result.passed:
+            quiz = db.session.get(Quiz, version.quiz_id)  # loaded with the page: no query
+            indicator_store.count_pass(sub.participant, quiz, row["unit_id"], row["submitted_at"])
         return _as_loaded(Attempt(id=attempt_id, **row)), True
     raise SubmitConflict()
 

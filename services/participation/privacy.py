@@ -10,6 +10,7 @@ from models import (
     Attempt,
     Certificate,
     Consent,
+    IndicatorPerson,
     Nomination,
     Participant,
     Poster,
@@ -17,9 +18,11 @@ from models import (
     Scan,
     SurveyAnswer,
     SurveyResponse,
+    Unit,
     Visit,
 )
 from services.participation.survey_responses import given_from_response
+from services.tally import indicator_store
 
 
 def export_participant(participant: Participant) -> dict:
@@ -96,6 +99,25 @@ def export_participant(participant: Participant) -> dict:
                 "date_of_birth": e.date_of_birth.isoformat() if e.date_of_birth else None,
             }
             for e in RosterEntry.query.filter_by(participant_id=pid).order_by(RosterEntry.id)
+        ],
+        "indicator_people": [
+            {
+                "period": key,
+                "unit": unit_name,
+                "reached_at": reached.isoformat() if reached else None,
+                "trained_at": trained.isoformat() if trained else None,
+            }
+            for key, unit_name, reached, trained in db.session.execute(
+                select(
+                    IndicatorPerson.period_key,
+                    Unit.name,
+                    IndicatorPerson.reached_at,
+                    IndicatorPerson.trained_at,
+                )
+                .join(Unit, Unit.id == IndicatorPerson.unit_id)
+                .where(IndicatorPerson.participant_id == pid)
+                .order_by(IndicatorPerson.period_key, Unit.name)
+            )
         ],
         "nominations": [
             {
@@ -183,6 +205,7 @@ def delete_participant(participant: Participant) -> dict:
     db.session.execute(
         update(RosterEntry).where(RosterEntry.participant_id == pid).values(participant_id=None)
     )
+    indicator_store.forget([pid])
     db.session.execute(delete(Participant).where(Participant.id == pid))
     db.session.expire_all()
     return counts
@@ -238,6 +261,8 @@ def purge_expired(cutoff: dt.datetime) -> dict:
     )
     if nominations.rowcount:
         counts["nominations"] = nominations.rowcount
+    indicator_store.forget(old_people)
+    indicator_store.rebuild(indicator_store.keys_starting_before(cutoff.date()))
     counts["participants"] = db.session.execute(
         delete(Participant).where(Participant.id.in_(old_people))
     ).rowcount

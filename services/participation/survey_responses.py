@@ -367,9 +367,13 @@ def _count_reach(sub: ResponseSubmission) -> None:
         return
     answers = applicable(sub.version.questions, sub.answers)
     if shows_reach(sub.version.definition, answers):
-        visit = participation.record_visit(sub.participant, sub.survey, sub.poster_id)
-        visit.counts_reach = True
-        visit.visited_at = _answered_at(sub)
+        participation.record_visit(
+            sub.participant,
+            sub.survey,
+            sub.poster_id,
+            counts_reach=True,
+            visited_at=_answered_at(sub),
+        )
 
 
 def open_surveys(today: dt.date) -> list[Survey]:

@@ -8,13 +8,17 @@ services.org.populations' one rule (declared population if set, else the childre
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, cast, distinct, false, func, or_, select, union
+from sqlalchemy import Integer, and_, cast, distinct, func, select, union
 
 from extensions import db
-from models import Attempt, CourseItem, Lesson, Participant, Quiz, Target, Unit, Visit
+from models import Attempt, CourseItem, Participant, Target, Unit, Visit
 from services.common.periods import Period
-from services.content import visibility
 from services.org.populations import population as population_rule
+from services.tally import indicator_store, training
+from services.tally.training import (
+    counts_as_training,  # noqa: F401
+    training_quizzes,  # noqa: F401 (the indicators' API)
+)
 
 # Which unit kinds hold the people a role-specific target is about.
 ROLE_UNIT_KINDS = {
@@ -121,22 +125,6 @@ def flatten(roots: list[UnitFigures]) -> list[UnitFigures]:
     return out
 
 
-def training_quizzes() -> dict[str, list[int]]:
-    """For each role, the quizzes that count as training for it: only the commune's own
-    (bundled, or made commune-wide by an admin) and published; a teacher's class-only quiz
-    never counts, whatever its training_for says."""
-    query = (
-        select(Quiz.id, Quiz.training_for)
-        .outerjoin(Lesson, Lesson.id == Quiz.lesson_id)
-        .where(or_(Quiz.lesson_id.is_(None), visibility.commune_topics_clause()))
-    )
-    by_role: dict[str, list[int]] = {}
-    for quiz_id, roles in db.session.execute(query):
-        for role in roles or []:
-            by_role.setdefault(role, []).append(quiz_id)
-    return by_role
-
-
 def reached_by_unit(period: Period, roles: list[str] | None = None) -> dict[int, int]:
     """Distinct people who opened a lesson or quiz, or answered a reach survey showing the
     information arrived, in the period, by their unit at the time."""
@@ -164,7 +152,7 @@ def trained_by_unit(
     `quiz_ids` or `course_ids` (a target's own), who passed one of those quizzes or completed
     one of those courses instead (see course_completions), each person once per unit."""
     if quiz_ids is None and course_ids is None:
-        condition = _training_condition(roles)
+        condition = training.training_condition(roles)
     else:
         condition = Attempt.quiz_id.in_(quiz_ids or [])
         if roles:
@@ -227,20 +215,6 @@ def course_completions(course_id: int, period: Period, roles: list[str] | None):
     return query
 
 
-def _training_condition(roles: list[str] | None):
-    """A pass of a quiz marked as training for the person's own role."""
-    by_role = training_quizzes()
-    if roles:
-        by_role = {role: ids for role, ids in by_role.items() if role in roles}
-    return or_(
-        false(),
-        *(
-            and_(Participant.role == role, Attempt.quiz_id.in_(ids))
-            for role, ids in by_role.items()
-        ),
-    )
-
-
 def unit_rows(visible: set[int] | None) -> list[tuple[int, int | None, str, str, int | None]]:
     query = select(Unit.id, Unit.parent_id, Unit.name, Unit.kind, Unit.target_population)
     if visible is not None:
@@ -249,8 +223,15 @@ def unit_rows(visible: set[int] | None) -> list[tuple[int, int | None, str, str,
 
 
 def figures(period: Period, visible: set[int] | None) -> list[UnitFigures]:
-    """The unit tree (or the visible part of it) with reached and trained for a period."""
-    return roll_up(unit_rows(visible), reached_by_unit(period), trained_by_unit(period))
+    """The unit tree (or the visible part of it) with reached and trained for a period: a named
+    half-year or year from the aggregate kept as participation arrives, any other range from
+    the raw visits and attempts."""
+    key = indicator_store.key_for(period)
+    if key is not None:
+        reached, trained = indicator_store.by_unit(key, visible)
+    else:
+        reached, trained = reached_by_unit(period), trained_by_unit(period)
+    return roll_up(unit_rows(visible), reached, trained)
 
 
 @dataclass
