@@ -14,9 +14,11 @@ from openpyxl import load_workbook
 from sqlalchemy import event, update
 
 import database
+from config import Config
 from extensions import db
 from models import Attempt, AuditEvent, Participant, Quiz, Visit
 from models.base import utcnow
+from services.common.vietnamese import local_datetime
 from services.participation import attempts as participation
 from services.participation import certificates
 from services.participation.identity import NewIdentity, create_participant, hash_token
@@ -36,6 +38,10 @@ SY_ANSWERS = {"otp": "b", "dau-hieu": ["a", "b"], "cap-nhat": "false", "ung-dung
 
 
 # --- building a class through the real learner pages -------------------------------------------
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return local_datetime(moment, Config.TIMEZONE)
 
 
 @pytest.fixture
@@ -89,7 +95,7 @@ def report_html(client, unit_id: int, query: str = "") -> str:
 def test_per_student_rows(app, staff, klass, staff_client):
     html = report_html(staff_client("teacher_a"), staff.class_a)
     people = by_first_cell(tables(html)[0])
-    today = utcnow().strftime("%d/%m/%Y")
+    today = _local(utcnow()).strftime("%d/%m/%Y")  # the commune's day, not UTC's
     # lessons opened, quizzes attempted, passed, best score, last activity, certificates
     assert people == {
         HOA: ["1", "1", "1", "75%", today, "1"],
@@ -154,7 +160,9 @@ def _move_back(app, participant_id: int, days: int) -> None:
 
 
 def _iso(days_ago: int) -> str:
-    return (utcnow() - dt.timedelta(days=days_ago)).date().isoformat()
+    """The commune's day `days_ago` days back, as the date filters take it (after 17:00 UTC
+    Vietnam is already on the next day)."""
+    return _local(utcnow() - dt.timedelta(days=days_ago)).date().isoformat()
 
 
 def test_date_filters_include_and_exclude_attempts(app, staff, klass, staff_client):
