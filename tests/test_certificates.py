@@ -25,10 +25,11 @@ from helpers import (
 )
 
 import database
+from config import Config
 from models import Attempt, Certificate, Participant
 from services import documents
 from services.common.codes import ALPHABET
-from services.common.vietnamese import admin_date, masked_name, table_date
+from services.common.vietnamese import admin_date, local_date, masked_name, table_date
 from services.org.settings import commune_settings
 from services.org.units import create_unit
 from services.participation import certificates
@@ -78,6 +79,11 @@ NAMES = [
     "Nông Thị Kỳ Lý Mỵ",
     "Tạ Văn Đẳng",
 ]
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    """The commune's day of a stored (UTC) time: after 17:00 UTC it is the next day."""
+    return local_date(moment, Config.TIMEZONE)
 
 
 # --- the learner side --------------------------------------------------------------------------
@@ -299,7 +305,7 @@ def test_certificate_pdf_has_the_administrative_layout(app, passed):
         assert phrase in flat, f"{phrase!r} not in:\n{text}"
     date = DATE_RE.search(flat)
     assert date, f"no 'ngày DD tháng M năm YYYY' in:\n{text}"
-    assert date.group(0) == admin_date(cert["issued"].date())
+    assert date.group(0) == admin_date(_local_day(cert["issued"]))
     reader = pypdf.PdfReader(pdf)
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
@@ -356,7 +362,7 @@ def test_verification_page_shows_a_valid_certificate(app, client, passed):
     assert "Giấy chứng nhận hợp lệ" in page
     assert "Đặng Quốc Việt" in page
     assert "An toàn trên mạng" in page
-    assert table_date(cert["issued"].date()) in page
+    assert table_date(_local_day(cert["issued"])) in page
     assert cert["serial"] in page
     assert certificates.format_code(cert["code"]) in page
     assert "thu hồi" not in page
