@@ -137,6 +137,15 @@ def refusal(unit: Unit | None, errors: dict[str, str], people: int | None) -> In
     )
 
 
+def _valid_values(unit: Unit, fields: dict, today: dt.date) -> dict:
+    """The cleaned values of an activity being filed or changed; InvalidInput (with the
+    population in the message when the count is too high) when any is bad."""
+    values, errors = check(unit, **fields, today=today)
+    if errors:
+        raise refusal(unit, errors, fields["people_reached"])
+    return values
+
+
 def file_activity(
     unit: Unit,
     *,
@@ -155,19 +164,12 @@ def file_activity(
 
     `today` is the commune's calendar day (by default, now in `timezone`). Whether `filed_by`
     may file for `unit` is the caller's check (services.org.access)."""
-    values, errors = check(
+    values = _valid_values(
         unit,
-        kind=kind,
-        held_on=held_on,
-        title=title,
-        count=count,
-        people_reached=people_reached,
-        notes=notes,
-        link=link,
-        today=today or local_date(utcnow(), timezone),
-    )
-    if errors:
-        raise refusal(unit, errors, people_reached)
+        dict(kind=kind, held_on=held_on, title=title, count=count,
+             people_reached=people_reached, notes=notes, link=link),
+        today or local_date(utcnow(), timezone),
+    )  # fmt: skip
     activity = Activity(unit=unit, filed_by=filed_by, filed_at=utcnow(), **values)
     db.session.add(activity)
     db.session.flush()
@@ -227,19 +229,12 @@ def update_activity(
     """Change an activity by the filing rules; the changes as {field: [old, new]} (dates as
     ISO text, for the audit log). InvalidInput, changing nothing, when a value is bad or the
     activity's period (old or new) is frozen by a saved report."""
-    values, errors = check(
+    values = _valid_values(
         unit,
-        kind=kind,
-        held_on=held_on,
-        title=title,
-        count=count,
-        people_reached=people_reached,
-        notes=notes,
-        link=link,
-        today=today,
-    )
-    if errors:
-        raise refusal(unit, errors, people_reached)
+        dict(kind=kind, held_on=held_on, title=title, count=count,
+             people_reached=people_reached, notes=notes, link=link),
+        today,
+    )  # fmt: skip
     check_not_frozen(activity.held_on, values["held_on"])
     values["unit_id"] = unit.id
     changes = {
