@@ -3,12 +3,13 @@ edits it, attaches the minutes, and sees the evidence counted. Screenshots at 12
 (/tmp/activities-shots/)."""
 
 import io
+import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from helpers import fits_width, page_html
 from PIL import Image
+from playwright.sync_api import expect
 
 from extensions import db
 from models import Activity
@@ -41,7 +42,7 @@ def _log_in(page, live_server, username, password):
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    assert urlsplit(page.url).path == "/staff/"
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/staff/$"))
 
 
 def test_an_officer_files_with_a_photo_edits_and_sees_the_evidence_count(

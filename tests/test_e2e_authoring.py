@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import identify_in_browser, page_html
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from models import Attempt, Lesson, Poster
@@ -48,7 +49,7 @@ def test_admin_writes_publishes_and_prints_a_quiz_that_a_villager_passes(
     page.click("button:text('Thêm câu hỏi')")
     page.select_option("#new-type", "true_false")
     page.click("button:text('Thêm câu hỏi')")
-    assert page.locator("fieldset.qcard").count() == 2
+    expect(page.locator("fieldset.qcard")).to_have_count(2)
     page.fill(field("quiz.questions[0].text"), "Mật khẩu nào an toàn hơn?")
     page.fill(field("quiz.questions[0].choices[0].text"), "Ngày sinh của bạn")
     page.fill(field("quiz.questions[0].choices[1].text"), "Một câu dài dễ nhớ")

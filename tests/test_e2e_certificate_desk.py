@@ -12,6 +12,7 @@ import pypdf
 import pytest
 from certificate_world import CLASS_A_PASSED, CLASS_B_PASSED, MISSPELT, build, certificate_of
 from helpers import decode_qr_pdf, fits_width, page_html, pdf_text
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 pytest_plugins = ["staff_fixtures"]
@@ -128,7 +129,7 @@ def test_the_page_reads_on_a_phone(app, content, live_server, phone, staff):
     shot(page, "certificates-360.png")
     first = page.locator("table.certs tbody tr").first
     page.goto(f"{live_server}/staff/certificates")
-    assert first.locator("td").first.is_visible()
+    expect(first.locator("td").first).to_be_visible()
     page.locator("table.certs tbody tr a").first.click()
     assert fits_width(page)
     shot(page, "certificate-360.png")

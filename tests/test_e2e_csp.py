@@ -1,9 +1,11 @@
 """In real Chromium: the main learner and staff pages keep to the Content Security Policy
 (no violation reported, none logged) and carry the security headers."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 pytest_plugins = ["staff_fixtures"]
@@ -74,7 +76,7 @@ def test_learner_pages_keep_to_the_policy(app, live_server, watched, make_poster
     page.check("input[name=q_ung_dung][value=a]")
     with page.expect_navigation():
         page.click("button[type=submit]")
-    assert "/results/" in page.url
+    expect(page).to_have_url(re.compile(".*/results/"))
     _settle(page, "result", seen)
     page.goto(f"{live_server}/surveys/y-kien")
     _settle(page, "survey", seen)
@@ -91,7 +93,7 @@ def test_staff_pages_keep_to_the_policy(app, live_server, watched, staff):
     page.fill("#password", staff.password)
     with page.expect_navigation():
         page.click("button[type=submit]")
-    assert page.url == f"{live_server}/staff/"
+    expect(page).to_have_url(f"{live_server}/staff/")
     _settle(page, "staff home", seen)
     for name, path in (
         ("dashboard", "/staff/indicators/"),

@@ -3,12 +3,14 @@ làm", opens one pupil's attempts and sees her answers, downloads the XLSX (reop
 openpyxl) and the PDF (read with pdftotext); screenshots of the gradebook at 1280 and 360 px
 go to /tmp/gradebook-*.png, and the PDF to /tmp/gradebook-print.pdf, for a person to look at."""
 
+import re
 import shutil
 
 import pytest
 from gradebook_world import HONG, MAI, SY, build_class
 from helpers import pdf_text
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from models import RosterEntry
 
@@ -42,7 +44,7 @@ def test_teacher_filters_opens_a_pupil_and_downloads(
 
     page.select_option("#show", "not_done")
     page.click("button:text-is('Lọc')")
-    assert "show=not_done" in page.url
+    expect(page).to_have_url(re.compile(".*show=not_done"))
     assert names(page) == [HONG, MAI]
 
     page.click(f"table.gradebook a:text-is('{HONG}')")

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from helpers import axe_violations, page_html, pass_quiz_in_browser
+from playwright.sync_api import expect
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from extensions import db
@@ -109,7 +110,7 @@ def test_save_a_topic_then_learn_and_answer_without_signal(
     page = context.new_page()
     _identify(page, base, places, "Hoàng Thị Mai", "/lessons/an-toan")
     assert page.locator("h1").inner_text() == "An toàn trên mạng"
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
     # Online: the size first, then the save.
     box = page.locator("#offline-save")
@@ -133,7 +134,7 @@ def test_save_a_topic_then_learn_and_answer_without_signal(
     pass_quiz_in_browser(page, "form[method=post] button[type=submit]")
     page.wait_for_selector(f"text={QUEUED}")
     assert page.locator("h1").inner_text() == "Không có mạng"
-    assert not page.locator("#offline-missing").is_visible()
+    expect(page.locator("#offline-missing")).to_be_hidden()
     assert axe_violations(page) == []
 
     page.goto(f"{base}/surveys/y-kien")
@@ -147,7 +148,7 @@ def test_save_a_topic_then_learn_and_answer_without_signal(
     # A page never saved says so, instead of the browser's error.
     page.goto(f"{base}/lessons/gioi-han")
     assert page.locator("h1").inner_text() == "Không có mạng"
-    assert page.locator("#offline-missing").is_visible()
+    expect(page.locator("#offline-missing")).to_be_visible()
     assert axe_violations(page) == []
     offline_until = utcnow()
 
@@ -156,7 +157,7 @@ def test_save_a_topic_then_learn_and_answer_without_signal(
     context.set_offline(False)
     page.wait_for_selector("text=Đã gửi", timeout=30_000)
     page.wait_for_function(
-        "document.querySelectorAll('main .notice span').length >= 2", timeout=30_000
+        "() => document.querySelectorAll('main .notice span').length >= 2", timeout=30_000
     )
     attempts, responses = _recorded(app)
     assert len(attempts) == 1 and len(responses) == 1
@@ -189,7 +190,7 @@ def test_an_online_answer_goes_through_the_service_worker_unchanged(
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     page = context.new_page()
     _identify(page, base, places, "Lý Văn Bình", "/quizzes/an-toan")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.reload()  # the quiz form, now through the service worker
     pass_quiz_in_browser(page, "form[method=post] button[type=submit]")
     assert page.locator(".score").inner_text() == "100%"
@@ -210,7 +211,7 @@ def test_the_same_journey_without_javascript_works_online(
     page = context.new_page()
     _identify(page, base, places, "Nông Văn Dũng", "/lessons/an-toan")
     assert page.locator("h1").inner_text() == "An toàn trên mạng"
-    assert not page.locator("#offline-save").is_visible()  # nothing to save without a script
+    expect(page.locator("#offline-save")).to_be_hidden()  # nothing to save without a script
     page.click("text=Làm bài kiểm tra")
     pass_quiz_in_browser(page, "form[method=post] button[type=submit]")
     assert page.locator(".score").inner_text() == "100%"

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from helpers import pass_quiz_in_browser
+from playwright.sync_api import expect
 from test_e2e_offline import QUEUED, READ_QUEUE, Server, _identify
 
 from models import Attempt
@@ -39,7 +40,7 @@ def test_a_kept_answer_is_sent_from_the_open_page(app, browser, server, content,
     )
     page = context.new_page()
     _identify(page, base, places, "Hoàng Văn Sơn", "/quizzes/an-toan")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.reload()  # the quiz form, now through the service worker
 
     server.stop()
@@ -63,7 +64,7 @@ def test_a_kept_answer_is_sent_from_the_open_page(app, browser, server, content,
         timeout=PROMPT_S * 1000,
     )
     took = time.monotonic() - started
-    assert page.url == url  # the same page, never navigated
+    expect(page).to_have_url(url)  # the same page, never navigated
     assert _attempts(app) == 1
     assert page.evaluate(READ_QUEUE) == []
     assert took < PROMPT_S

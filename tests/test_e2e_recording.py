@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import identify_in_browser, page_html
+from playwright.sync_api import expect
 
 from models import Lesson
 
@@ -38,8 +39,8 @@ def test_a_lesson_recorded_on_a_phone_is_heard_with_its_readers_name(
     page.goto(f"{live_server}/staff/content/topic/an-toan/edit")
 
     section = page.locator("#ghi-am-vi")
-    assert section.locator("[data-tools]").is_visible()  # the recorder replaced nothing: added
-    assert section.locator("input[type=file]").is_visible()  # the fallback stays
+    expect(section.locator("[data-tools]")).to_be_visible()  # the recorder replaced nothing: added
+    expect(section.locator("input[type=file]")).to_be_visible()  # the fallback stays
     section.locator("[data-rec=start]").click()
     status = section.locator("[data-status]")
     page.wait_for_function(
@@ -52,7 +53,7 @@ def test_a_lesson_recorded_on_a_phone_is_heard_with_its_readers_name(
     recorded = int(status.get_attribute("data-bytes"))
     assert recorded > 1000
     player = section.locator("audio[data-playback]")
-    assert player.is_visible()
+    expect(player).to_be_visible()
     page.wait_for_function("a => a.readyState >= 1", arg=player.element_handle())  # playable
 
     section.locator("button[type=submit]").click()

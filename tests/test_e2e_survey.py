@@ -4,6 +4,7 @@ with no identity form and JavaScript off."""
 
 import pytest
 from helpers import fits_width, page_html
+from playwright.sync_api import expect
 
 from extensions import db
 from models import Participant, Scan, Survey, SurveyResponse
@@ -61,11 +62,11 @@ def test_named_survey_from_a_poster_answered_then_edited(
 
     # Change one answer: the form opens with everything already given.
     page.click("text=Sửa câu trả lời")
-    assert page.is_checked("input[name=s_da_nghe][value=roi]")
-    assert page.is_checked("input[name=s_nguon][value=loa]")
-    assert page.is_checked("input[name=s_nguon][value=other]")
+    expect(page.locator("input[name=s_da_nghe][value=roi]")).to_be_checked()
+    expect(page.locator("input[name=s_nguon][value=loa]")).to_be_checked()
+    expect(page.locator("input[name=s_nguon][value=other]")).to_be_checked()
     assert page.input_value("input[name=o_nguon]") == "Cán bộ xã đến nhà"
-    assert page.is_checked("input[name=s_hieu][value='4']")
+    expect(page.locator("input[name=s_hieu][value='4']")).to_be_checked()
     assert page.input_value("input[name=s_so_lan]") == "12"
     assert page.input_value("textarea[name=s_gop_y]") == "Nên mở lớp vào buổi tối."
     page.check("input[name=s_hieu][value='2']")
@@ -108,7 +109,7 @@ def test_anonymous_survey_from_a_poster_without_identity_or_javascript(
     # Straight to the questions: no name asked.
     assert page.locator("h1").inner_text() == "Dịch vụ số bạn dùng"
     assert "Phiếu không ghi tên" in page_html(page)
-    assert page.locator("#display_name").count() == 0
+    expect(page.locator("#display_name")).to_have_count(0)
     assert fits_width(page)
     page.check("input[name=s_thanh_toan][value=roi]")
     page.fill("textarea[name=s_kho_khan]", "Sóng yếu.")

@@ -8,6 +8,7 @@ The fixture survey 'quy-tac' is described in tests/test_survey_rules.py."""
 
 import pytest
 from helpers import page_html
+from playwright.sync_api import expect
 
 from models import SurveyResponse
 
@@ -47,7 +48,7 @@ def test_without_javascript_the_server_refuses_and_ignores_what_it_must(
     _identify(page, live_server, places)
 
     # Every question is on the page; the conditional ones say when to answer them.
-    assert page.locator("input[name=s_lam_gi]").first.is_visible()
+    expect(page.locator("input[name=s_lam_gi]").first).to_be_visible()
     assert "Chỉ trả lời nếu ở câu 1" in page.locator("main").inner_text()
 
     # "Chưa dùng" VNeID, yet the question about VNeID answered; and an exclusive choice
@@ -68,10 +69,10 @@ def test_without_javascript_the_server_refuses_and_ignores_what_it_must(
     card = page.locator(".card", has=page.locator("input[name=s_cach]"))
     assert EXCLUSIVE_MESSAGE in card.inner_text()
     # Everything typed and ticked is still there; nothing was saved.
-    assert page.is_checked("input[name=s_da_dung][value=chua]")
-    assert page.is_checked("input[name=s_cach][value=qr]")
-    assert page.is_checked("input[name=s_cach][value=chua-dung]")
-    assert page.is_checked("input[name=s_lam_gi][value=giay-to]")
+    expect(page.locator("input[name=s_da_dung][value=chua]")).to_be_checked()
+    expect(page.locator("input[name=s_cach][value=qr]")).to_be_checked()
+    expect(page.locator("input[name=s_cach][value=chua-dung]")).to_be_checked()
+    expect(page.locator("input[name=s_lam_gi][value=giay-to]")).to_be_checked()
     assert page.input_value("input[name=s_so_lan]") == "3"
     assert page.input_value("textarea[name=s_gop_y]") == "Cần lớp học buổi tối."
     assert _stored(app) == {}
@@ -98,23 +99,24 @@ def test_with_javascript_the_exclusive_choice_clears_and_the_question_appears(
     _identify(page, live_server, places)
     lam_gi = page.locator(".card", has=page.locator("input[name=s_lam_gi]"))
     so_lan = page.locator(".card", has=page.locator("input[name=s_so_lan]"))
-    assert lam_gi.is_hidden() and so_lan.is_hidden()
+    expect(lam_gi).to_be_hidden()
+    expect(so_lan).to_be_hidden()
 
     page.check("input[name=s_cach][value=qr]")
     page.check("input[name=s_cach][value=other]")
-    assert so_lan.is_visible()
+    expect(so_lan).to_be_visible()
     page.check("input[name=s_cach][value=chua-dung]")
-    assert not page.is_checked("input[name=s_cach][value=qr]")
-    assert not page.is_checked("input[name=s_cach][value=other]")
-    assert so_lan.is_hidden()
+    expect(page.locator("input[name=s_cach][value=qr]")).not_to_be_checked()
+    expect(page.locator("input[name=s_cach][value=other]")).not_to_be_checked()
+    expect(so_lan).to_be_hidden()
     page.check("input[name=s_cach][value=chuyen-khoan]")
-    assert not page.is_checked("input[name=s_cach][value=chua-dung]")
-    assert so_lan.is_visible()
+    expect(page.locator("input[name=s_cach][value=chua-dung]")).not_to_be_checked()
+    expect(so_lan).to_be_visible()
 
     page.check("input[name=s_da_dung][value=roi]")
-    assert lam_gi.is_visible()
+    expect(lam_gi).to_be_visible()
     page.check("input[name=s_da_dung][value=chua]")
-    assert lam_gi.is_hidden()
+    expect(lam_gi).to_be_hidden()
     page.check("input[name=s_da_dung][value=roi]")
     page.check("input[name=s_lam_gi][value=dich-vu-cong]")
     page.click("button[type=submit]")

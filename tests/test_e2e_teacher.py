@@ -1,9 +1,12 @@
 """End to end in real headless Chromium: a teacher logs in, opens the class, sees the join
 QR code and downloads the XLSX report, which opens with openpyxl."""
 
+import re
+
 import pytest
 from helpers import page_html
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 import database
 from services.participation.identity import NewIdentity, create_participant
@@ -22,18 +25,18 @@ def test_teacher_logs_in_opens_the_class_and_downloads_the_report(
         database.commit()
     page = desk
     page.goto(f"{live_server}/staff/")
-    assert page.url.startswith(f"{live_server}/staff/login")
+    expect(page).to_have_url(re.compile(re.escape(f"{live_server}/staff/login")))
     page.fill("#username", "co.hoa")
     page.fill("#password", staff.password)
     page.click("button[type=submit]")
 
     assert page.locator("h1").inner_text() == "Xin chào, Cô Nguyễn Thị Hoa"
-    assert page.locator("text=Lớp 8B").count() == 0  # the other teacher's class
+    expect(page.locator("text=Lớp 8B")).to_have_count(0)  # the other teacher's class
     page.click("text=Lớp 7A")
 
     assert page.locator("h1").inner_text() == "Lớp 7A"
     qr = page.locator(".qrbox svg")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     box = qr.bounding_box()
     assert box and box["width"] >= 150 and box["height"] >= 150
     assert f"/c/{staff.class_a_code}" in page_html(page)
