@@ -7,6 +7,7 @@ from pathlib import Path
 
 from models.people import ROLES
 from services.content import media_files, placeholders
+from services.content.minutes_named import minutes_named
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")  # 3–60 characters
@@ -481,6 +482,27 @@ def _quiz_question_translation(report: Report, qt: dict, qwhere: str) -> None:
     _text(report, qt, "why", f"{qwhere}.", 1000, required=False)
 
 
+def _title_minutes(report: Report, data: dict, minutes: int) -> None:
+    """A title promising "5 phút" on a lesson of 6 minutes says two things: refused."""
+    titles = [("title", data.get("title"))]
+    translated = data.get("translations")
+    if isinstance(translated, dict):
+        titles += [
+            (f"translations.{lang}.title", texts.get("title"))
+            for lang, texts in translated.items()
+            if isinstance(texts, dict)
+        ]
+    for where, title in titles:
+        named = minutes_named(title) if isinstance(title, str) else None
+        if named is not None and named != minutes:
+            report.add(
+                where,
+                "names {named} minutes but the lesson takes {minutes} (minutes)",
+                named=named,
+                minutes=minutes,
+            )
+
+
 def validate_topic(data, path: str, media_dir: Path) -> list[str]:
     """All errors in one parsed topic file (an empty list means it is valid)."""
     report = Report(path)
@@ -497,7 +519,9 @@ def validate_topic(data, path: str, media_dir: Path) -> list[str]:
     _text(report, data, "summary", "", 200)
     _text(report, data, "topic", "", 120)
     _roles(report, data, "audience", "", required=True)
-    _int(report, data, "minutes", "", 1, 30)
+    minutes = _int(report, data, "minutes", "", 1, 30)
+    if minutes is not None:
+        _title_minutes(report, data, minutes)
     if not isinstance(data.get("facts_checked"), dt.date):
         report.add("facts_checked", "is required, as a date YYYY-MM-DD")
     sources = data.get("sources")

@@ -18,6 +18,9 @@ VIETNAMESE = {
     "is longer than {n} characters": _l("Dài quá {n} ký tự."),
     "unknown key": _l("Mục này không có trong mẫu nội dung."),
     "must be a whole number from {low} to {high}": _l("Phải là số nguyên từ {low} đến {high}."),
+    "names {named} minutes but the lesson takes {minutes} (minutes)": _l(
+        "Tên bài hứa {named} phút nhưng bài ghi thời lượng {minutes} phút: sửa cho khớp."
+    ),
     "must be a non-empty list of roles ({roles})": _l("Chọn ít nhất một đối tượng."),
     "{value!r} is not a role ({roles})": _l("{value!r} không phải là một đối tượng."),
     "{value!r} is not a file name given by the upload page": _l(
