@@ -314,8 +314,13 @@ def page_html(page) -> str:
 
 
 def fits_width(page) -> bool:
-    """No horizontal scrolling: the page is no wider than the window."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    """No horizontal scrolling: the page is no wider than the phone's screen.
+
+    Measured against the viewport the test asked for, not `window.innerWidth`: a mobile
+    Chromium zooms out to show a page wider than its screen, and innerWidth then grows with it
+    (a 360 px phone reported innerWidth 654 for a 654 px page), so that comparison always held.
+    """
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def identify_in_browser(page, name: str, age: str = "30-44") -> None:

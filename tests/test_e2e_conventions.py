@@ -81,3 +81,18 @@ def test_assertions_on_the_page_wait_for_it():
                 if instant_call or page_url:
                     offenders.append(f"{name}:{statement.lineno}")
     assert offenders == []
+
+
+def test_widths_are_measured_against_the_screen_not_inner_width():
+    # A mobile Chromium zooms out to show a page wider than its screen and window.innerWidth
+    # grows with the page, so "scrollWidth <= innerWidth" always held (a 654 px lesson passed
+    # on a 360 px phone). helpers.fits_width compares with the viewport the test chose.
+    offenders = [
+        f"{path.name}:{number}"
+        for path in sorted(TESTS.glob("test_e2e*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "innerWidth" in line
+        and not line.lstrip().startswith("#")
+        and path.name != Path(__file__).name
+    ]
+    assert offenders == []

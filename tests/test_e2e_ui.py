@@ -5,7 +5,7 @@ JavaScript)."""
 import re
 
 import pytest
-from helpers import record_lesson_audio
+from helpers import fits_width, record_lesson_audio
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -206,5 +206,5 @@ def test_text_follows_the_phones_font_size_and_still_fits(app, live_server, phon
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         large = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert large == pytest.approx(2 * normal), path
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        assert fits_width(page), path
         assert small_targets(page) == [], path
