@@ -212,7 +212,19 @@ MATRIX: dict[str, list[Case]] = {
     ],
     # The province office is sent on to its communes.
     "staff.home": [Case("GET", "/staff/", {**EVERY_STAFF_200, "province": 303})],
-    "province.dashboard": [Case("GET", "/staff/province/", PROVINCE_ONLY_200)],
+    "province.dashboard": [
+        Case("GET", "/staff/province/", PROVINCE_ONLY_200),
+        Case("GET", "/staff/province/?period=2026-H3", {**PROVINCE_ONLY_200, "province": 400}),
+    ],
+    "province.commune": [
+        Case("GET", "/staff/province/communes/{commune}", PROVINCE_ONLY_200),
+        Case("GET", "/staff/province/communes/{village}", {**PROVINCE_ONLY_200, "province": 404}),
+        Case(
+            "GET", f"/staff/province/communes/{MISSING_ID}", {**PROVINCE_ONLY_200, "province": 404}
+        ),
+    ],
+    "province.summary_xlsx": [Case("GET", "/staff/province/summary.xlsx", PROVINCE_ONLY_200)],
+    "province.summary_pdf": [Case("GET", "/staff/province/summary.pdf", PROVINCE_ONLY_200)],
     "staff.new_class": [
         Case(
             "GET",
@@ -625,7 +637,7 @@ def test_every_staff_route_is_in_the_matrix(app):
 
 def test_the_matrix_paths_reach_their_endpoint(app):
     """Each case's URL really is served by the endpoint it is filed under."""
-    keys = ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user")
+    keys = ("class_a", "class_b", "village", "person_a", "person_b", "person_v", "user", "commune")
     ids = dict.fromkeys(
         (*keys, "entry_a", "entry_b", "cert_a", "cert_b", "cert_v", "quiz_c"), 1
     ) | {
@@ -689,6 +701,7 @@ def world(app, staff, participant_in_db, surveys):
             "class_a": staff.class_a,
             "class_b": staff.class_b,
             "village": staff.village,
+            "commune": staff.commune,
             "person_a": person_a,
             "person_b": person_b,
             "person_v": person_v,

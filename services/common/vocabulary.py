@@ -182,6 +182,7 @@ JOB_KIND_LABELS = {
 }
 AUDIT_ACTION_LABELS = {
     "login": _l("Đăng nhập"),
+    "province_summary_exported": _l("Tải bảng tổng hợp các xã của tỉnh"),
     "login_failed": _l("Đăng nhập sai"),
     "logout": _l("Đăng xuất"),
     "staff_created": _l("Tạo tài khoản cán bộ"),
