@@ -252,6 +252,7 @@ AUDIT_DETAIL_LABELS = {
     "active": _l("Còn hoạt động"),
     "rows": _l("Số dòng"),
     "format": _l("Định dạng"),
+    "communes": _l("Mã các xã đã đọc"),
     "job": _l("Số tệp xuất"),
     "code": _l("Mã"),
     "kind": _l("Loại"),
