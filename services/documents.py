@@ -233,7 +233,7 @@ class ProvinceSender:
     """The issuing body of the province's compiled report, as the administrative header
     partial reads it (issuer_parent over issuer_name)."""
 
-    issuer_parent: str  # "Ủy ban nhân dân tỉnh Lạng Sơn"
+    issuer_parent: str  # "UBND tỉnh Lạng Sơn" (printed in capitals)
     issuer_name: str  # "Sở Khoa học và Công nghệ"
     province_name: str  # "tỉnh Lạng Sơn"
     place_name: str  # "Lạng Sơn"
@@ -249,7 +249,7 @@ def province_sender() -> ProvinceSender:
     unit = tenancy.province_unit()
     province = unit.name if unit is not None else commune_settings().province_name
     return ProvinceSender(
-        issuer_parent=f"Ủy ban nhân dân {province}",
+        issuer_parent=f"UBND {province}",
         issuer_name=SENDER_NAME,
         province_name=province,
         place_name=_without_kind(province),
@@ -276,7 +276,7 @@ def province_summary_pdf(board, today) -> bytes:
         commune=sender,
         sender=sender,
         board=board,
-        number=f"Số:      /BC-{SENDER_SHORT}",
+        sender_short=SENDER_SHORT,
         date_line=f"{sender.place_name}, {admin_date(today)}",
         title_period=half_year.period_title(named),
         period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",

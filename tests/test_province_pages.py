@@ -89,13 +89,15 @@ def test_the_dashboard_shows_every_commune_against_its_targets(office, province)
     rows = _board_rows(html)
     assert list(rows) == ["Xã Bản Péo", "Xã Hoàng Văn Thụ", "Toàn tỉnh"]
     peo, hvt, total = rows["Xã Bản Péo"], rows["Xã Hoàng Văn Thụ"], rows["Toàn tỉnh"]
-    assert peo[:3] == ["100", "4 (4%)", "1% cần đạt 1%"]  # its own target over the province's
-    assert hvt[:3] == ["1000", "2 (0,2%)", "50% cần đạt 50%"]  # the province's default
-    assert peo[4] == "2 (2%)" and hvt[4] == "0 (0%)"
-    assert total[:2] == ["1100", "6 (0,5%)"] and total[4] == "2 (0,2%)"
+    # Cells: behind, population, reached, its target, its progress, trained, target, progress.
+    assert peo[1:4] == ["100", "4 (4%)", "1% cần đạt 1%"]  # its own target over the province's
+    assert hvt[1:4] == ["1000", "2 (0,2%)", "50% cần đạt 50%"]  # the province's default
+    assert peo[5] == "2 (2%)" and hvt[5] == "0 (0%)"
+    assert total[1:3] == ["1100", "6 (0,5%)"] and total[5] == "2 (0,2%)"
     # Who is behind is marked, and only them; the half-year report column is there.
-    assert hvt[3] == "Chậm" and peo[3] == "Đạt"
-    assert hvt[7] == "Chậm" and peo[7] == "—"
+    assert hvt[0] == "Chậm" and peo[0] == "—" and total[0] == "1 xã chậm"
+    assert hvt[4] == "Chậm" and peo[4] == "Đạt"
+    assert peo[7] == hvt[7] == "Chưa có chỉ tiêu"
     assert html.count('class="is-behind"') == 1
     assert "Số xã chậm tiến độ: 1" in html
     assert "Báo cáo 6 tháng" in html
@@ -111,9 +113,9 @@ def test_the_dashboard_reads_the_aggregate_and_not_the_attempts(app, office, pro
         figures = province_figures(Period(named.start, named.end, TZ))
     rows = _board_rows(office.get(f"/staff/province/?period={PERIOD}").get_data(as_text=True))
     for f in figures:
-        assert rows[f.name][0] == str(f.population)
-        assert rows[f.name][1].split()[0] == str(f.reached)
-        assert rows[f.name][4].split()[0] == str(f.trained)
+        assert rows[f.name][1] == str(f.population)
+        assert rows[f.name][2].split()[0] == str(f.reached)
+        assert rows[f.name][5].split()[0] == str(f.trained)
 
 
 @pytest.mark.parametrize(
@@ -234,7 +236,7 @@ def test_the_summary_pdf_is_the_sos_report_to_the_peoples_committee(office, prov
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     text = _pdf_text(response.data)
     for part in (
-        "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
+        "UBND TỈNH LẠNG SƠN",
         "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",

@@ -106,7 +106,7 @@ def commune(commune_id: int):
     rows = province_board.commune_rows(named, current_app.config["TIMEZONE"], unit)
     return render_template(
         "province/commune.html",
-        commune=unit,
+        commune_unit=unit,
         rows=rows,
         named=named,
         label=_period_label(named),
