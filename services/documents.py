@@ -1,6 +1,7 @@
 """Printable documents as PDF bytes: certificates, posters, reports, nomination lists (two-line
 views send them)."""
 
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from models import Certificate, Poster, Unit
 from models.base import utcnow
 from services.common import periods, vocabulary
 from services.common.vietnamese import admin_date, local_date, table_date, vn_number
-from services.org.settings import commune_settings, public_url
+from services.org import tenancy
+from services.org.settings import bare_name, commune_settings, public_url
 from services.participation import certificates as certificate_service
 from services.render import charts
 from services.render.pdf import render_pdf
@@ -222,5 +224,65 @@ def gradebook_pdf(view, signer: str | None) -> bytes:
         today=table_date(today),
         day=lambda moment: table_date(local_date(moment, config["TIMEZONE"])),
         config=config,
+    )
+    return render_pdf(html, _static_dir())
+
+
+@dataclass(frozen=True)
+class ProvinceSender:
+    """The issuing body of the province's compiled report, as the administrative header
+    partial reads it (issuer_parent over issuer_name)."""
+
+    issuer_parent: str  # "UBND tỉnh Lạng Sơn" (printed in capitals)
+    issuer_name: str  # "Sở Khoa học và Công nghệ"
+    province_name: str  # "tỉnh Lạng Sơn"
+    place_name: str  # "Lạng Sơn"
+
+
+SENDER_NAME = "Sở Khoa học và Công nghệ"
+SENDER_SHORT = "SKHCN"  # the issuer's letters in the number: Số: …/BC-SKHCN
+
+
+def province_sender() -> ProvinceSender:
+    """The Sở of the province above the communes (the province unit's name, else the
+    configured province)."""
+    unit = tenancy.province_unit()
+    province = unit.name if unit is not None else commune_settings().province_name
+    return ProvinceSender(
+        issuer_parent=f"UBND {province}",
+        issuer_name=SENDER_NAME,
+        province_name=province,
+        place_name=_without_kind(province),
+    )
+
+
+def _without_kind(province: str) -> str:
+    """'Lạng Sơn' of 'tỉnh Lạng Sơn' (the place before the date)."""
+    for kind in ("tỉnh ", "thành phố "):
+        if province.lower().startswith(kind):
+            return province[len(kind) :]
+    return bare_name(province)
+
+
+def province_summary_pdf(board, today) -> bytes:
+    """The Sở KH&CN's report to the province People's Committee (Nghị định 30/2020 layout):
+    every commune's reached and trained people against its targets for the period, the
+    province's total, and the communes behind. `board` is a
+    services.reporting.province_board.Board."""
+    sender = province_sender()
+    named = board.period
+    html = render_template(
+        "pdf/province_summary.html",
+        commune=sender,
+        sender=sender,
+        board=board,
+        sender_short=SENDER_SHORT,
+        date_line=f"{sender.place_name}, {admin_date(today)}",
+        title_period=half_year.period_title(named),
+        period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",
+        indicator_labels=vocabulary.vietnamese(vocabulary.INDICATOR_LABELS),
+        behind=[row.name for row in sorted(board.rows, key=lambda r: r.name) if row.behind],
+        num=vn_number,
+        config=current_app.config,
     )
     return render_pdf(html, _static_dir())

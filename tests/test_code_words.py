@@ -61,7 +61,8 @@ from services.reporting import evidence, recognition, targets
 
 pytest_plugins = ["staff_fixtures"]
 
-ACTORS = ("admin", "officer", "teacher_a")
+ACTORS = ("admin", "officer", "teacher_a", "province")
+PROVINCE_LOGIN = "so.khcn"  # the province office (Sở KH&CN)
 FORMATS = ("csv", "xlsx", "pdf", "json", "svg", "png")
 DOCUMENT = re.compile(r"\.(?:pdf|csv|xlsx)$")
 # How many URLs of one route with the same query keys a crawl follows (filters, pages).
@@ -255,6 +256,9 @@ def _build_world(app, request) -> None:
         slug = _published_topic("bai-lop-7a", teacher)
         audit.record(teacher, "lesson_audio_recorded", f"topic:{slug}", lang="tay", reader="Lò An")
         staff_service.create_staff("can.bo.xa", "Cán bộ xã", staff.password, "officer", commune)
+        staff_service.create_staff(
+            PROVINCE_LOGIN, "Sở Khoa học và Công nghệ", staff.password, "province_officer"
+        )
         database.commit()
         assert Attempt.query.count() >= 6
         # A big export prepared in the background: the audit log as XLSX, made by the worker.
@@ -533,7 +537,7 @@ def _walk(app, actor: str, lang: str, missing: set[str]) -> Walk:
     client = app.test_client()
     if lang != "vi":
         client.set_cookie("lang", lang)
-    WORLD["login"](client, actor)
+    WORLD["login"](client, PROVINCE_LOGIN if actor == "province" else actor)
     scanner = Scanner(code_words(), vietnamese=lang == "vi", utc_times=WORLD["utc_times"])
     walk = Walk(app, client, scanner)
     with app.app_context():

@@ -32,6 +32,8 @@ STAFF_ROLE_LABELS = {
     "teacher": _l("Giáo viên"),
     "officer": _l("Cán bộ đơn vị (thôn, cơ quan, trường, doanh nghiệp)"),
     "admin": _l("Quản trị (Phòng Văn hóa - Xã hội)"),
+    "province_officer": _l("Cán bộ Sở Khoa học và Công nghệ (chỉ xem)"),
+    "province_admin": _l("Quản trị tỉnh (Sở Khoa học và Công nghệ)"),
 }
 UNIT_KIND_LABELS = {
     "commune": _l("Xã"),
@@ -180,6 +182,7 @@ JOB_KIND_LABELS = {
 }
 AUDIT_ACTION_LABELS = {
     "login": _l("Đăng nhập"),
+    "province_summary_exported": _l("Tải bảng tổng hợp các xã của tỉnh"),
     "login_failed": _l("Đăng nhập sai"),
     "logout": _l("Đăng xuất"),
     "staff_created": _l("Tạo tài khoản cán bộ"),
@@ -249,6 +252,7 @@ AUDIT_DETAIL_LABELS = {
     "active": _l("Còn hoạt động"),
     "rows": _l("Số dòng"),
     "format": _l("Định dạng"),
+    "communes": _l("Mã các xã đã đọc"),
     "job": _l("Số tệp xuất"),
     "code": _l("Mã"),
     "kind": _l("Loại"),
