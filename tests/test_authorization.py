@@ -378,6 +378,9 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "halfyear.pdf": [Case("GET", f"/staff/half-year/{MISSING_ID}.pdf", ADMIN_ONLY_404)],
     "halfyear.annex": [Case("GET", f"/staff/half-year/{MISSING_ID}-phu-luc.xlsx", ADMIN_ONLY_404)],
+    "halfyear.submit": [Case("POST", f"/staff/half-year/{MISSING_ID}/submit", ADMIN_ONLY_404)],
+    "halfyear.correct": [Case("POST", f"/staff/half-year/{MISSING_ID}/correct", ADMIN_ONLY_404)],
+    "halfyear.sent_pdf": [Case("GET", f"/staff/half-year/sent/{MISSING_ID}.pdf", ADMIN_ONLY_404)],
     "science.tasks": [
         Case("GET", "/staff/admin/science-tasks", ADMIN_ONLY_200),
         # Without the form's fields nothing is added.
