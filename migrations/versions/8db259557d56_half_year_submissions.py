@@ -1,7 +1,7 @@
 """half-year submissions: a commune's report as sent to Sở KH&CN, frozen, with its versions
 
 Revision ID: 8db259557d56
-Revises: eb6e6877203f
+Revises: c8f3a1d6e2b9
 Create Date: 2026-12-03 18:30:32.577210
 
 A new table (no old row changes): one row per version a commune sent for a period, with the
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "8db259557d56"
-down_revision = "eb6e6877203f"
+down_revision = "c8f3a1d6e2b9"  # chained after the province roles (was eb6e6877203f)
 branch_labels = None
 depends_on = None
 
