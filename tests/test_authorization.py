@@ -55,6 +55,7 @@ def outsiders(**staff) -> dict:
 
 
 PROVINCE_ONLY_200 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=200)
+PROVINCE_ONLY_404 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=404)
 
 
 EVERY_STAFF_200 = outsiders(teacher_a=200, teacher_b=200, officer=200, admin=200)
@@ -213,6 +214,16 @@ MATRIX: dict[str, list[Case]] = {
     # The province office is sent on to its communes.
     "staff.home": [Case("GET", "/staff/", {**EVERY_STAFF_200, "province": 303})],
     "province.dashboard": [Case("GET", "/staff/province/", PROVINCE_ONLY_200)],
+    "province.submissions_list": [
+        Case("GET", "/staff/province/submissions", PROVINCE_ONLY_200),
+        Case("GET", "/staff/province/submissions?period=2026-H1", PROVINCE_ONLY_200),
+    ],
+    "province.submission_pdf": [
+        Case("GET", f"/staff/province/submissions/{MISSING_ID}.pdf", PROVINCE_ONLY_404)
+    ],
+    "province.receive": [
+        Case("POST", f"/staff/province/submissions/{MISSING_ID}/receive", PROVINCE_ONLY_404)
+    ],
     "staff.new_class": [
         Case(
             "GET",

@@ -61,7 +61,8 @@ from services.reporting import evidence, recognition, targets
 
 pytest_plugins = ["staff_fixtures"]
 
-ACTORS = ("admin", "officer", "teacher_a")
+PROVINCE = "so.khcn"  # the province office (Sở KH&CN), logged in by its user name
+ACTORS = ("admin", "officer", "teacher_a", PROVINCE)
 FORMATS = ("csv", "xlsx", "pdf", "json", "svg", "png")
 DOCUMENT = re.compile(r"\.(?:pdf|csv|xlsx)$")
 # How many URLs of one route with the same query keys a crawl follows (filters, pages).
@@ -260,6 +261,7 @@ def _build_world(app, request) -> None:
         slug = _published_topic("bai-lop-7a", teacher)
         audit.record(teacher, "lesson_audio_recorded", f"topic:{slug}", lang="tay", reader="Lò An")
         staff_service.create_staff("can.bo.xa", "Cán bộ xã", staff.password, "officer", commune)
+        staff_service.create_staff(PROVINCE, "Sở KH&CN", staff.password, "province_officer")
         database.commit()
         assert Attempt.query.count() >= 6
         # A big export prepared in the background: the audit log as XLSX, made by the worker.

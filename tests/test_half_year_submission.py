@@ -300,3 +300,93 @@ def test_commune_b_never_sees_a_submission_of_commune_a(app, sent_report, staff,
     )
     assert refused.status_code == 404
     assert len(_sent(app)) == 1
+
+
+def _province_client(app, staff, login):
+    with app.app_context():
+        staff_service.create_staff(
+            "so.khcn", "Phòng Quản lý chuyên ngành Sở", staff.password, "province_officer"
+        )
+        database.commit()
+    client = app.test_client()
+    login(client, "so.khcn")
+    return client
+
+
+def test_the_province_lists_every_commune_opens_the_pdf_and_marks_it_received(
+    app, sent_report, staff, login
+):
+    commune_client, report_id = sent_report
+    (sent,) = _sent(app)
+    with app.app_context():
+        create_unit("commune", "Xã Hoàng Đồng", target_population=500)
+        database.commit()
+    client = _province_client(app, staff, login)
+
+    listing = client.get("/staff/province/submissions?period=2026-H1")
+    assert listing.status_code == 200
+    html = collapsed(listing.get_data(as_text=True))
+    assert "Xã Hoàng Văn Thụ" in html and "Xã Hoàng Đồng" in html
+    assert "Chưa gửi" in html and "1/2 xã đã gửi báo cáo" in html
+    assert "Đánh dấu đã nhận" in html
+    pdf = client.get(f"/staff/province/submissions/{sent.id}.pdf")
+    assert pdf.status_code == 200 and pdf.data == sent.pdf
+
+    token = csrf_token(listing.get_data(as_text=True))
+    received = client.post(
+        f"/staff/province/submissions/{sent.id}/receive", data={"csrf_token": token}
+    )
+    assert received.status_code == 303
+    (now,) = _sent(app)
+    assert now.received_at is not None and now.pdf == sent.pdf
+    with app.app_context():
+        officer = StaffUser.query.filter_by(username="so.khcn").one()
+        assert now.received_by_id == officer.id
+        assert AuditEvent.query.filter_by(action="half_year_report_received").count() == 1
+    html = collapsed(client.get("/staff/province/submissions?period=2026-H1").get_data(True))
+    assert "Sở đã nhận" in html and "Đánh dấu đã nhận" not in html
+
+    # The commune sees it received, with when and by whom.
+    page = collapsed(commune_client.get(f"/staff/half-year/{report_id}").get_data(as_text=True))
+    assert "Sở đã nhận" in page and "bởi Phòng Quản lý chuyên ngành Sở" in page
+
+    again = client.post(
+        f"/staff/province/submissions/{sent.id}/receive", data={"csrf_token": token}
+    )
+    assert again.status_code == 409
+    assert "đã được ghi nhận là đã nhận" in again.get_data(as_text=True)
+
+
+def test_the_province_lists_a_period_nobody_sent(app, sent_report, staff, login):
+    client = _province_client(app, staff, login)
+    html = collapsed(client.get("/staff/province/submissions?period=2025-H2").get_data(True))
+    assert "Xã Hoàng Văn Thụ" in html and "Chưa gửi" in html and "0/1 xã" in html
+    assert client.get("/staff/province/submissions?period=2026-H7").status_code == 404
+
+
+def test_a_commune_cannot_mark_its_own_report_received(app, sent_report, staff):
+    commune_client, _report_id = sent_report
+    (sent,) = _sent(app)
+    token = csrf_token(commune_client.get("/staff/").get_data(as_text=True))
+    refused = commune_client.post(
+        f"/staff/province/submissions/{sent.id}/receive", data={"csrf_token": token}
+    )
+    assert refused.status_code == 403
+    assert commune_client.get(f"/staff/province/submissions/{sent.id}.pdf").status_code == 403
+    (still,) = _sent(app)
+    assert still.received_at is None
+
+
+def test_the_province_office_receives_through_the_service_and_only_once(app, sent_report, staff):
+    (sent,) = _sent(app)
+    with app.app_context():
+        officer = staff_service.create_staff(
+            "so.khcn.2", "Sở KH&CN", staff.password, "province_admin"
+        )
+        row = db.session.get(HalfYearSubmission, sent.id)
+        submissions.receive(row, officer)
+        assert row.received_by_id == officer.id
+        with pytest.raises(InvalidInput) as twice:
+            submissions.receive(row, officer)
+        assert twice.value.code == "already_received"
+        db.session.rollback()

@@ -13,19 +13,19 @@ PDFs are printed by services.documents, a layer above this one: callers pass its
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from extensions import db
-from models import Commune, HalfYearReport, HalfYearSubmission, StaffUser
+from models import Commune, HalfYearReport, HalfYearSubmission, StaffUser, Unit
 from models.base import utcnow
+from models.staff import PROVINCE_ROLES
 from services.common.errors import InvalidInput
 from services.org.settings import CommuneSettings
 from services.reporting import half_year
 
-# Roles of the province office (Sở KH&CN), who receive what the communes send.
-PROVINCE_ROLES = ("province_officer", "province_admin")
 # The only columns a submission's UPDATE may touch: the province marking it received.
 RECEIPT_COLUMNS = frozenset({"received_at", "received_by_id"})
 NOTE_MAX = 2000
@@ -39,7 +39,8 @@ class SubmissionFrozen(Exception):
 
 
 def is_province(staff: StaffUser | None) -> bool:
-    """Whether a staff member works for the province office (reads every commune's sending)."""
+    """Whether a staff member works for the province office (Sở KH&CN): the only ones who
+    read every commune's submissions and mark them received."""
     return staff is not None and staff.role in PROVINCE_ROLES
 
 
@@ -123,6 +124,31 @@ def of_period(period_key: str) -> dict[int, HalfYearSubmission]:
         & (HalfYearSubmission.period_key == period_key),
     )
     return {row.commune_id: row for row in db.session.scalars(query)}
+
+
+@dataclass(frozen=True)
+class CommuneSending:
+    """One commune's line on the province's list: its latest version sent, if any."""
+
+    commune_id: int
+    name: str
+    latest: HalfYearSubmission | None
+
+    @property
+    def status(self) -> str:
+        return status(self.latest)
+
+
+def of_province(period_key: str) -> list[CommuneSending]:
+    """Every commune of the deployment (those that sent nothing too), by name, with the
+    latest version each sent for the period."""
+    sent = of_period(period_key)
+    communes = db.session.execute(
+        select(Commune.unit_id, Unit.name)
+        .join(Unit, Unit.id == Commune.unit_id)
+        .order_by(Unit.name, Commune.unit_id)
+    ).all()
+    return [CommuneSending(unit_id, name, sent.get(unit_id)) for unit_id, name in communes]
 
 
 def for_commune(submission_id: int, commune_id: int) -> HalfYearSubmission | None:
