@@ -34,6 +34,7 @@ from security_headers import register_security_headers
 from services.common.vocabulary import register_vocabulary
 from services.org import tenancy
 from services.org.settings import register_settings
+from services.reporting import submissions
 from unit_of_work import register_unit_of_work
 
 
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_settings(app)
     register_vocabulary(app)
     tenancy.install()
+    submissions.install()
     with app.app_context():
         configure_engine(db.engine)
 

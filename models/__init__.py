@@ -1,7 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from extensions import db
-from models.activities import Activity, ActivityEvidence, HalfYearReport
+from models.activities import Activity, ActivityEvidence, HalfYearReport, HalfYearSubmission
 from models.assignments import Assignment
 from models.certificates import Certificate, CertificateSerialCounter
 from models.content import Course, CourseItem, Lesson, Quiz, QuizVersion
@@ -36,6 +36,7 @@ __all__ = [
     "Course",
     "CourseItem",
     "HalfYearReport",
+    "HalfYearSubmission",
     "IndicatorPerson",
     "Job",
     "Lesson",
@@ -81,6 +82,7 @@ TENANCY: dict[type, str] = {
     StaffUser: "tenant",
     AuditEvent: "tenant",
     HalfYearReport: "tenant",
+    HalfYearSubmission: "tenant",
     Target: "tenant",
     ScienceTask: "tenant",
     Commune: "register",

@@ -112,3 +112,49 @@ class HalfYearReport(TenantOwned, db.Model):
     snapshot = db.Column(db.JSON, nullable=False)
     created_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class HalfYearSubmission(TenantOwned, db.Model):
+    """A half-year report as the commune sent it to Sở KH&CN: frozen, never edited.
+
+    Submitted means the row exists; received means `received_at` is set (by the province
+    office). A correction is a new row of the same period with the next `version`, naming
+    the one it replaces and why. Everything printed is held here (the figures and texts in
+    `snapshot`, the issuer, place and signer in `settings_snapshot`, the PDF's bytes), so a
+    reprint is the document sent, whatever the report or the settings say later;
+    services.reporting.submissions refuses to change a row, and so does its flush guard."""
+
+    __tablename__ = "half_year_submissions"
+    __tenant_sources__ = ("report_id",)
+    __tenant_index__ = False  # the unique (commune_id, period_key, version) leads with it
+
+    id = db.Column(db.Integer, primary_key=True)
+    report_id = db.Column(
+        db.Integer, db.ForeignKey("half_year_reports.id"), nullable=False, index=True
+    )
+    period_key = db.Column(db.String(10), nullable=False)
+    version = db.Column(db.Integer, nullable=False)
+    replaces_id = db.Column(db.Integer, db.ForeignKey("half_year_submissions.id"))
+    correction_note = db.Column(db.Text)
+    snapshot = db.Column(db.JSON, nullable=False)
+    settings_snapshot = db.Column(db.JSON, nullable=False)
+    pdf_sha256 = db.Column(db.String(64), nullable=False)
+    pdf = db.Column(db.LargeBinary, nullable=False)
+    submitted_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    submitted_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
+    received_at = db.Column(db.DateTime)
+    received_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
+
+    report = db.relationship("HalfYearReport")
+    replaces = db.relationship("HalfYearSubmission", remote_side=[id])
+    submitted_by = db.relationship("StaffUser", foreign_keys=[submitted_by_id])
+    received_by = db.relationship("StaffUser", foreign_keys=[received_by_id])
+
+    __table_args__ = (
+        db.UniqueConstraint("commune_id", "period_key", "version"),
+        db.CheckConstraint("version >= 1", name="version"),
+        db.CheckConstraint(
+            "(version = 1 AND replaces_id IS NULL) OR (version > 1 AND replaces_id IS NOT NULL)",
+            name="replaces",
+        ),
+    )

@@ -1,6 +1,7 @@
 """Printable documents as PDF bytes: certificates, posters, reports, nomination lists (two-line
 views send them)."""
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,7 +19,7 @@ from services.participation import certificates as certificate_service
 from services.render import charts
 from services.render.pdf import render_pdf
 from services.render.qr import qr_svg
-from services.reporting import half_year, recognition_output
+from services.reporting import half_year, recognition_output, submissions
 
 POSTER_SIZES = ("A4", "A5")
 
@@ -144,23 +145,48 @@ def _period_text(period) -> str:
 
 
 def half_year_pdf(report) -> bytes:
-    """The half-year report (Nghị định 30/2020/NĐ-CP layout) from its saved snapshot."""
+    """The half-year report (Nghị định 30/2020/NĐ-CP layout) from its saved snapshot, with
+    today's issuer and signer: the draft, printed as it would be sent."""
+    return half_year_submission_pdf(
+        submissions.frozen_report(report),
+        submissions.frozen_settings(report, commune_settings()),
+    )
+
+
+def half_year_submission_pdf(snapshot: dict, settings_snapshot: dict) -> bytes:
+    """The half-year report printed from frozen data alone: the texts and figures
+    (`snapshot`, services.reporting.submissions.frozen_report) and the issuer, place and
+    signer (`settings_snapshot`); the live settings are never read."""
     config = current_app.config
-    named = periods.parse(report.period_key)
+    written = snapshot["report"]
+    figures = snapshot["figures"]
+    named = periods.parse(written["period_key"])
+    report_date = dt.date.fromisoformat(written["report_date"])
+    correction = snapshot.get("correction")
     html = render_template(
         "pdf/half_year.html",
-        report=report,
-        snap=report.snapshot,
+        report=written,
+        snap=figures,
+        commune=settings_snapshot,
+        correction=correction,
+        correction_day=table_date(
+            local_date(
+                dt.datetime.fromisoformat(correction["replaces_submitted_at"]), config["TIMEZONE"]
+            )
+        )
+        if correction
+        else None,
         title_period=half_year.period_title(named),
-        date_line=f"{commune_settings().place_name}, {admin_date(report.report_date)}",
+        date_line=f"{settings_snapshot['place_name']}, {admin_date(report_date)}",
         period_text=f"từ ngày {table_date(named.start)} đến ngày {table_date(named.end)}",
         kind_label=partial(vocabulary.vietnamese_label, vocabulary.ACTIVITY_KIND_LABELS),
         evidence_text=vocabulary.vietnamese_evidence_summary,
         indicator_labels=vocabulary.vietnamese(vocabulary.INDICATOR_LABELS),
-        recipients=[line for line in report.recipients.splitlines() if line.strip()],
-        signature=half_year.signature_lines(report),
+        recipients=[line for line in written["recipients"].splitlines() if line.strip()],
+        signature=settings_snapshot["signature"],
+        signer_name=settings_snapshot["signer_name"],
         num=vn_number,
-        village_chart=_village_chart(report.snapshot),
+        village_chart=_village_chart(figures),
         config=config,
     )
     return render_pdf(html, _static_dir())

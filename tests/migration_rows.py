@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -128,6 +129,8 @@ def plain_value(column, index: int):
         return dt.datetime(2026, 3, index + 1, 8, 30, 15)
     if isinstance(kind, Date):
         return dt.date(2026, 1, index + 1)
+    if isinstance(kind, LargeBinary):
+        return f"%PDF-1.7 {index}".encode()
     if isinstance(kind, JSON):
         return {"ghi_chú": WORDS[index % len(WORDS)], "thứ_tự": index}
     if isinstance(kind, (String, Text)):

@@ -55,6 +55,7 @@ def outsiders(**staff) -> dict:
 
 
 PROVINCE_ONLY_200 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=200)
+PROVINCE_ONLY_404 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=404)
 
 
 EVERY_STAFF_200 = outsiders(teacher_a=200, teacher_b=200, officer=200, admin=200)
@@ -225,6 +226,16 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "province.summary_xlsx": [Case("GET", "/staff/province/summary.xlsx", PROVINCE_ONLY_200)],
     "province.summary_pdf": [Case("GET", "/staff/province/summary.pdf", PROVINCE_ONLY_200)],
+    "province.submissions_list": [
+        Case("GET", "/staff/province/submissions", PROVINCE_ONLY_200),
+        Case("GET", "/staff/province/submissions?period=2026-H1", PROVINCE_ONLY_200),
+    ],
+    "province.submission_pdf": [
+        Case("GET", f"/staff/province/submissions/{MISSING_ID}.pdf", PROVINCE_ONLY_404)
+    ],
+    "province.receive": [
+        Case("POST", f"/staff/province/submissions/{MISSING_ID}/receive", PROVINCE_ONLY_404)
+    ],
     "staff.new_class": [
         Case(
             "GET",
@@ -401,6 +412,9 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "halfyear.pdf": [Case("GET", f"/staff/half-year/{MISSING_ID}.pdf", ADMIN_ONLY_404)],
     "halfyear.annex": [Case("GET", f"/staff/half-year/{MISSING_ID}-phu-luc.xlsx", ADMIN_ONLY_404)],
+    "halfyear.submit": [Case("POST", f"/staff/half-year/{MISSING_ID}/submit", ADMIN_ONLY_404)],
+    "halfyear.correct": [Case("POST", f"/staff/half-year/{MISSING_ID}/correct", ADMIN_ONLY_404)],
+    "halfyear.sent_pdf": [Case("GET", f"/staff/half-year/sent/{MISSING_ID}.pdf", ADMIN_ONLY_404)],
     "science.tasks": [
         Case("GET", "/staff/admin/science-tasks", ADMIN_ONLY_200),
         # Without the form's fields nothing is added.

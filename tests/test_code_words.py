@@ -146,6 +146,11 @@ def _half_year_report(client, period_key: str, today: dt.date) -> None:
         },
     )
     assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+    # Sent to Sở KH&CN: the page shows its status and versions, the frozen PDF is walked.
+    report_page = sent.headers["Location"]
+    token = csrf_token(client.get(report_page).get_data(as_text=True))
+    submitted = client.post(f"{report_page}/submit", data={"csrf_token": token, "confirm": "y"})
+    assert submitted.status_code == 303, submitted.get_data(as_text=True)[:2000]
 
 
 def _published_topic(slug: str, owner: StaffUser) -> str:

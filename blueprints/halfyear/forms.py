@@ -30,3 +30,22 @@ class HalfYearForm(FlaskForm):
         _l("Nơi nhận (mỗi dòng một nơi)"), validators=[InputRequired(), Length(max=3000)]
     )
     refresh = BooleanField(_l("Cập nhật lại số liệu theo dữ liệu hiện tại"))
+
+
+class SubmitForm(FlaskForm):
+    """Sending the report to Sở KH&CN: a box to tick, since a sent version never changes."""
+
+    confirm = BooleanField(
+        _l("Tôi đã kiểm tra báo cáo; sau khi gửi, bản đã gửi không sửa được nữa."),
+        validators=[InputRequired(_l("Đánh dấu ô xác nhận trước khi gửi."))],
+    )
+
+
+class CorrectionForm(FlaskForm):
+    """Sending the report as it now stands as a new version, saying what changed."""
+
+    note = TextAreaField(_l("Nội dung sửa đổi (bắt buộc)"))
+    confirm = BooleanField(
+        _l("Tôi xác nhận gửi bản sửa đổi thay thế bản đã gửi."),
+        validators=[InputRequired(_l("Đánh dấu ô xác nhận trước khi gửi."))],
+    )

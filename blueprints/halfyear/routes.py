@@ -13,14 +13,15 @@ from blueprints.common.downloads import download
 from blueprints.common.form_errors import put_errors
 from blueprints.common.guards import roles_required
 from blueprints.halfyear import bp
-from blueprints.halfyear.forms import HalfYearForm
+from blueprints.halfyear.forms import CorrectionForm, HalfYearForm, SubmitForm
 from extensions import db
-from models import HalfYearReport
+from models import HalfYearReport, HalfYearSubmission
 from services import documents
 from services.common import periods
 from services.common.errors import InvalidInput
 from services.common.vocabulary import period_name
-from services.reporting import half_year, half_year_annex
+from services.org.settings import commune_settings
+from services.reporting import half_year, half_year_annex, submissions
 
 MESSAGES = {
     ("period_key", "unknown_period"): _l("Chọn kỳ báo cáo."),
@@ -29,6 +30,15 @@ MESSAGES = {
         "ngày cuối kỳ)."
     ),
     ("signer_capacity", "unknown"): _l("Chọn người ký."),
+}
+SUBMISSION_MESSAGES = {
+    "already_submitted": _l(
+        "Báo cáo kỳ này đã được gửi lên Sở. Muốn thay đổi, hãy gửi bản sửa đổi kèm nội dung "
+        "sửa đổi."
+    ),
+    "not_latest": _l("Chỉ gửi được bản sửa đổi thay cho bản gửi mới nhất."),
+    "note_empty": _l("Ghi rõ nội dung sửa đổi (Sở cần biết bản mới khác bản cũ ở đâu)."),
+    "note_too_long": _l("Nội dung sửa đổi dài quá %(limit)s ký tự."),
 }
 
 
@@ -86,9 +96,8 @@ def index():
     if report is not None:
         audit_trail.record("half_year_report_saved", report.number)
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
-    reports = HalfYearReport.query.order_by(
-        HalfYearReport.period_end.desc(), HalfYearReport.id.desc()
-    )
+    own = HalfYearReport.query.filter_by(commune_id=submissions.commune_of(current_user))
+    reports = own.order_by(HalfYearReport.period_end.desc(), HalfYearReport.id.desc())
     status = 400 if form.is_submitted() else 200
     return render_template("halfyear/index.html", form=form, reports=reports.all()), status
 
@@ -97,7 +106,7 @@ def index():
 @roles_required("admin")
 def edit(report_id: int):
     """Edit the narrative and the signer; the figures stay as saved unless refreshed."""
-    report = db.session.get(HalfYearReport, report_id) or abort(404)
+    report = _own_report(report_id)
     form = _form(report)
     form.period_key.data = report.period_key
     if form.validate_on_submit() and _update(report, form):
@@ -105,7 +114,103 @@ def edit(report_id: int):
         flash(_("Đã lưu báo cáo."))
         return redirect(url_for("halfyear.edit", report_id=report.id), code=303)
     status = 400 if form.is_submitted() else 200
-    return render_template("halfyear/edit.html", form=form, report=report), status
+    return _page(report, form=form, status=status)
+
+
+def _own_report(report_id: int) -> HalfYearReport:
+    """The report, if it is of the admin's own commune (404 otherwise, as a missing one)."""
+    report = db.session.get(HalfYearReport, report_id)
+    if report is None or report.commune_id != submissions.commune_of(current_user):
+        abort(404)
+    return report
+
+
+def _page(report, form=None, submit_form=None, correction_form=None, status=200):
+    """The report's page: its form, where it stands with Sở KH&CN, and the versions sent."""
+    if form is None:
+        form = _form(report)
+        form.period_key.data = report.period_key
+    sent = submissions.of_report(report)
+    html = render_template(
+        "halfyear/edit.html",
+        form=form,
+        report=report,
+        sent=sent,
+        latest=sent[0] if sent else None,
+        submit_form=submit_form or SubmitForm(formdata=None),
+        correction_form=correction_form or CorrectionForm(formdata=None),
+    )
+    return html, status
+
+
+@bp.post("/<int:report_id>/submit")
+@roles_required("admin")
+def submit(report_id: int):
+    """Send the report, as saved, to Sở KH&CN: its figures, texts and PDF frozen."""
+    report = _own_report(report_id)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        return _page(report, submit_form=form, status=400)
+    try:
+        sent = submissions.submit(
+            report, current_user, commune_settings(), documents.half_year_submission_pdf
+        )
+    except InvalidInput as exc:
+        put_errors(form, exc, SUBMISSION_MESSAGES)
+        return _page(report, submit_form=form, status=409)
+    audit_trail.record(
+        "half_year_report_submitted", report.number, period=report.period_key, version=1
+    )
+    flash(_("Đã gửi báo cáo lên Sở Khoa học và Công nghệ."))
+    return redirect(url_for("halfyear.edit", report_id=report.id, _anchor=f"v{sent.version}"), 303)
+
+
+@bp.post("/<int:report_id>/correct")
+@roles_required("admin")
+def correct(report_id: int):
+    """Send the report as it now stands as a new version, replacing the latest sent."""
+    report = _own_report(report_id)
+    form = CorrectionForm()
+    newest = submissions.latest(report.commune_id, report.period_key)
+    if newest is None:
+        form.form_errors.append(_("Báo cáo kỳ này chưa được gửi: hãy gửi báo cáo trước."))
+        return _page(report, correction_form=form, status=409)
+    if not form.validate_on_submit():
+        return _page(report, correction_form=form, status=400)
+    try:
+        sent = submissions.correct(
+            newest,
+            form.note.data,
+            current_user,
+            commune_settings(),
+            documents.half_year_submission_pdf,
+        )
+    except InvalidInput as exc:
+        put_errors(form, exc, SUBMISSION_MESSAGES)
+        return _page(report, correction_form=form, status=400)
+    audit_trail.record(
+        "half_year_report_corrected",
+        report.number,
+        period=report.period_key,
+        version=sent.version,
+        reason=sent.correction_note,
+    )
+    flash(_("Đã gửi bản sửa đổi (lần gửi thứ %(n)s) lên Sở.", n=sent.version))
+    return redirect(url_for("halfyear.edit", report_id=report.id, _anchor=f"v{sent.version}"), 303)
+
+
+@bp.get("/sent/<int:submission_id>.pdf")
+@roles_required("admin")
+def sent_pdf(submission_id: int):
+    """A version as sent: the frozen PDF's bytes, whatever the report or settings say now."""
+    commune_id = submissions.commune_of(current_user)
+    sent = submissions.for_commune(submission_id, commune_id) or abort(404)
+    audit_trail.record("report_exported", sent.snapshot["report"]["number"], format="pdf")
+    return download(sent.pdf, "application/pdf", _sent_name(sent))
+
+
+def _sent_name(sent: HalfYearSubmission) -> str:
+    return f"bao-cao-{sent.period_key}-lan-{sent.version}.pdf"
 
 
 def _update(report: HalfYearReport, form: HalfYearForm) -> bool:
@@ -124,7 +229,7 @@ def _update(report: HalfYearReport, form: HalfYearForm) -> bool:
 @roles_required("admin")
 def pdf(report_id: int):
     """The report in the layout of Nghị định 30/2020/NĐ-CP."""
-    report = db.session.get(HalfYearReport, report_id) or abort(404)
+    report = _own_report(report_id)
     body = documents.half_year_pdf(report)
     audit_trail.record("report_exported", report.number, format="pdf")
     return _download(body, "application/pdf", report, "pdf")
@@ -134,7 +239,7 @@ def pdf(report_id: int):
 @roles_required("admin")
 def annex(report_id: int):
     """The annex: per-unit figures, targets and activities, as saved."""
-    report = db.session.get(HalfYearReport, report_id) or abort(404)
+    report = _own_report(report_id)
     body = half_year_annex.xlsx(report.snapshot, half_year_annex.title(report))
     audit_trail.record("report_exported", report.number, format="xlsx")
     return _download(body, half_year_annex.MIME, report, "xlsx")

@@ -1,12 +1,13 @@
 """A read-only unit of work: the province office (Sở KH&CN) reads every commune and writes
 nothing of theirs. Once `enter(session, staff_id)` has marked a session, its flushes refuse
 every new, changed or deleted row except the reader's own audit events, login sessions and
-account (a logout, a password change)."""
+account (a logout, a password change), and the receipt of a commune's half-year submission
+(services.reporting.submissions' own guard lets nothing but `received_*` change there)."""
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, StaffSession, StaffUser
+from models import AuditEvent, HalfYearSubmission, StaffSession, StaffUser
 
 KEY = "read_only_staff_id"
 
@@ -27,6 +28,8 @@ def enter(session, staff_id: int) -> None:
 
 
 def _own(obj, staff_id: int) -> bool:
+    if isinstance(obj, HalfYearSubmission):
+        return obj.received_by_id == staff_id
     if isinstance(obj, AuditEvent | StaffSession):
         return obj.staff_id == staff_id
     return isinstance(obj, StaffUser) and obj.id == staff_id
