@@ -57,6 +57,11 @@ CONTENT: dict[str, tuple] = {
     "quiz_versions": (("quizzes", "quiz_id"), "number"),
     "survey_versions": (("surveys", "survey_id"), "number"),
 }
+# JSON lists of curriculum ids: (table, column) → the curriculum table.
+JSON_REFERENCES: dict[tuple[str, str], str] = {
+    ("targets", "quiz_ids"): "quizzes",
+    ("targets", "course_ids"): "courses",
+}
 # Rows reached through a parent the commune owns: table → (its column, the parent table).
 CHILDREN: dict[str, tuple[str, str]] = {
     "answers": ("attempt_id", "attempts"),
@@ -252,6 +257,7 @@ def export_commune(code: str, path: Path) -> dict[str, int]:
     for table in _moved_tables():
         refs = _references(table)
         content_columns = [c for c, space in refs.items() if space in CONTENT]
+        lists = {c: t for (name, c), t in JSON_REFERENCES.items() if name == table.name}
         rows = db.session.execute(_selection(table, commune_id, prefix).order_by(*_order(table)))
         columns = [column.name for column in table.columns]
         encoded = []
@@ -260,6 +266,8 @@ def export_commune(code: str, path: Path) -> dict[str, int]:
             for name in content_columns:
                 if row[name] is not None:
                     needed.setdefault(refs[name], set()).add(row[name])
+            for name, target in lists.items():
+                needed.setdefault(target, set()).update(row[name] or ())
         data["tables"][table.name] = {"columns": columns, "rows": encoded}
         counts[table.name] = len(encoded)
     data["content"] = _content_keys(needed)
@@ -419,17 +427,19 @@ def _collisions(data: dict, content: dict[str, dict[int, int]]) -> list[str]:
 
 
 def _taken(table: Table, columns: tuple[str, ...], values: set[tuple]) -> list[str]:
+    """The values of `values` already in `table`, as one line per column set (or nothing)."""
     ordered = sorted(values, key=repr)
     taken = []
     target = tuple_(*(table.c[c] for c in columns)) if len(columns) > 1 else table.c[columns[0]]
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         keys = chunk if len(columns) > 1 else [value[0] for value in chunk]
-        query = select(*(table.c[c] for c in columns)).where(target.in_(keys)).limit(5)
-        for row in db.session.execute(query):
-            shown = ", ".join(str(v) for v in row)
-            taken.append(f"{table.name}.{'+'.join(columns)} = {shown}")
-    return taken
+        query = select(*(table.c[c] for c in columns)).where(target.in_(keys))
+        taken += ["/".join(str(v) for v in row) for row in db.session.execute(query)]
+    if not taken:
+        return []
+    shown = ", ".join(sorted(taken)[:3]) + (", …" if len(taken) > 3 else "")
+    return [f"{table.name}.{'+'.join(columns)}: {len(taken)} ({shown})"]
 
 
 def _province_id() -> int | None:
@@ -442,17 +452,19 @@ def import_commune(path: Path) -> dict[str, int]:
     TransferError (nothing written yet) when it cannot go in whole."""
     data = _read(path)
     _check_columns(data)
-    code = data["commune"]["code"]
+    block = data["tables"].get("communes") or {"columns": [], "rows": []}
+    if len(block["rows"]) != 1 or "code" not in block["columns"]:
+        raise TransferError("Tệp không có đúng một xã.")
+    code = block["rows"][0][block["columns"].index("code")]
     communes = _tables()["communes"]
     if db.session.scalar(select(communes.c.unit_id).where(communes.c.code == code)) is not None:
         raise TransferError(f"Đã có xã mã “{code}” trên hệ thống này.")
     content = _content_map(data.get("content", {}))
     taken = _collisions(data, content)
     if taken:
-        shown = "; ".join(taken[:10])
-        more = f" (và {len(taken) - 10} mã khác)" if len(taken) > 10 else ""
         raise TransferError(
-            f"Các mã sau đã được dùng trên hệ thống này, nên không nhập được: {shown}{more}."
+            "Các mã sau đã được dùng trên hệ thống này, nên không nhập được (bảng.cột: số mã, "
+            "ví dụ): " + "; ".join(taken) + "."
         )
     ids: dict[str, dict[int, int]] = {name: dict(m) for name, m in content.items()}
     old_province = data["commune"].get("province_id")
@@ -487,6 +499,8 @@ def _insert(
             value = _decode(table.c[name], raw[index[name]])
             if name in self_refs:
                 value = None  # set once every row of the table has its new id
+            elif (table.name, name) in JSON_REFERENCES and value:
+                value = [ids[JSON_REFERENCES[table.name, name]][old] for old in value]
             elif name in refs and value is not None:
                 value = _mapped(table, name, refs[name], value, ids, old_province, province)
             row[name] = value
