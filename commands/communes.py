@@ -16,6 +16,46 @@ from services.participation import onboarding
 
 communes_cli = AppGroup("communes", help="The communes of the deployment (tenants).")
 
+CONTENT_LABELS = {
+    "lessons": "bài học",
+    "quizzes": "bài kiểm tra",
+    "surveys": "phiếu khảo sát",
+    "courses": "khóa học",
+    "quiz_versions": "bài kiểm tra",
+    "survey_versions": "phiếu khảo sát",
+}
+TRANSFER_MESSAGES = {
+    "no_commune": "Không có xã mã “{code}”.",
+    "not_json": "Tệp không phải bản xuất một xã (không đọc được JSON).",
+    "not_an_export": "Tệp không phải bản xuất một xã của Lan Tỏa.",
+    "version": "Bản xuất phiên bản {found}; hệ thống này chỉ nhận phiên bản {wanted}.",
+    "no_table": "Hệ thống này không có bảng “{table}”: bản xuất của một phiên bản khác.",
+    "no_columns": (
+        "Bảng “{table}” ở đây không có cột {columns}: hãy nâng cấp hệ thống này "
+        "(flask db upgrade) rồi nhập lại."
+    ),
+    "not_one_commune": "Tệp không có đúng một xã.",
+    "commune_taken": "Đã có xã mã “{code}” trên hệ thống này.",
+    "missing_content": "Hệ thống này thiếu nội dung mà dữ liệu của xã cần: {items}.",
+    "codes_taken": (
+        "Các mã sau đã được dùng trên hệ thống này, nên không nhập được "
+        "(bảng.cột: số mã, ví dụ): {items}."
+    ),
+    "dangling": "Một dòng của bảng “{table}” trỏ tới {space} {value}, không có trong tệp.",
+}
+
+
+def _transfer_message(exc: commune_transfer.TransferError) -> str:
+    params = dict(exc.params)
+    if exc.reason == "missing_content":
+        params["items"] = ", ".join(
+            f"{CONTENT_LABELS[kind]} “{slug}”" + (f" phiên bản {version}" if version else "")
+            for kind, slug, version in params["items"]
+        )
+    elif exc.reason == "codes_taken":
+        params["items"] = "; ".join(params["items"])
+    return TRANSFER_MESSAGES[exc.reason].format(**params)
+
 
 def _refuse(lines: list[str]):
     database.rollback()
@@ -90,7 +130,7 @@ def export_command(code, out):
     try:
         counts = commune_transfer.export_commune(code, out)
     except commune_transfer.TransferError as exc:
-        click.echo(f"Không xuất được: {exc.message}", err=True)
+        click.echo(f"Không xuất được: {_transfer_message(exc)}", err=True)
         sys.exit(1)
     click.echo(f"Đã ghi {out}: " + ", ".join(f"{t} {n}" for t, n in counts.items() if n))
 
@@ -103,7 +143,7 @@ def import_command(source):
         counts = commune_transfer.import_commune(source)
     except commune_transfer.TransferError as exc:
         database.rollback()
-        click.echo(f"Không nhập được: {exc.message}", err=True)
+        click.echo(f"Không nhập được: {_transfer_message(exc)}", err=True)
         sys.exit(1)
     database.commit()
     click.echo("Đã nhập: " + ", ".join(f"{t} {n}" for t, n in counts.items() if n))

@@ -79,11 +79,13 @@ COUNTERS = "certificate_serial_counters"
 
 
 class TransferError(Exception):
-    """Why a commune cannot be exported or imported, in Vietnamese (nothing was written)."""
+    """Why a commune cannot be exported or imported (nothing was written): a code and the
+    values its message needs; the command line words it for the operator."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str, **params):
+        super().__init__(reason, params)
+        self.reason = reason
+        self.params = params
 
 
 # --- which rows are the commune's ------------------------------------------------------------
@@ -199,7 +201,7 @@ def _commune(code: str):
         .where(communes.c.code == code)
     ).first()
     if row is None:
-        raise TransferError(f"Không có xã mã “{code}”.")
+        raise TransferError("no_commune", code=code)
     return row
 
 
@@ -304,13 +306,11 @@ def _read(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise TransferError("Tệp không phải bản xuất một xã (không đọc được JSON).") from None
+        raise TransferError("not_json") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise TransferError("Tệp không phải bản xuất một xã của Lan Tỏa.")
+        raise TransferError("not_an_export")
     if data.get("version") != VERSION:
-        raise TransferError(
-            f"Bản xuất phiên bản {data.get('version')}; hệ thống này chỉ nhận phiên bản {VERSION}."
-        )
+        raise TransferError("version", found=data.get("version"), wanted=VERSION)
     return data
 
 
@@ -319,23 +319,10 @@ def _check_columns(data: dict) -> None:
     for name, block in data["tables"].items():
         table = tables.get(name)
         if table is None:
-            raise TransferError(f"Hệ thống này không có bảng “{name}” (phiên bản khác).")
+            raise TransferError("no_table", table=name)
         unknown = [column for column in block["columns"] if column not in table.c]
         if unknown:
-            raise TransferError(
-                f"Bảng “{name}” ở đây không có cột {', '.join(unknown)}: hãy nâng cấp hệ thống "
-                "này (flask db upgrade) rồi nhập lại."
-            )
-
-
-CONTENT_LABELS = {
-    "lessons": "bài học",
-    "quizzes": "bài kiểm tra",
-    "surveys": "phiếu khảo sát",
-    "courses": "khóa học",
-    "quiz_versions": "phiên bản bài kiểm tra",
-    "survey_versions": "phiên bản phiếu khảo sát",
-}
+            raise TransferError("no_columns", table=name, columns=", ".join(unknown))
 
 
 def _content_map(content: dict) -> dict[str, dict[int, int]]:
@@ -356,7 +343,7 @@ def _content_map(content: dict) -> dict[str, dict[int, int]]:
             if slug in here:
                 found[name][int(old)] = here[slug]
             else:
-                missing.append(f"{CONTENT_LABELS[name]} “{slug}”")
+                missing.append((name, slug, None))
     for name in ("quiz_versions", "survey_versions"):
         table = tables[name]
         (parent, column), number = CONTENT[name]
@@ -373,13 +360,11 @@ def _content_map(content: dict) -> dict[str, dict[int, int]]:
                 else None
             )
             if new is None:
-                missing.append(f"{CONTENT_LABELS[name]} “{slug}” số {version}")
+                missing.append((name, slug, version))
             else:
                 found[name][int(old)] = new
     if missing:
-        raise TransferError(
-            "Hệ thống này thiếu nội dung mà dữ liệu của xã cần: " + ", ".join(sorted(missing))
-        )
+        raise TransferError("missing_content", items=sorted(missing, key=repr))
     return found
 
 
@@ -454,18 +439,15 @@ def import_commune(path: Path) -> dict[str, int]:
     _check_columns(data)
     block = data["tables"].get("communes") or {"columns": [], "rows": []}
     if len(block["rows"]) != 1 or "code" not in block["columns"]:
-        raise TransferError("Tệp không có đúng một xã.")
+        raise TransferError("not_one_commune")
     code = block["rows"][0][block["columns"].index("code")]
     communes = _tables()["communes"]
     if db.session.scalar(select(communes.c.unit_id).where(communes.c.code == code)) is not None:
-        raise TransferError(f"Đã có xã mã “{code}” trên hệ thống này.")
+        raise TransferError("commune_taken", code=code)
     content = _content_map(data.get("content", {}))
     taken = _collisions(data, content)
     if taken:
-        raise TransferError(
-            "Các mã sau đã được dùng trên hệ thống này, nên không nhập được (bảng.cột: số mã, "
-            "ví dụ): " + "; ".join(taken) + "."
-        )
+        raise TransferError("codes_taken", items=taken)
     ids: dict[str, dict[int, int]] = {name: dict(m) for name, m in content.items()}
     old_province = data["commune"].get("province_id")
     province = _province_id()
@@ -527,7 +509,7 @@ def _mapped(table, column, space, value, ids, old_province, province):
         return province
     if table.c[column].nullable:
         return None  # a staff member of another commune or of the province: not moved
-    raise TransferError(f"Dòng của bảng “{table.name}” trỏ tới {space} {value} không có trong tệp.")
+    raise TransferError("dangling", table=table.name, space=space, value=value)
 
 
 def _set_self_references(table, block, self_refs, ids, old_province, province) -> None:
