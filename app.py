@@ -17,6 +17,7 @@ from blueprints.indicators import bp as indicators_bp
 from blueprints.jobs import bp as jobs_bp
 from blueprints.learn import bp as learn_bp
 from blueprints.posters import bp as posters_bp
+from blueprints.province import bp as province_bp
 from blueprints.recognition import bp as recognition_bp
 from blueprints.reports import bp as reports_bp
 from blueprints.science import bp as science_bp
@@ -75,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(content_files_bp)
     app.register_blueprint(survey_results_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(province_bp)
     register_error_handlers(app)
     register_unit_of_work(app)
     register_commands(app)

@@ -4,7 +4,15 @@ from extensions import db
 from models.base import utcnow
 from models.tenancy import TenantOwned
 
-STAFF_ROLES = ("admin", "officer", "teacher")
+# Inside one commune: its office (admin), a unit's officer, a teacher.
+COMMUNE_ROLES = ("admin", "officer", "teacher")
+# The province office (Sở KH&CN): it reads every commune and writes none of their data;
+# the province admin onboards communes and manages the province's own accounts.
+PROVINCE_OFFICER = "province_officer"
+PROVINCE_ADMIN = "province_admin"
+PROVINCE_ROLES = (PROVINCE_OFFICER, PROVINCE_ADMIN)
+STAFF_ROLES = COMMUNE_ROLES + PROVINCE_ROLES
+ROLE_LENGTH = 20
 
 teacher_classes = db.Table(
     "teacher_classes",
@@ -24,7 +32,7 @@ class StaffUser(TenantOwned, db.Model):
     username = db.Column(db.String(60), unique=True, nullable=False)
     display_name = db.Column(db.String(120), nullable=False)
     password_hash = db.Column(db.String(200), nullable=False)
-    role = db.Column(db.String(10), nullable=False)
+    role = db.Column(db.String(ROLE_LENGTH), nullable=False)
     # Officers see this unit and everything below it.
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"))
     active = db.Column(db.Boolean, nullable=False, default=True)
@@ -46,7 +54,26 @@ class StaffUser(TenantOwned, db.Model):
     unit = db.relationship("Unit", foreign_keys="[StaffUser.unit_id]")
     classes = db.relationship("Unit", secondary=teacher_classes, order_by="Unit.name")
 
-    __table_args__ = (db.CheckConstraint("role IN ('admin','officer','teacher')", name="role"),)
+    __table_args__ = (
+        db.CheckConstraint(
+            "role IN ('admin','officer','teacher','province_officer','province_admin')",
+            name="role",
+        ),
+        # The province's own staff belong to no commune.
+        db.CheckConstraint(
+            "role NOT IN ('province_officer','province_admin') OR commune_id IS NULL",
+            name="province_outside_communes",
+        ),
+    )
+
+    @property
+    def is_province(self) -> bool:
+        """The province office's staff: no commune, no unit, no classes."""
+        return self.role in PROVINCE_ROLES
+
+    @classmethod
+    def outside_communes(cls, values) -> bool:
+        return values.get("role") in PROVINCE_ROLES
 
 
 class StaffSession(db.Model):

@@ -49,6 +49,12 @@ class TenantOwned:
     # False where a covering index leads with commune_id instead (visits, attempts).
     __tenant_index__ = True
 
+    @classmethod
+    def outside_communes(cls, values) -> bool:
+        """Whether a row with these column values belongs to no commune (its commune_id stays
+        NULL at insert): the province's own staff."""
+        return False
+
     @declared_attr
     def commune_id(cls):
         return db.Column(
@@ -67,6 +73,8 @@ def commune_of_row_values(context) -> int | None:
     params = context.get_current_parameters()
     table = context.current_column.table
     model = next(m.class_ for m in db.Model.registry.mappers if m.local_table is table)
+    if model.outside_communes(params):
+        return None
     for source in model.__tenant_sources__:
         value = params.get(source)
         if value is None or source not in table.c:

@@ -32,8 +32,8 @@ from services.participation.posters import create_poster
 
 pytest_plugins = ["staff_fixtures"]
 
-ACTORS = ("anonymous", "participant", "teacher_a", "teacher_b", "officer", "admin")
-STAFF_PREFIXES = ("staff.", "reports.", "admin.", "auth.")
+ACTORS = ("anonymous", "participant", "teacher_a", "teacher_b", "officer", "admin", "province")
+STAFF_PREFIXES = ("staff.", "reports.", "admin.", "auth.", "province.")
 LOGIN = "login"  # a 302 to /staff/login
 MISSING_ID = 987654
 
@@ -45,12 +45,16 @@ class Case:
     expect: dict  # actor → status (int), a set of allowed statuses, or LOGIN
 
 
-ACTORS = ("anonymous", "participant", "teacher_a", "teacher_b", "officer", "admin")
+PROVINCE_OFFICER = "so.khcn"  # the province office (Sở KH&CN): reads, never writes
 
 
 def outsiders(**staff) -> dict:
-    """Anonymous visitors and participants are sent to the staff login; staff as given."""
-    return {"anonymous": LOGIN, "participant": LOGIN, **staff}
+    """Anonymous visitors and participants are sent to the staff login; staff as given. The
+    province office passes no commune page's role check (403) unless given."""
+    return {"anonymous": LOGIN, "participant": LOGIN, "province": 403, **staff}
+
+
+PROVINCE_ONLY_200 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=200)
 
 
 EVERY_STAFF_200 = outsiders(teacher_a=200, teacher_b=200, officer=200, admin=200)
@@ -126,7 +130,10 @@ def held(path: str, method: str = "GET", ok: object = 200) -> list[Case]:
     and a missing one (`{id}`); one outside one's people is "not found", as a missing one."""
 
     def swap(expect):
-        return {k: (ok if v == 200 else 404 if v == 403 else v) for k, v in expect.items()}
+        return {
+            k: (ok if v == 200 else 404 if v == 403 and k != "province" else v)
+            for k, v in expect.items()
+        }
 
     return [
         Case(method, path.format(id="{cert_a}"), swap(SEES_CLASS_A)),
@@ -179,18 +186,20 @@ MATRIX: dict[str, list[Case]] = {
             "GET",
             "/staff/login",
             {"anonymous": 200, "participant": 200}
-            | dict.fromkeys(("teacher_a", "teacher_b", "officer", "admin"), 302),
+            | dict.fromkeys(("teacher_a", "teacher_b", "officer", "admin", "province"), 302),
         ),
         Case(
             "POST",
             "/staff/login",
             {"anonymous": 400, "participant": 400}
-            | dict.fromkeys(("teacher_a", "teacher_b", "officer", "admin"), 302),
+            | dict.fromkeys(("teacher_a", "teacher_b", "officer", "admin", "province"), 302),
         ),
     ],
     "auth.logout": [
         Case(
-            "POST", "/staff/logout", outsiders(teacher_a=303, teacher_b=303, officer=303, admin=303)
+            "POST",
+            "/staff/logout",
+            outsiders(teacher_a=303, teacher_b=303, officer=303, admin=303, province=303),
         )
     ],
     "auth.second_factor": [  # no password given first: back to the login, whoever asks
@@ -198,10 +207,12 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", "/staff/login/code", dict.fromkeys(ACTORS, 303)),
     ],
     "auth.change_password": [
-        Case("GET", "/staff/password", EVERY_STAFF_200),
-        Case("POST", "/staff/password", EVERY_STAFF_400),
+        Case("GET", "/staff/password", {**EVERY_STAFF_200, "province": 200}),
+        Case("POST", "/staff/password", {**EVERY_STAFF_400, "province": 400}),
     ],
-    "staff.home": [Case("GET", "/staff/", EVERY_STAFF_200)],
+    # The province office is sent on to its communes.
+    "staff.home": [Case("GET", "/staff/", {**EVERY_STAFF_200, "province": 303})],
+    "province.dashboard": [Case("GET", "/staff/province/", PROVINCE_ONLY_200)],
     "staff.new_class": [
         Case(
             "GET",
@@ -658,6 +669,9 @@ def world(app, staff, participant_in_db, surveys):
                 ("poster_v", staff.village),
             )
         }
+        staff_service.create_staff(
+            PROVINCE_OFFICER, "Sở Khoa học và Công nghệ", staff.password, "province_officer"
+        )
         database.commit()
         entry_a, entry_b = entry_a.id, entry_b.id
         quiz_c = Quiz.query.filter_by(slug="bai-cua-xa").one().id
@@ -729,13 +743,16 @@ def _client_for(app, actor: str, world, login):
     if actor == "participant":
         client.set_cookie(app.config["PARTICIPANT_COOKIE"], world["visitor_token"])
         assert "Hoàng Văn Vinh" in client.get("/").get_data(as_text=True)
+    elif actor == "province":
+        login(client, PROVINCE_OFFICER)
     elif actor != "anonymous":
         login(client, actor)
     return client
 
 
 def _token(client, actor: str) -> str:
-    page = "/staff/login" if actor in ("anonymous", "participant") else "/staff/"
+    pages = {"anonymous": "/staff/login", "participant": "/staff/login"}
+    page = pages.get(actor, "/staff/province/" if actor == "province" else "/staff/")
     return csrf_token(client.get(page).get_data(as_text=True))
 
 

@@ -262,6 +262,7 @@ NEW_MIGRATIONS = {
     "c6a66486bb61": ("participants", "commune_id"),  # and the 15 other tenant tables
     "b4e5a9512a0d": ("attempts", "commune_id"),  # NOT NULL, composite keys: rows rebuilt, kept
     "eb6e6877203f": ("indicator_people", None),  # backfilled: checked in test_indicator_store
+    "c8f3a1d6e2b9": ("staff_users", "role"),  # the province's roles: the table recreated
 }
 
 

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from models.staff import COMMUNE_ROLES
 from services.common.vocabulary import INDICATOR_LABELS, ROLE_LABELS, STAFF_ROLE_LABELS, choices
 from services.reporting.indicators import ROLE_UNIT_KINDS
 
@@ -15,7 +16,10 @@ class StaffForm(FlaskForm):
         _l("Họ và tên"), validators=[InputRequired(_l("Nhập họ tên.")), Length(max=120)]
     )
     role = SelectField(
-        _l("Vai trò"), choices=choices(STAFF_ROLE_LABELS), validators=[InputRequired()]
+        _l("Vai trò"),
+        # A commune's own accounts: the province office's are made by the province.
+        choices=choices(STAFF_ROLE_LABELS, COMMUNE_ROLES),
+        validators=[InputRequired()],
     )
     unit_id = SelectField(_l("Đơn vị (với cán bộ đơn vị)"), coerce=str, validators=[Optional()])
     class_ids = SelectMultipleField(_l("Lớp phụ trách (với giáo viên)"), coerce=int)

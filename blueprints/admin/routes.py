@@ -15,6 +15,7 @@ from blueprints.common.guards import roles_required
 from blueprints.common.query import query_int
 from extensions import db
 from models import StaffUser, Target, Unit
+from models.staff import COMMUNE_ROLES
 from services.common import limits, vocabulary
 from services.common.errors import InvalidInput
 from services.content import diff as content_diff
@@ -31,6 +32,11 @@ MESSAGES = {
     ("username", "taken"): USERNAME_RULE,
     ("unit_id", "officer_needs_unit"): _l("Cán bộ đơn vị cần chọn đơn vị."),
     ("role", "unknown"): _l("Vai trò không hợp lệ."),
+    ("role", "province_change"): _l(
+        "Tài khoản của xã không đổi được thành tài khoản của tỉnh (và ngược lại): hãy tạo tài"
+        " khoản mới."
+    ),
+    ("unit_id", "province_no_unit"): _l("Tài khoản của Sở không gắn với đơn vị hay lớp nào."),
     ("display_name", "empty"): _l("Nhập họ tên."),
 }
 
@@ -74,10 +80,9 @@ def _user_form(form: StaffForm, user, status: int):
 @bp.get("/users")
 @roles_required("admin")
 def users():
-    """Every staff account."""
-    return render_template(
-        "admin/users.html", users=StaffUser.query.order_by(StaffUser.username).all()
-    )
+    """Every staff account of the commune (the province office's are not the commune's)."""
+    accounts = StaffUser.query.filter(StaffUser.role.in_(COMMUNE_ROLES))
+    return render_template("admin/users.html", users=accounts.order_by(StaffUser.username).all())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -111,7 +116,9 @@ def new_user():
 @roles_required("admin")
 def edit_user(user_id: int):
     """Change role, unit, classes; disable; issue a new password."""
-    user = db.session.get(StaffUser, user_id) or abort(404)
+    user = db.session.get(StaffUser, user_id)
+    if user is None or user.is_province:
+        abort(404)
     form = StaffForm(obj=user) if request.method == "GET" else StaffForm()
     _choices(form)
     if request.method == "GET":

@@ -77,7 +77,7 @@ def _wait_page(form: LoginForm, seconds: int):
 def login():
     """Staff login; a new session each time."""
     if current_user.is_authenticated:
-        return redirect(url_for("staff.home"))
+        return redirect(_home(current_user))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"), "")
@@ -97,12 +97,17 @@ def login():
         keep_changes_on_error()  # failed logins are what the audit log is for
         return render_template("auth/login.html", form=form), 401
     login_throttle.forget(username, address)
-    next_url = safe_next(form.next.data, url_for("staff.home"))
+    next_url = safe_next(form.next.data, _home(user))
     if staff_service.needs_second_factor(user):
         session.clear()
         session[PENDING] = {"user": user.id, "at": time.time(), "next": next_url, "failures": 0}
         return redirect(url_for("auth.second_factor"), code=303)
     return _complete_login(user, next_url)
+
+
+def _home(user: StaffUser) -> str:
+    """Where a login lands: the province office on its communes, anyone else on their page."""
+    return url_for("province.dashboard") if user.is_province else url_for("staff.home")
 
 
 def _complete_login(user: StaffUser, next_url: str):

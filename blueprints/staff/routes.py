@@ -16,6 +16,7 @@ from blueprints.staff import bp
 from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
 from extensions import db
 from models import Participant, RosterEntry, StaffUser, Unit
+from models.staff import PROVINCE_ROLES
 from services import documents
 from services.common.name_order import sorted_by_name
 from services.common.text import clean_line
@@ -51,9 +52,11 @@ ALL_STAFF = ("admin", "officer", "teacher")
 
 
 @bp.get("/")
-@roles_required(*ALL_STAFF)
+@roles_required(*ALL_STAFF, *PROVINCE_ROLES)
 def home():
-    """What this staff member looks after."""
+    """What this staff member looks after (the province office: its communes)."""
+    if current_user.is_province:
+        return redirect(url_for("province.dashboard"), code=303)
     visible = access.visible_unit_ids(current_user)
     if visible is None:
         units = Unit.query.filter(Unit.parent_id.is_(None)).order_by(Unit.name).all()

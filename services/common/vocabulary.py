@@ -32,6 +32,8 @@ STAFF_ROLE_LABELS = {
     "teacher": _l("Giáo viên"),
     "officer": _l("Cán bộ đơn vị (thôn, cơ quan, trường, doanh nghiệp)"),
     "admin": _l("Quản trị (Phòng Văn hóa - Xã hội)"),
+    "province_officer": _l("Cán bộ Sở Khoa học và Công nghệ (chỉ xem)"),
+    "province_admin": _l("Quản trị tỉnh (Sở Khoa học và Công nghệ)"),
 }
 UNIT_KIND_LABELS = {
     "commune": _l("Xã"),

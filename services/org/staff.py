@@ -10,7 +10,7 @@ from datetime import timedelta
 from extensions import db
 from models import StaffSession, StaffUser, Unit
 from models.base import utcnow
-from models.staff import STAFF_ROLES
+from models.staff import PROVINCE_ROLES, STAFF_ROLES
 from services.common import totp
 from services.common.errors import InvalidInput
 from services.common.text import clean_line
@@ -65,15 +65,17 @@ def create_staff(
     handed_over: bool = False,
 ) -> StaffUser:
     """A new staff account; officers need a unit (what they may see), teachers have classes.
+    The province office's accounts have neither, and belong to no commune.
 
-    Raises InvalidInput: username invalid/taken, role unknown, unit_id officer_needs_unit,
-    password too_short, display_name empty."""
+    Raises InvalidInput: username invalid/taken, role unknown, unit_id officer_needs_unit or
+    province_no_unit, password too_short, display_name empty."""
     username = normalize_username(username)
     if not USERNAME.match(username):
         raise InvalidInput.of("username", "invalid")
     if StaffUser.query.filter_by(username=username).first():
         raise InvalidInput.of("username", "taken")
-    _check_role(role, unit)
+    classes = list(classes)
+    _check_role(role, unit, classes)
     if len(password) < passwords.MIN_LENGTH:
         raise InvalidInput.of("password", "too_short", n=passwords.MIN_LENGTH)
     name = clean_line(display_name)[:NAME_MAX]
@@ -87,15 +89,19 @@ def create_staff(
         unit=unit if role == "officer" else None,
         must_change_password=handed_over,
     )
-    user.classes = list(classes)
+    user.classes = classes
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def _check_role(role: str, unit: Unit | None) -> None:
+def _check_role(role: str, unit: Unit | None, classes: Iterable[Unit] = ()) -> None:
+    """The role is known; an officer has a unit; the province's staff have no unit and no
+    class (they are above every commune: their commune_id stays NULL)."""
     if role not in STAFF_ROLES:
         raise InvalidInput.of("role", "unknown")
+    if role in PROVINCE_ROLES and (unit is not None or list(classes)):
+        raise InvalidInput.of("unit_id", "province_no_unit")
     if role == "officer" and unit is None:
         raise InvalidInput.of("unit_id", "officer_needs_unit")
 
@@ -115,10 +121,14 @@ class StaffChange:
 def change_staff(actor: StaffUser, user: StaffUser, change: StaffChange) -> None:
     """Apply an admin's change to an account (an officer keeps a unit, others none).
 
-    Raises InvalidInput (role unknown, unit_id officer_needs_unit) and SelfLockout when the
-    admin would remove their own admin role or disable themselves."""
-    _check_role(change.role, change.unit)
-    if user.id == actor.id and (change.role != "admin" or not change.active):
+    Raises InvalidInput (role unknown or province_change, unit_id officer_needs_unit or
+    province_no_unit) and SelfLockout when the admin would remove their own admin role or
+    disable themselves. A commune's account never becomes the province's, nor the reverse
+    (its commune is set once): that is a new account."""
+    _check_role(change.role, change.unit, change.classes)
+    if (user.role in PROVINCE_ROLES) != (change.role in PROVINCE_ROLES):
+        raise InvalidInput.of("role", "province_change")
+    if user.id == actor.id and (change.role != actor.role or not change.active):
         raise SelfLockout()
     user.display_name = change.display_name.strip()[:NAME_MAX]
     user.role = change.role

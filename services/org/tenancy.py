@@ -85,9 +85,16 @@ def install() -> None:
 def _fill_communes(session: Session, _context, _instances) -> None:
     new = [obj for obj in session.new if isinstance(obj, TenantOwned)]
     for obj in sorted(new, key=lambda o: _ORDER.get(type(o).__name__, 2)):
-        # A commune belongs to itself (register_commune), the province to none.
-        if obj.commune_id is None and not (isinstance(obj, Unit) and obj.kind in SELF_OWNED):
+        # A commune belongs to itself (register_commune), the province and its staff to none.
+        if obj.commune_id is None and not _outside_communes(obj):
             obj.commune_id = commune_of(session, obj)
+
+
+def _outside_communes(obj) -> bool:
+    """A row that takes no commune at insert: a commune or province unit, the province's staff."""
+    if isinstance(obj, Unit):
+        return obj.kind in SELF_OWNED
+    return type(obj).outside_communes(obj.__dict__)
 
 
 def commune_of(session: Session, obj: TenantOwned):
