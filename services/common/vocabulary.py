@@ -195,6 +195,7 @@ AUDIT_ACTION_LABELS = {
     "unit_created": _l("Thêm đơn vị"),
     "unit_changed": _l("Sửa đơn vị"),
     "units_imported": _l("Nhập danh sách đơn vị"),
+    "commune_added": _l("Thêm xã"),
     "class_created": _l("Tạo lớp"),
     "roster_imported": _l("Nhập danh sách học sinh"),
     "roster_entry_changed": _l("Sửa họ tên, ngày sinh của học sinh"),
