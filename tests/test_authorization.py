@@ -54,6 +54,7 @@ def outsiders(**staff) -> dict:
     return {"anonymous": LOGIN, "participant": LOGIN, "province": 403, **staff}
 
 
+NO_ACTOR = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403)
 PROVINCE_ONLY_200 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=200)
 
 
@@ -213,6 +214,10 @@ MATRIX: dict[str, list[Case]] = {
     # The province office is sent on to its communes.
     "staff.home": [Case("GET", "/staff/", {**EVERY_STAFF_200, "province": 303})],
     "province.dashboard": [Case("GET", "/staff/province/", PROVINCE_ONLY_200)],
+    # Only the province admin onboards a commune (tests/test_province_onboarding.py): no
+    # actor of the matrix may.
+    "province.new_commune": [Case("GET", "/staff/province/communes/new", NO_ACTOR)],
+    "province.add_commune": [Case("POST", "/staff/province/communes/new", NO_ACTOR)],
     "staff.new_class": [
         Case(
             "GET",
