@@ -113,6 +113,8 @@ def check_added(app, result):
         assert {p.lesson.slug for p in placed} == {"an-toan"}
         events = AuditEvent.query.filter(AuditEvent.commune_id == unit.id).all()
         assert {e.action for e in events} == {"commune_added", "staff_created"}
+        added = next(e for e in events if e.action == "commune_added")
+        assert added.detail == {"serial_prefix": "TV", "created": 6, "posters": 4}
         assert all("password" not in str(e.detail) for e in events)
 
 

@@ -268,6 +268,8 @@ AUDIT_DETAIL_LABELS = {
     "target_population": _l("Số dân"),
     "population_year": _l("Năm số dân"),
     "created": _l("Thêm mới"),
+    "serial_prefix": _l("Tiền tố số hiệu"),
+    "posters": _l("Áp phích"),
     "updated": _l("Cập nhật"),
     "unchanged": _l("Không đổi"),
     "kept": _l("Giữ bản đã sửa"),

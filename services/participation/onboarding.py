@@ -162,11 +162,13 @@ def add_commune(
         .all()
     )
     made = posters.create_for_units(units, lesson)
-    for action, target, detail in (
-        ("commune_added", code, {"prefix": prefix, "units": created, "posters": len(made)}),
-        ("staff_created", username, {"role": "admin"}),
-    ):
-        event = audit.record(by, action, target, ip, **detail)
+    events = (
+        audit.record(
+            by, "commune_added", code, ip, serial_prefix=prefix, created=created, posters=len(made)
+        ),
+        audit.record(by, "staff_created", username, ip, role="admin"),
+    )
+    for event in events:  # the commune's admin sees how their commune was made
         event.commune_id = unit.id
     db.session.flush()
     return Onboarded(commune, unit, admin, password, created, made)
