@@ -5,6 +5,7 @@ from flask import Flask
 
 from commands.backup import backup_cli
 from commands.certificates import certificates_cli
+from commands.communes import communes_cli
 from commands.content import content_cli
 from commands.content_files import export_command, import_command
 from commands.demo import seed_demo_command
@@ -30,3 +31,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(settings_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(indicators_cli)
+    app.cli.add_command(communes_cli)

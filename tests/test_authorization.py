@@ -54,6 +54,7 @@ def outsiders(**staff) -> dict:
     return {"anonymous": LOGIN, "participant": LOGIN, "province": 403, **staff}
 
 
+NO_ACTOR = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403)
 PROVINCE_ONLY_200 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=200)
 PROVINCE_ONLY_404 = outsiders(teacher_a=403, teacher_b=403, officer=403, admin=403, province=404)
 
@@ -236,6 +237,10 @@ MATRIX: dict[str, list[Case]] = {
     "province.receive": [
         Case("POST", f"/staff/province/submissions/{MISSING_ID}/receive", PROVINCE_ONLY_404)
     ],
+    # Only the province admin onboards a commune (tests/test_province_onboarding.py): no
+    # actor of the matrix may.
+    "province.new_commune": [Case("GET", "/staff/province/communes/new", NO_ACTOR)],
+    "province.add_commune": [Case("POST", "/staff/province/communes/new", NO_ACTOR)],
     "staff.new_class": [
         Case(
             "GET",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("province", __name__, url_prefix="/staff/province")
 
-from blueprints.province import routes, submission_routes  # noqa: E402,F401
+from blueprints.province import communes, routes, submission_routes  # noqa: E402,F401

@@ -2,11 +2,11 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from blueprints.common import audit_trail
 from blueprints.common.form_errors import message_for, put_errors
 from blueprints.common.guards import roles_required
+from blueprints.common.unit_messages import IMPORT_ERRORS, UNIT_ERRORS
 from blueprints.units import bp
 from blueprints.units.forms import EditUnitForm, ImportForm, UnitForm
 from extensions import db
@@ -14,47 +14,6 @@ from models import Unit
 from services.common.errors import WHOLE, InvalidInput
 from services.common.vocabulary import UNIT_KIND_LABELS, label
 from services.org import roster, unit_import, unit_tree
-
-UNIT_ERRORS = {
-    "bad_kind": _l("Loại đơn vị không hợp lệ."),
-    "missing_name": _l("Nhập tên đơn vị."),
-    "name_too_long": _l("Tên dài quá %(n)d ký tự.", n=unit_tree.MAX_NAME),
-    "cycle": _l("Không thể đặt một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó."),
-    "commune_has_parent": _l("Xã là cấp cao nhất, không thuộc đơn vị nào."),
-    "missing_parent": _l("Chọn đơn vị cấp trên."),
-    "bad_parent_kind": _l(
-        "Đơn vị cấp trên không hợp lệ: thôn, trường, cơ quan, doanh nghiệp thuộc xã; "
-        "lớp thuộc trường."
-    ),
-    "duplicate": _l("Đã có đơn vị cùng loại, cùng tên ở cấp này."),
-    "bad_population": _l("Dân số mục tiêu phải là số không âm."),
-    "bad_year": _l("Năm từ %(a)d đến %(b)d.", a=unit_tree.MIN_YEAR, b=unit_tree.MAX_YEAR),
-    "missing_year": _l("Nhập năm áp dụng của dân số mục tiêu."),
-}
-
-IMPORT_ERRORS = {
-    **UNIT_ERRORS,
-    "format": _l("Chỉ nhận tệp .csv hoặc .xlsx."),
-    "encoding": _l("Tệp CSV phải lưu dạng UTF-8 (trong Excel: Lưu thành “CSV UTF-8”)."),
-    "unreadable": _l("Không đọc được tệp. Hãy lưu lại bằng Excel rồi thử lại."),
-    "empty": _l("Tệp không có dòng nào."),
-    "no_rows": _l("Tệp chỉ có dòng tiêu đề, chưa có đơn vị nào."),
-    "no_columns": _l("Dòng đầu phải có cột “Loại” và cột “Tên”."),
-    "too_many": _l("Tệp quá dài (tối đa %(n)d dòng)."),
-    "bad_kind": _l("Loại “%(value)s” không hợp lệ (xã, thôn, trường, lớp, cơ quan, doanh nghiệp)."),
-    "bad_population": _l("Dân số mục tiêu phải là một số nguyên."),
-    "negative_population": _l("Dân số mục tiêu phải là số không âm."),
-    "bad_year": _l(
-        "Năm phải là số từ %(a)d đến %(b)d.", a=unit_tree.MIN_YEAR, b=unit_tree.MAX_YEAR
-    ),
-    "unknown_parent": _l("Không tìm thấy đơn vị cấp trên “%(parent)s”."),
-    "bad_parent_kind": _l(
-        "“%(parent)s” không thể là cấp trên: thôn, trường, cơ quan, doanh nghiệp thuộc xã; "
-        "lớp thuộc trường."
-    ),
-    "ambiguous_parent": _l("Có nhiều đơn vị tên “%(parent)s”, không biết chọn đơn vị nào."),
-    "duplicate_row": _l("Trùng với dòng %(row)d."),
-}
 
 
 def _parent_choices(form: EditUnitForm, unit: Unit | None = None) -> None:

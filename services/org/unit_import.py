@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from extensions import db
 from models import Unit
-from models.units import UNIT_KINDS
+from models.units import PROVINCE, UNIT_KINDS
 from services.common.errors import WHOLE, InvalidInput
 from services.common.text import clean_line
 from services.org.unit_tree import (
@@ -24,6 +24,8 @@ from services.org.unit_tree import (
 from services.org.units import create_unit
 
 MAX_IMPORT_ROWS = 1000
+# A sheet may open with title rows ("DANH SÁCH ĐƠN VỊ XÃ …", a date) above its header.
+MAX_TITLE_ROWS = 10
 
 # What people write in the "Loại" column (compared after clean_line + casefold).
 KIND_WORDS: dict[str, str] = {
@@ -127,11 +129,18 @@ def _table_parts(table: list[tuple[int, list[str]]]) -> tuple[dict[str, int], li
     """The header's columns and the rows below it; InvalidInput for a table that has neither."""
     if not table:
         raise InvalidInput.of(WHOLE, "empty")
-    header_line, header = table[0]
-    cols = _columns(header)
-    if any(key not in cols for key in ("kind", "name")):
-        raise InvalidInput.of(WHOLE, "no_columns", line=header_line)
-    rows = table[1:]
+    found = next(
+        (
+            (index, cols)
+            for index, (_line, header) in enumerate(table[: MAX_TITLE_ROWS + 1])
+            if all(key in (cols := _columns(header)) for key in ("kind", "name"))
+        ),
+        None,
+    )
+    if found is None:
+        raise InvalidInput.of(WHOLE, "no_columns", line=table[0][0])
+    index, cols = found
+    rows = table[index + 1 :]
     if not rows:
         raise InvalidInput.of(WHOLE, "no_rows")
     if len(rows) > MAX_IMPORT_ROWS:
@@ -179,14 +188,19 @@ def _read_row(row: list[str], cols: dict[str, int]) -> _Row:
 
 
 class _Tree:
-    """The units in the database and those earlier rows will create, found by name."""
+    """The units in the database and those earlier rows will create, found by name; with a
+    commune, only that commune's units, and a row without a parent goes under the commune."""
 
-    def __init__(self) -> None:
+    def __init__(self, commune: Unit | None = None) -> None:
         # (kind, folded name) → nodes, and (kind, folded name, parent node id) → node
         self.by_name: dict[tuple[str, str], list[_Node]] = {}
         self.by_key: dict[tuple[str, str, int | None], _Node] = {}
-        units = Unit.query.all()
+        query = Unit.query.filter(Unit.kind != PROVINCE)
+        if commune is not None:
+            query = query.filter(Unit.commune_id == commune.id)
+        units = query.all()
         by_id = {unit.id: _Node(unit.kind, unit.name, None, unit=unit) for unit in units}
+        self.commune = by_id.get(commune.id) if commune is not None else None
         for unit in units:
             if unit.parent_id is not None:
                 by_id[unit.id].parent = by_id.get(unit.parent_id)
@@ -208,6 +222,8 @@ class _Tree:
             if parent_name:
                 raise _refuse("commune_has_parent")
             return None
+        if not parent_name and self.commune is not None and "commune" in allowed:
+            return self.commune
         if not parent_name:
             raise _refuse("missing_parent")
         folded = fold(parent_name)
@@ -220,11 +236,14 @@ class _Tree:
         return candidates[0]
 
 
-def plan_import(table: list[tuple[int, list[str]]]) -> ImportPlan:
-    """Check every row of a unit table (numbered, non-blank rows, header first) against the tree.
+def plan_import(table: list[tuple[int, list[str]]], commune: Unit | None = None) -> ImportPlan:
+    """Check every row of a unit table (numbered, non-blank rows, title rows, header) against
+    the tree.
 
     Rows may name as parent a unit already in the database or one defined on an earlier row.
     A row that matches an existing unit (same kind, name and parent) updates its population/year.
+    With `commune`, the table is that commune's: parents are found among its units only, a row
+    without a parent hangs under it, and a row of another commune is refused (`other_commune`).
     """
     plan = ImportPlan()
     try:
@@ -233,13 +252,15 @@ def plan_import(table: list[tuple[int, list[str]]]) -> ImportPlan:
         line = exc.params.pop("line", None)
         plan.errors.append((line, exc.code, exc.params))
         return plan
-    tree = _Tree()
+    tree = _Tree(commune)
     lines_by_key: dict[tuple[str, str, int | None], int] = {}
     for line, cells in rows:
         try:
             row = _read_row(cells, cols)
             parent = tree.parent_for(row.kind, row.parent_name)
             key = tree.key(row.kind, row.name, parent)
+            if commune is not None and row.kind == "commune" and key not in tree.by_key:
+                raise _refuse("other_commune", name=row.name)
             if key in lines_by_key:
                 raise _refuse("duplicate_row", row=lines_by_key[key])
         except InvalidInput as exc:
