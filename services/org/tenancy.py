@@ -178,6 +178,12 @@ def _needs_a_commune(obj) -> bool:
     return not type(obj).__tenant_nullable__
 
 
+def default_commune() -> int:
+    """The default commune (the lowest id), made from the configuration if none exists yet."""
+    found = db.session.execute(select(func.min(Commune.unit_id))).scalar()
+    return found if found is not None else _default_commune(db.session)
+
+
 def _default_commune(session: Session, create: bool = True) -> int | None:
     """The deployment's commune while it has exactly one; with none yet (a fresh install
     whose first rows are not in any unit), the default commune, created from the
