@@ -173,7 +173,11 @@ def _code_page(user: StaffUser, form: SecondFactorForm, secret: str | None):
         address = totp.provisioning_uri(secret, user.username, TOTP_ISSUER)
         setup = {"qr": qr_svg(address), "secret": totp.grouped(secret)}
     return render_template(
-        "auth/second_factor.html", form=form, setup=setup, issuer=commune_settings().issuer_short
+        "auth/second_factor.html",
+        form=form,
+        setup=setup,
+        # Not logged in yet: the commune is the account's own.
+        issuer=commune_settings(user.commune_id).issuer_short,
     )
 
 

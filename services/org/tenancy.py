@@ -69,6 +69,16 @@ def _free(column, wanted: str, length: int) -> str:
     return candidate
 
 
+def serial_prefix(commune_id: int | None) -> str | None:
+    """The certificate serial prefix of a commune (None: no such commune)."""
+    if commune_id is None:
+        return None
+    communes = Commune.__table__
+    return db.session.execute(
+        select(communes.c.serial_prefix).where(communes.c.unit_id == commune_id)
+    ).scalar()
+
+
 def province_unit() -> Unit | None:
     return db.session.scalars(select(Unit).where(Unit.kind == PROVINCE)).first()
 
