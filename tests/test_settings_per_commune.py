@@ -4,6 +4,7 @@ commune's admin never sees nor changes the other's settings."""
 
 import datetime as dt
 import io
+import re
 import unicodedata
 
 import pypdf
@@ -12,8 +13,17 @@ from commune_world import A_HOLDER, A_VALUES, B_ADMIN, B_VALUES
 from conftest import csrf_token
 from flask_login import login_user
 
+import database
 from extensions import db
-from models import Certificate, Commune, HalfYearReport, OfficeSetting, Poster, StaffUser
+from models import (
+    Certificate,
+    Commune,
+    HalfYearReport,
+    OfficeSetting,
+    Poster,
+    StaffUser,
+    Unit,
+)
 from services import documents
 from services.content import placeholders
 from services.org import settings
@@ -160,3 +170,39 @@ def test_request_commune_is_the_logged_in_staffs(app, two_communes, who):
         assert settings.request_commune_id() == getattr(two_communes, who)
     finally:
         context.pop()
+
+
+def test_the_province_name_is_the_province_units_and_not_a_communes_to_change(
+    app, two_communes, login
+):
+    with app.app_context():
+        province = create_unit("province", "tỉnh Lạng Sơn")
+        for unit_id in (two_communes.a, two_communes.b):
+            db.session.get(Unit, unit_id).parent_id = province.id
+        database.commit()
+    client = app.test_client()
+    login(client, B_ADMIN)
+    html = client.get(SETTINGS).get_data(as_text=True)
+    assert re.search(r'name="province_name"[^>]* readonly', html)
+    form = {**B_VALUES, "province_name": "tỉnh Cao Bằng", "csrf_token": csrf_token(html)}
+    assert client.post(SETTINGS, data=form).status_code == 303
+    with app.test_request_context():
+        assert settings.commune_settings(two_communes.a).province_name == "tỉnh Lạng Sơn"
+        assert settings.commune_settings(two_communes.b).province_name == "tỉnh Lạng Sơn"
+        assert OfficeSetting.query.filter_by(key="province_name", value="tỉnh Cao Bằng").all() == []
+
+
+def test_one_communes_admin_renames_its_province(app, staff, staff_client):
+    with app.app_context():
+        province = create_unit("province", "tỉnh Lạng Sơn").id
+        db.session.get(Unit, staff.commune).parent_id = province
+        database.commit()
+        values = settings.editable_values(staff.commune)
+    client = staff_client("admin")
+    html = client.get(SETTINGS).get_data(as_text=True)
+    assert "readonly" not in html
+    form = {**values, "province_name": "tỉnh Cao Bằng", "csrf_token": csrf_token(html)}
+    assert client.post(SETTINGS, data=form).status_code == 303
+    with app.test_request_context():
+        assert db.session.get(Unit, province).name == "tỉnh Cao Bằng"
+        assert settings.commune_settings(staff.commune).province_name == "tỉnh Cao Bằng"
