@@ -206,3 +206,13 @@ def test_one_communes_admin_renames_its_province(app, staff, staff_client):
     with app.test_request_context():
         assert db.session.get(Unit, province).name == "tỉnh Cao Bằng"
         assert settings.commune_settings(staff.commune).province_name == "tỉnh Cao Bằng"
+
+
+def test_save_for_changes_only_the_named_settings_of_that_commune(app, two_communes):
+    with app.test_request_context():
+        before_a = settings.editable_values(two_communes.a)
+        changed = settings.save_for(two_communes.b, {"issuer_name": "UBND lâm thời xã Tân Tiến"})
+        assert changed == {"issuer_name": "UBND lâm thời xã Tân Tiến"}
+        b = settings.commune_settings(two_communes.b)
+        assert (b.issuer_name, b.commune_name) == ("UBND lâm thời xã Tân Tiến", "xã Tân Tiến")
+        assert settings.editable_values(two_communes.a) == before_a

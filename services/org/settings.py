@@ -292,8 +292,10 @@ def save(values: dict[str, str]) -> dict[str, str]:
 
 
 def save_for(commune_id: int | None, values: dict[str, str]) -> dict[str, str]:
-    """Check and store one commune's settings; returns the ones that changed (name → new
-    value). With no commune yet (a fresh install), the default commune is made first.
+    """Check and store one commune's settings (a name left out of `values` keeps its value;
+    onboarding gives a new commune its name and issuer this way); returns the ones that
+    changed (name → new value). With no commune yet (a fresh install), the default commune
+    is made first.
 
     The province's name renames the province unit when there is one; a commune among
     several cannot change it (the value given is ignored).
@@ -305,6 +307,7 @@ def save_for(commune_id: int | None, values: dict[str, str]) -> dict[str, str]:
     if commune_id is None:
         commune_id = tenancy.default_commune()
     before = editable_values(commune_id)
+    values = {**before, **values}  # a setting not named keeps its value
     if province_locked(commune_id):
         values = {**values, "province_name": before["province_name"]}
     cleaned = {name: " ".join((values.get(name) or "").split()) for name in EDITABLE}
