@@ -216,3 +216,13 @@ def test_save_for_changes_only_the_named_settings_of_that_commune(app, two_commu
         b = settings.commune_settings(two_communes.b)
         assert (b.issuer_name, b.commune_name) == ("UBND lâm thời xã Tân Tiến", "xã Tân Tiến")
         assert settings.editable_values(two_communes.a) == before_a
+
+
+def test_the_second_factor_page_speaks_for_the_accounts_commune(app, two_communes, try_login):
+    with app.app_context():
+        db.session.get(StaffUser, two_communes.b_admin).second_factor_required = True
+        database.commit()
+    client = app.test_client()
+    assert try_login(client, B_ADMIN).headers["Location"].endswith("/staff/login/code")
+    page = client.get("/staff/login/code").get_data(as_text=True)
+    assert "UBND xã Tân Tiến" in page and "Hoàng Văn Thụ" not in page

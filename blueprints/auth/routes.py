@@ -18,7 +18,7 @@ from extensions import db, limiter
 from models import StaffUser
 from services.common import totp
 from services.common.errors import InvalidInput
-from services.org import audit, login_throttle
+from services.org import audit, login_throttle, settings
 from services.org import staff as staff_service
 from services.org.settings import commune_settings
 from services.render.qr import qr_svg
@@ -168,6 +168,8 @@ def _wrong_code(user: StaffUser, form: SecondFactorForm, secret: str | None):
 
 
 def _code_page(user: StaffUser, form: SecondFactorForm, secret: str | None):
+    # Not logged in yet: the page speaks for the account's own commune.
+    settings.use_commune(user.commune_id)
     setup = None
     if secret is not None:
         address = totp.provisioning_uri(secret, user.username, TOTP_ISSUER)
@@ -176,7 +178,6 @@ def _code_page(user: StaffUser, form: SecondFactorForm, secret: str | None):
         "auth/second_factor.html",
         form=form,
         setup=setup,
-        # Not logged in yet: the commune is the account's own.
         issuer=commune_settings(user.commune_id).issuer_short,
     )
 
