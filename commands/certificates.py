@@ -59,7 +59,7 @@ def reissue_command(code, name):
     """Re-issue a certificate in a corrected name: a new serial and code; the old code says
     it was replaced and names the new serial."""
     certificate = _found(code)
-    rules = CertificateRules.from_config(current_app.config)
+    rules = CertificateRules.from_config(current_app.config, certificate.commune_id)
     previous = certificate.holder_name
     try:
         successor = certificates.reissue(certificate, name, rules.serial_prefix, rules.timezone)

@@ -20,6 +20,6 @@ def seed_demo_command():
     database.commit()
     click.echo("Sample data created." if result.created else "Sample data already present.")
     for unit in result.classes:
-        click.echo(f"  class  {public_url('/c/' + unit.join_code)}  {unit.name}")
+        click.echo(f"  class  {public_url('/c/' + unit.join_code, unit.commune_id)}  {unit.name}")
     for poster in result.posters:
-        click.echo(f"  poster {public_url('/p/' + poster.code)}  {poster.label}")
+        click.echo(f"  poster {public_url('/p/' + poster.code, poster.commune_id)}  {poster.label}")

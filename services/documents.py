@@ -29,11 +29,13 @@ def _static_dir() -> Path:
 
 
 def verification_url(certificate: Certificate) -> str:
-    return public_url(f"/v/{certificate.verification_code}")
+    """The certificate's /v/ address, at its commune's public address."""
+    return public_url(f"/v/{certificate.verification_code}", certificate.commune_id)
 
 
 def poster_url(poster: Poster) -> str:
-    return public_url(f"/p/{poster.code}")
+    """The poster's /p/ address, at its commune's public address."""
+    return public_url(f"/p/{poster.code}", poster.commune_id)
 
 
 def poster_target(poster: Poster) -> str:
@@ -49,13 +51,15 @@ def _qr_markup(url: str) -> Markup:
 
 
 def certificate_html(items: list[Certificate]) -> str:
-    """The HTML of one or more certificates, one A4 landscape page each."""
+    """The HTML of one or more certificates, one A4 landscape page each, each in the name of
+    its own commune (the issuer, place and signers of the commune it was issued in)."""
     config = current_app.config
     pages = [
         {
             "certificate": cert,
+            "commune": commune_settings(cert.commune_id),
             "code": certificate_service.format_code(cert.verification_code),
-            "date_line": f"{commune_settings().place_name}, "
+            "date_line": f"{commune_settings(cert.commune_id).place_name}, "
             f"{admin_date(local_date(cert.issued_at, config['TIMEZONE']))}",
             "url": verification_url(cert),
             "qr": _qr_markup(verification_url(cert)),
@@ -71,12 +75,14 @@ def certificate_pdf(items: list[Certificate]) -> bytes:
 
 
 def poster_html(posters: list[Poster], size: str) -> str:
-    """The HTML of one or more posters, a page each, in A4 or A5 portrait."""
+    """The HTML of one or more posters, a page each, in A4 or A5 portrait, each in the name of
+    the poster's commune."""
     if size not in POSTER_SIZES:
         raise ValueError(f"size must be one of {POSTER_SIZES}")
     pages = [
         {
             "poster": poster,
+            "commune": commune_settings(poster.commune_id),
             "item": poster.lesson or poster.quiz or poster.survey,
             "target": poster_target(poster),
             "url": poster_url(poster),
@@ -95,7 +101,7 @@ def poster_pdf(posters: list[Poster], size: str = "A4") -> bytes:
 
 
 def class_join_url(unit: Unit) -> str:
-    return public_url(f"/c/{unit.join_code}")
+    return public_url(f"/c/{unit.join_code}", unit.commune_id)
 
 
 def class_sheet_pdf(unit: Unit, teachers: list[str], has_roster: bool) -> bytes:
@@ -109,6 +115,7 @@ def class_sheet_pdf(unit: Unit, teachers: list[str], has_roster: bool) -> bytes:
         url=url,
         short_url=url.split("://", 1)[-1],
         qr=_qr_markup(url),
+        commune=commune_settings(unit.commune_id),
         config=current_app.config,
     )
     return render_pdf(html, _static_dir())
@@ -149,7 +156,7 @@ def half_year_pdf(report) -> bytes:
     today's issuer and signer: the draft, printed as it would be sent."""
     return half_year_submission_pdf(
         submissions.frozen_report(report),
-        submissions.frozen_settings(report, commune_settings()),
+        submissions.frozen_settings(report, commune_settings(report.commune_id)),
     )
 
 
@@ -241,12 +248,14 @@ def gradebook_pdf(view, signer: str | None) -> bytes:
     today = local_date(utcnow(), config["TIMEZONE"])
     book = view.book
     teacher = signer or ", ".join(book.teachers)
+    commune = commune_settings(book.unit.commune_id)
     html = render_template(
         "pdf/gradebook.html",
         view=view,
         book=book,
         teacher=teacher,
-        date_line=f"{commune_settings().place_name}, {admin_date(today)}",
+        date_line=f"{commune.place_name}, {admin_date(today)}",
+        commune=commune,
         today=table_date(today),
         day=lambda moment: table_date(local_date(moment, config["TIMEZONE"])),
         config=config,

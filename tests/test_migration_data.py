@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, exc, func, inspect, make_url, select, text
 
 from app import create_app
 from extensions import db
+from services.org.settings import commune_settings
 from tests.migration_rows import data_tables, fill, stored_texts, text_columns
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -264,6 +265,7 @@ NEW_MIGRATIONS = {
     "eb6e6877203f": ("indicator_people", None),  # backfilled: checked in test_indicator_store
     "c8f3a1d6e2b9": ("staff_users", "role"),  # the province's roles: the table recreated
     "8db259557d56": ("half_year_submissions", None),  # a new table: no old row changes
+    "c2f8a4d6e1b3": ("office_settings", "unit_id"),  # the saved settings: the default commune's
 }
 
 
@@ -481,3 +483,53 @@ def test_a_database_with_rows_but_no_commune_gets_one(empty):
         assert set(conn.execute(text("SELECT commune_id FROM participants")).scalars()) == {
             commune_id
         }
+
+
+def test_saved_settings_become_the_default_communes(empty, migrating_app):
+    """c2f8a4d6e1b3: the settings saved so far are the first commune's, read back as its own."""
+    _one_commune_at("8ec1c93f8d4a")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO office_settings (key, value, updated_at) VALUES (:k, :v, :at)"),
+            {
+                "k": "issuer_name",
+                "v": "Ủy ban nhân dân xã Hoàng Văn Thụ mới",
+                "at": dt.datetime(2026, 3, 1),
+            },
+        )
+
+    upgrade(directory=str(MIGRATIONS), revision="head")
+
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT unit_id, key FROM office_settings ORDER BY key")).all()
+    assert {unit_id for unit_id, _ in rows} == {1}  # the filler's rows too
+    assert {"commune_name", "issuer_name", "province_name"} <= {key for _, key in rows}
+    with migrating_app.test_request_context():
+        saved = commune_settings(1)
+        assert saved.issuer_name == "Ủy ban nhân dân xã Hoàng Văn Thụ mới"
+        assert saved.province_name == "tỉnh Lạng Sơn"
+    db.session.remove()
+
+
+def test_settings_saved_before_any_commune_get_the_default_commune(empty):
+    """A fresh install whose admin saved the settings before creating a unit: the settings
+    keep their values, in a commune made from the saved name."""
+    upgrade(directory=str(MIGRATIONS), revision="eb6e6877203f")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO office_settings (key, value, updated_at) VALUES (:k, :v, :at)"),
+            {"k": "commune_name", "v": "xã Quốc Khánh", "at": dt.datetime(2026, 3, 1)},
+        )
+
+    upgrade(directory=str(MIGRATIONS), revision="c2f8a4d6e1b3")
+
+    with db.engine.connect() as conn:
+        commune = conn.execute(
+            text(
+                "SELECT u.id, u.name, u.commune_id, c.serial_prefix FROM units u"
+                " JOIN communes c ON c.unit_id = u.id"
+            )
+        ).one()
+        saved = conn.execute(text("SELECT unit_id, key, value FROM office_settings")).all()
+    assert tuple(commune)[1:] == ("xã Quốc Khánh", commune[0], "HVT")
+    assert [tuple(row) for row in saved] == [(commune[0], "commune_name", "xã Quốc Khánh")]

@@ -282,4 +282,9 @@ def settings():
             flash(_("Đã lưu."))
             return redirect(url_for("admin.settings"), code=303)
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/settings.html", form=form), status
+    return (
+        render_template(
+            "admin/settings.html", form=form, province_locked=office_settings.province_locked()
+        ),
+        status,
+    )

@@ -18,7 +18,7 @@ from extensions import db, limiter
 from models import StaffUser
 from services.common import totp
 from services.common.errors import InvalidInput
-from services.org import audit, login_throttle
+from services.org import audit, login_throttle, settings
 from services.org import staff as staff_service
 from services.org.settings import commune_settings
 from services.render.qr import qr_svg
@@ -173,12 +173,17 @@ def _wrong_code(user: StaffUser, form: SecondFactorForm, secret: str | None):
 
 
 def _code_page(user: StaffUser, form: SecondFactorForm, secret: str | None):
+    # Not logged in yet: the page speaks for the account's own commune.
+    settings.use_commune(user.commune_id)
     setup = None
     if secret is not None:
         address = totp.provisioning_uri(secret, user.username, TOTP_ISSUER)
         setup = {"qr": qr_svg(address), "secret": totp.grouped(secret)}
     return render_template(
-        "auth/second_factor.html", form=form, setup=setup, issuer=commune_settings().issuer_short
+        "auth/second_factor.html",
+        form=form,
+        setup=setup,
+        issuer=commune_settings(user.commune_id).issuer_short,
     )
 
 

@@ -255,7 +255,8 @@ def _send_quiz(slug: str):
     )
     try:
         attempt = quiz_taking.take_quiz(
-            taken, quiz_taking.CertificateRules.from_config(current_app.config)
+            taken,
+            quiz_taking.CertificateRules.from_config(current_app.config, participant.commune_id),
         )
     except participation.NoAttemptsLeft as exc:
         raise Refused(422, _("Bạn đã hết lượt làm bài kiểm tra này.")) from exc

@@ -108,7 +108,7 @@ def course(slug: str):
     if participant is None:
         return _identify_first()
     state = courses.course_progress(item, catalog.progress(participant))
-    rules = quiz_taking.CertificateRules.from_config(current_app.config)
+    rules = quiz_taking.CertificateRules.from_config(current_app.config, participant.commune_id)
     certificate = (
         certificates.course_when_signed(participant, item, rules.serial_prefix, rules.timezone)
         if state.complete
@@ -394,17 +394,23 @@ def lesson(slug: str):
     participant = visitor.load_participant()
     if participant is None:
         return _identify_first()
-    on_storage_fault(lambda _fault: _lesson_page(item))  # the visit is lost, not the lesson
+    # The lesson names the learner's own commune's channels ({{kenh.*}}).
+    commune_id = participant.commune_id
+    on_storage_fault(
+        lambda _fault: _lesson_page(item, commune_id)
+    )  # the visit is lost, not the lesson
     participation.record_visit(participant, item, visitor.poster_for(participant, item))
-    return _lesson_page(item)
+    return _lesson_page(item, commune_id)
 
 
-def _lesson_page(item: Lesson):
+def _lesson_page(item: Lesson, commune_id: int | None):
     label = lesson_media.image_label if device.data_saver() else None
     return render_template(
         "learn/lesson.html",
         lesson=item,
-        body_html=catalog.lesson_html(item, current_language(), image_label=label),
+        body_html=catalog.lesson_html(
+            item, current_language(), image_label=label, commune_id=commune_id
+        ),
         audio=lesson_media.audio_choices(item),
         next_steps=courses.next_in_courses(item.quiz) if item.quiz else [],
     )
@@ -519,7 +525,8 @@ def _submit_quiz(item: Quiz, version: QuizVersion, participant):
     )
     try:
         outcome = quiz_taking.submit(
-            taken, quiz_taking.CertificateRules.from_config(current_app.config)
+            taken,
+            quiz_taking.CertificateRules.from_config(current_app.config, participant.commune_id),
         )
     except participation.NoAttemptsLeft:
         return render_template("learn/no_attempts.html", quiz=item), 409
@@ -582,7 +589,9 @@ def result(public_id: str):
     full_key = catalog.key_open(participant, attempt.quiz)
     # Only this attempt's own pass shows a certificate; a pass made while no signer was named
     # is certified here, once the office names one.
-    rules = quiz_taking.CertificateRules.from_config(current_app.config)
+    rules = quiz_taking.CertificateRules.from_config(
+        current_app.config, attempt.participant.commune_id
+    )
     certificate = certificates.issue_when_signed(attempt, rules.serial_prefix, rules.timezone)
     return render_template(
         "learn/result.html",

@@ -240,7 +240,7 @@ def reissue_certificate(certificate_id: int):
     form = ReissueCertificateForm()
     if not form.validate_on_submit():
         return _certificate_page(found, reissue_form=form, status=400)
-    rules = CertificateRules.from_config(current_app.config)
+    rules = CertificateRules.from_config(current_app.config, found.commune_id)
     previous = found.holder_name
     try:
         successor = certificates.reissue(found, form.name.data, rules.serial_prefix, rules.timezone)

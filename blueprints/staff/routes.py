@@ -108,7 +108,7 @@ def unit(unit_id: int):
 
 def _unit_page(found: Unit, form: RosterForm, problems=None, status: int = 200):
     """The unit page; for a class its roster in class-list order, namesakes told apart."""
-    join_url = public_url(f"/c/{found.join_code}") if found.join_code else None
+    join_url = public_url(f"/c/{found.join_code}", found.commune_id) if found.join_code else None
     class_list = roster.class_list(found) if found.kind == "class" else []
     labels = roster.staff_labels(class_list)
     on_list = {e.participant_id: labels[e.id] for e in class_list if e.participant_id}
@@ -139,7 +139,7 @@ def join_qr(unit_id: int, fmt: str):
     found = visible_unit(unit_id)
     if not found.join_code or fmt not in ("svg", "png"):
         abort(404)
-    url = public_url(f"/c/{found.join_code}")
+    url = public_url(f"/c/{found.join_code}", found.commune_id)
     body, mime = (qr_svg(url), "image/svg+xml") if fmt == "svg" else (qr_png(url), "image/png")
     return download(body, mime, f"lop-{found.join_code}.{fmt}")
 

@@ -53,12 +53,19 @@ def _fallback(lang: str) -> str:
         return _("(xã chưa công bố — hỏi cán bộ văn hóa - xã hội xã)")
 
 
-def fill(markdown_text: str, lang: str, settings: CommuneSettings | None = None) -> str:
+def fill(
+    markdown_text: str,
+    lang: str,
+    settings: CommuneSettings | None = None,
+    commune_id: int | None = None,
+) -> str:
     """A lesson's Markdown with each known placeholder replaced by the saved setting (or, when
-    the setting is empty, by a fallback in `lang`); unknown ones are left as written."""
+    the setting is empty, by a fallback in `lang`); unknown ones are left as written. The
+    settings are `settings`, else those of the commune `commune_id` (the learner's; None: the
+    request's commune)."""
     if "{{" not in (markdown_text or ""):
         return markdown_text
-    settings = settings or commune_settings()
+    settings = settings or commune_settings(commune_id)
 
     def replace(match: re.Match) -> str:
         setting = SETTING_OF.get(match.group(1))

@@ -69,6 +69,16 @@ def _free(column, wanted: str, length: int) -> str:
     return candidate
 
 
+def serial_prefix(commune_id: int | None) -> str | None:
+    """The certificate serial prefix of a commune (None: no such commune)."""
+    if commune_id is None:
+        return None
+    communes = Commune.__table__
+    return db.session.execute(
+        select(communes.c.serial_prefix).where(communes.c.unit_id == commune_id)
+    ).scalar()
+
+
 def province_unit() -> Unit | None:
     return db.session.scalars(select(Unit).where(Unit.kind == PROVINCE)).first()
 
@@ -183,6 +193,12 @@ def _needs_a_commune(obj) -> bool:
     if isinstance(obj, Unit):
         return obj.kind != "province"
     return not type(obj).__tenant_nullable__
+
+
+def default_commune() -> int:
+    """The default commune (the lowest id), made from the configuration if none exists yet."""
+    found = db.session.execute(select(func.min(Commune.unit_id))).scalar()
+    return found if found is not None else _default_commune(db.session)
 
 
 def _default_commune(session: Session, create: bool = True) -> int | None:

@@ -36,16 +36,22 @@ def lessons(participant: Participant | None = None) -> list[Lesson]:
     )
 
 
-def lesson_html(lesson: Lesson, lang: str, image_label: Callable[[str], str] | None = None) -> str:
-    """A lesson's sanitised HTML in `lang`, its placeholders filled with the commune's settings
-    (services/content/placeholders.py), rendered once per content version and settings.
+def lesson_html(
+    lesson: Lesson,
+    lang: str,
+    image_label: Callable[[str], str] | None = None,
+    commune_id: int | None = None,
+) -> str:
+    """A lesson's sanitised HTML in `lang`, its placeholders filled with the settings of the
+    commune `commune_id` (the learner's; None: the request's commune; see
+    services/content/placeholders.py), rendered once per content version and settings.
 
     With `image_label` (data-saver mode) images become tap-to-load links labelled by it
     (see markdown.render); that variant is cached apart, so the label must depend only on
     the image and `lang`.
     """
     body = localized(lesson.translations, "lesson", lesson.body_markdown, lang)
-    body = placeholders.fill(body, lang)
+    body = placeholders.fill(body, lang, commune_id=commune_id)
     filled = hashlib.sha256(body.encode()).hexdigest()  # the settings changed: a new entry
     key = (lesson.id, lesson.content_hash, lang, image_label is not None, filled)
     if key not in _html_cache:

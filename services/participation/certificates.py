@@ -132,6 +132,7 @@ def issue_for_attempt(attempt: Attempt, serial_prefix: str, timezone: str) -> Ce
         return Certificate(
             verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
             participant_id=participant.id,
+            commune_id=participant.commune_id,  # the issuer: the holder's commune
             quiz_id=quiz.id,
             attempt_id=attempt.id,
             holder_name=participant.display_name,
@@ -165,9 +166,10 @@ def _issue_once(
         existing = find()
         if existing is not None:
             return existing
-        if not commune_settings().certificate_signer_set:
-            raise SignerMissing
         certificate = make()
+        # Signed in the name of the certificate's own commune, by its signer.
+        if not commune_settings(certificate.commune_id).certificate_signer_set:
+            raise SignerMissing
         try:
             with db.session.begin_nested():  # a failed insert gives its serial back
                 year = local_date(certificate.issued_at, timezone).year
@@ -210,6 +212,7 @@ def issue_for_course(participant: Participant, course: Course, serial_prefix: st
         return Certificate(
             verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
             participant_id=participant.id,
+            commune_id=participant.commune_id,  # the issuer: the holder's commune
             course_id=course.id,
             attempt_id=last.id,
             holder_name=participant.display_name,
@@ -320,6 +323,7 @@ def reissue(certificate: Certificate, name: str | None, serial_prefix: str, time
         successor = Certificate(
             verification_code=codes.generate(VERIFICATION_CODE_LENGTH),
             participant_id=certificate.participant_id,
+            commune_id=certificate.commune_id,
             quiz_id=certificate.quiz_id,
             course_id=certificate.course_id,
             attempt_id=certificate.attempt_id,

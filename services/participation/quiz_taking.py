@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models import Attempt, Participant, QuizVersion
+from services.org import tenancy
 from services.participation import attempts, certificates
 
 
@@ -35,14 +36,18 @@ class TakenQuiz:
 
 @dataclass(frozen=True)
 class CertificateRules:
-    """How certificates are numbered and dated (from the app's configuration)."""
+    """How one commune's certificates are numbered and dated."""
 
     serial_prefix: str
     timezone: str
 
     @classmethod
-    def from_config(cls, config: Mapping) -> "CertificateRules":
-        return cls(config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"])
+    def from_config(cls, config: Mapping, commune_id: int | None = None) -> "CertificateRules":
+        """The rules of the commune `commune_id` (the certificate's: its holder's commune):
+        its serial prefix (communes.serial_prefix, unique, so two communes' serials never
+        collide), else the configured CERTIFICATE_SERIAL_PREFIX."""
+        prefix = tenancy.serial_prefix(commune_id) or config["CERTIFICATE_SERIAL_PREFIX"]
+        return cls(prefix, config["TIMEZONE"])
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def title(report: HalfYearReport) -> str:
     UBND xã …'."""
     return (
         f"kèm theo Báo cáo số {report.number} ngày {table_date(report.report_date)} "
-        f"của {commune_settings().issuer_short}"
+        f"của {commune_settings(report.commune_id).issuer_short}"
     )
 
 
