@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Target, Unit
-from services.common import periods
 from services.common.periods import NamedPeriod, Period
 from services.org import access
 from services.reporting import indicators
@@ -228,7 +227,3 @@ def commune_rows(named: NamedPeriod, timezone: str, commune: Unit) -> list[indic
     named period, from the aggregate."""
     visible = access.subtree_ids(commune)
     return indicators.flatten(indicators.figures(Period(named.start, named.end, timezone), visible))
-
-
-def default_period(today: dt.date) -> NamedPeriod:
-    return periods.containing(today)
