@@ -251,6 +251,7 @@ def export_commune(code: str, path: Path) -> dict[str, int]:
             "serial_prefix": prefix,
             "unit_id": commune_id,
             "province_id": commune.parent_id,
+            "province_name": _unit_name(commune.parent_id),
         },
         "tables": {},
     }
@@ -427,9 +428,31 @@ def _taken(table: Table, columns: tuple[str, ...], values: set[tuple]) -> list[s
     return [f"{table.name}.{'+'.join(columns)}: {len(taken)} ({shown})"]
 
 
-def _province_id() -> int | None:
+def _unit_name(unit_id: int | None) -> str | None:
     units = _tables()["units"]
-    return db.session.scalar(select(units.c.id).where(units.c.kind == "province").limit(1))
+    if unit_id is None:
+        return None
+    return db.session.scalar(select(units.c.name).where(units.c.id == unit_id))
+
+
+def _province_id(name: str | None) -> int | None:
+    """This deployment's province; made (with the exporter's province name) when it has none
+    and the commune came from under one."""
+    units = _tables()["units"]
+    found = db.session.scalar(select(units.c.id).where(units.c.kind == "province").limit(1))
+    if found is not None or not name:
+        return found
+    return db.session.execute(
+        insert(units)
+        .values(
+            kind="province",
+            name=name,
+            is_sample=False,
+            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            commune_id=None,
+        )
+        .returning(units.c.id)
+    ).scalar_one()
 
 
 def import_commune(path: Path) -> dict[str, int]:
@@ -450,7 +473,7 @@ def import_commune(path: Path) -> dict[str, int]:
         raise TransferError("codes_taken", items=taken)
     ids: dict[str, dict[int, int]] = {name: dict(m) for name, m in content.items()}
     old_province = data["commune"].get("province_id")
-    province = _province_id()
+    province = _province_id(data["commune"].get("province_name")) if old_province else None
     counts = {}
     for table in _moved_tables():
         block = data["tables"].get(table.name)
