@@ -19,6 +19,7 @@ from services.org.units import create_unit
 from services.participation import attempts, catalog
 from services.participation.identity import NewIdentity, create_participant
 from services.participation.posters import create_poster
+from services.tally import indicator_store
 
 
 @pytest.fixture
@@ -261,3 +262,18 @@ def test_staff_scopes(app, two, monkeypatch):
         assert tenant.staff_scope(early) == tenancy.Scope.of(two["a"])
         monkeypatch.setattr(tenancy, "commune_ids", lambda: ())
         assert tenant.staff_scope(early) == tenancy.EVERYWHERE
+
+
+def test_the_indicator_aggregate_is_read_through_the_scopes_units(app, two):
+    """indicator_people has no commune of its own: a commune's figures read only the rows of
+    its own units (the aggregate holds both communes' visits)."""
+    with app.app_context():
+        keys = indicator_store.all_keys(db.session.connection())
+        assert keys
+        for key in keys:
+            with tenancy.for_commune(two["a"]):
+                reached, _trained = indicator_store.by_unit(key)
+            assert set(reached) <= {two["village_a"]}
+        with tenancy.for_commune(two["a"]):
+            seen = [indicator_store.by_unit(key)[0] for key in keys]
+        assert {two["village_a"]: 2} in seen

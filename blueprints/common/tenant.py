@@ -61,14 +61,7 @@ def _scope_of_request() -> tenancy.Scope:
 
 def staff_scope(user) -> tenancy.Scope:
     """The scope of a staff member's requests (see the module's docstring)."""
-    if user.commune_id is not None:
-        return tenancy.Scope.of(user.commune_id)
-    ids = tenancy.commune_ids()
-    if not ids:
-        return tenancy.EVERYWHERE
-    if len(ids) == 1:
-        return tenancy.Scope.of(ids[0])
-    return tenancy.Scope(None, None, writable=False)
+    return tenancy.scope_of_staff(user)
 
 
 def _learner_scope() -> tenancy.Scope:

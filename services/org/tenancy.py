@@ -106,6 +106,11 @@ def commune_of(session: Session, obj: TenantOwned):
     found = [_from_source(session, obj, source) for source in type(obj).__tenant_sources__]
     first = next((row for row in found if row is not None), None)
     if first is None:
+        # Nothing of its own tells: the commune of the scope it is made in (a report, a
+        # target, a science task filed by a commune's staff).
+        scope = session.info.get(SCOPE)
+        if scope is not None and scope is not UNRESOLVED and scope.single is not None:
+            return scope.single
         # A row that may stand outside every commune (a staff account, an audit event, a
         # target) never creates one: a fresh install's commune is the one its admin or the
         # demo creates, not a default made by the first login.
@@ -353,6 +358,20 @@ def default_scope() -> Scope:
     if not ids:
         return EVERYWHERE
     return Scope.of(ids[0]) if len(ids) == 1 else NOWHERE
+
+
+def scope_of_staff(user) -> Scope:
+    """What a staff member sees, in a request or in a job made for them: their commune; an
+    account without one (made before the first commune, or the province's) the only commune
+    while there is one, nothing to scope with none, and every commune read-only with several."""
+    if user.commune_id is not None:
+        return Scope.of(user.commune_id)
+    ids = commune_ids()
+    if not ids:
+        return EVERYWHERE
+    if len(ids) == 1:
+        return Scope.of(ids[0])
+    return Scope(None, None, writable=False)
 
 
 def current_commune_unit() -> Unit | None:
