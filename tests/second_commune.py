@@ -44,10 +44,13 @@ class SecondCommune:
     school: int
     klass: int
     people: dict[str, int]  # name → id, B's own
+    pupil_token: str  # the participant cookie of B's pupil
     poster: str
     certificate: int
     report: int
     activity: int
+    a_report: int
+    a_activity: int
     # Everything of commune A that B's staff must never see (names, codes, free text).
     a_sentinels: list[str] = field(default_factory=list)
     # B's own figures: people with a visit or attempt in B, by kind of count.
@@ -128,7 +131,7 @@ def second_commune(app, world, staff, monkeypatch, _password_hash) -> SecondComm
             NewIdentity("Triệu Thị Mận", "villager", village_a.id, "30-44", False), "test"
         )
         _respond(mận, village_a.id, "Loa thôn Nà Pàn hỏng từ tháng trước")
-        activities.file_activity(
+        activity_a = activities.file_activity(
             village_a,
             kind="meeting",
             held_on=TODAY,
@@ -152,7 +155,7 @@ def second_commune(app, world, staff, monkeypatch, _password_hash) -> SecondComm
         bich, _ = create_participant(
             NewIdentity("Nông Thị Bích", "villager", village.id, "30-44", False), "test"
         )
-        cuong, _ = create_participant(
+        cuong, cuong_token = create_participant(
             NewIdentity("Hứa Văn Cường", "student", klass.id, "16-29", False), "test"
         )
         survey = Survey.query.filter_by(slug="y-kien").one()
@@ -216,10 +219,13 @@ def second_commune(app, world, staff, monkeypatch, _password_hash) -> SecondComm
             school=school.id,
             klass=klass.id,
             people={"Nông Thị Bích": bich.id, "Hứa Văn Cường": cuong.id},
+            pupil_token=cuong_token,
             poster=poster.code,
             certificate=cert.id,
             report=report_b.id,
             activity=activity.id,
+            a_report=report_a.id,
+            a_activity=activity_a.id,
             a_sentinels=sentinels,
             b_reached=2,
         )

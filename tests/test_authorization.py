@@ -19,9 +19,11 @@ from pypdf import PdfReader
 import database
 from extensions import db
 from models import (
+    Activity,
     Attempt,
     AuditEvent,
     Certificate,
+    HalfYearReport,
     Job,
     Participant,
     Quiz,
@@ -1032,3 +1034,63 @@ def test_an_export_job_is_made_in_its_requesters_commune(
     login(admin_a, "admin")
     for job_id in made:
         assert admin_a.get(f"/staff/exports/{job_id}/download").status_code == 404
+
+
+@pytest.mark.parametrize("actor", B_ACTORS)
+def test_the_other_communes_report_and_activity_are_not_found(
+    app, world, second_commune, login, actor
+):
+    """A's half-year report and activity are "not found" to B's staff, as a missing one is
+    (or refused to a role that never sees them), and a POST changes nothing."""
+    client = app.test_client()
+    login(client, second_commune.username(actor))
+    token = _token(client, actor)
+    report, activity = second_commune.a_report, second_commune.a_activity
+    own_report, own_activity = second_commune.report, second_commune.activity
+    for url, own in (
+        (f"/staff/half-year/{report}", f"/staff/half-year/{own_report}"),
+        (f"/staff/half-year/{report}.pdf", f"/staff/half-year/{own_report}.pdf"),
+        (f"/staff/half-year/{report}-phu-luc.xlsx", f"/staff/half-year/{own_report}-phu-luc.xlsx"),
+        (f"/staff/activities/{activity}/edit", f"/staff/activities/{own_activity}/edit"),
+    ):
+        answer = client.get(url).status_code
+        mine = client.get(own).status_code
+        assert answer == (404 if mine == 200 else mine), (url, answer, mine)
+        assert answer in (403, 404)
+    for url in (f"/staff/activities/{activity}/delete", f"/staff/half-year/{report}"):
+        assert client.post(url, data={"csrf_token": token}).status_code in (403, 404)
+    with app.app_context():
+        assert db.session.get(HalfYearReport, report) is not None
+        assert db.session.get(Activity, activity) is not None
+
+
+def world_commune(app, world) -> int:
+    with app.app_context():
+        return db.session.get(Unit, world["ids"]["village"]).commune_id
+
+
+def test_permanent_links_of_a_work_for_anyone(app, world, second_commune, login):
+    """/v/ of A's certificate shows it to B's admin; A's poster and class links open for a
+    visitor of B, in A's commune; B's visitor's pages list B's units, not A's."""
+    client = app.test_client()
+    login(client, second_commune.username("admin_b"))
+    with app.app_context():
+        cert = db.session.get(Certificate, world["ids"]["cert_v"])
+        code, serial = cert.verification_code, cert.serial
+        class_code = db.session.get(Unit, world["ids"]["class_a"]).join_code
+    page = client.get(f"/v/{code}")
+    assert page.status_code == 200
+    assert serial in page.get_data(as_text=True)
+    visitor = app.test_client()
+    visitor.set_cookie(app.config["PARTICIPANT_COOKIE"], second_commune.pupil_token)
+    home = visitor.get("/").get_data(as_text=True)
+    assert "Hứa Văn Cường" in home
+    units = visitor.get("/identify").get_data(as_text=True)
+    assert "Thôn Khuổi Phầy" in units and "Thôn Nà Pàn" not in units
+    response = visitor.get(f"/p/{world['ids']['poster_v']}")
+    assert response.status_code == 302
+    assert "/surveys/y-kien" in response.headers["Location"]
+    assert visitor.get(f"/c/{class_code}").status_code == 302
+    # The visitor came through A: its commune is remembered first, B's own kept.
+    with visitor.session_transaction() as kept:
+        assert kept["communes"] == [world_commune(app, world), second_commune.commune]
