@@ -227,7 +227,7 @@ def second_commune(app, world, staff, monkeypatch, _password_hash) -> SecondComm
             a_report=report_a.id,
             a_activity=activity_a.id,
             a_sentinels=sentinels,
-            b_reached=2,
+            b_reached=1,  # Bích (a survey answer counts as reach; a bare attempt does not)
         )
         assert report_a.commune_id == staff.commune and report_b.commune_id == commune.id
     return found

@@ -32,11 +32,14 @@ from models import (
     Survey,
     Unit,
 )
+from services.common.periods import Period
 from services.content import authoring
 from services.org import staff as staff_service
+from services.org import tenancy
 from services.participation import certificates
 from services.participation.identity import NewIdentity, create_participant
 from services.participation.posters import create_poster
+from services.reporting import indicators
 
 pytest_plugins = ["staff_fixtures", "second_commune"]
 
@@ -1094,3 +1097,26 @@ def test_permanent_links_of_a_work_for_anyone(app, world, second_commune, login)
     # The visitor came through A: its commune is remembered first, B's own kept.
     with visitor.session_transaction() as kept:
         assert kept["communes"] == [world_commune(app, world), second_commune.commune]
+
+
+def test_the_other_communes_figures_are_their_own(app, world, second_commune, login):
+    """B's dashboard figures, in B's scope, equal B's units' figures counted over the whole
+    database; A's people add nothing to them, and the dashboard page shows B's commune with
+    that count."""
+    all_time = Period(None, None, "Asia/Ho_Chi_Minh")
+    with app.app_context():
+        with tenancy.for_commune(second_commune.commune):
+            scoped_rows = indicators.flatten(indicators.figures(all_time, None))
+            own = {row.unit_id for row in scoped_rows}
+        everywhere = indicators.flatten(indicators.figures(all_time, own))
+        as_seen = {row.unit_id: (row.reached, row.trained) for row in scoped_rows}
+        assert as_seen == {row.unit_id: (row.reached, row.trained) for row in everywhere}
+        root = next(row for row in scoped_rows if row.unit_id == second_commune.commune)
+        a_root = next(
+            row
+            for row in indicators.flatten(indicators.figures(all_time, None))
+            if row.unit_id == world_commune(app, world)
+        )
+    assert root.reached == second_commune.b_reached
+    assert a_root.reached > 0
+    assert second_commune.commune in own and world["ids"]["village"] not in own
