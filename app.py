@@ -10,6 +10,7 @@ from blueprints.auth.session import register_login
 from blueprints.authoring import bp as authoring_bp
 from blueprints.certificates import bp as certificates_bp
 from blueprints.common.converters import IdConverter
+from blueprints.common.tenant import register_tenancy
 from blueprints.content_files import bp as content_files_bp
 from blueprints.errors import register_error_handlers
 from blueprints.halfyear import bp as halfyear_bp
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_vocabulary(app)
     tenancy.install()
     submissions.install()
+    register_tenancy(app)
     with app.app_context():
         configure_engine(db.engine)
 

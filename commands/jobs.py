@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 
 import database
 from services.operations import jobs, retention
+from services.org import tenancy
 
 jobs_cli = AppGroup("jobs", help="Background jobs: big exports prepared beside the web workers.")
 
@@ -30,7 +31,9 @@ def work_once() -> int:
         return 0
     job_id, claim = job.id, job.claim
     try:
-        jobs.run(job)
+        # The file shows what its requester may see: their commune's rows only.
+        with tenancy.scoped(tenancy.scope_of_staff(job.requested_by)):
+            jobs.run(job)
     except Exception as exc:  # any failure is the job's, recorded on it
         database.rollback()
         jobs.fail(job_id, claim, exc)

@@ -12,6 +12,7 @@ class Target(TenantOwned, db.Model):
 
     __tablename__ = "targets"
     __tenant_nullable__ = True  # NULL: the province's default (Kế hoạch 211)
+    __tenant_shared_null__ = True  # every commune reads the province defaults
 
     id = db.Column(db.Integer, primary_key=True)
     indicator = db.Column(db.String(10), nullable=False)

@@ -46,6 +46,8 @@ class TenantOwned:
     __tenant_sources__: tuple[str, ...] = ()
     # NULL allowed (staff of the province, its own audit events, the province's targets).
     __tenant_nullable__ = False
+    # Whether a NULL commune_id means "the province's, shown to every commune" (targets).
+    __tenant_shared_null__ = False
     # False where a covering index leads with commune_id instead (visits, attempts).
     __tenant_index__ = True
 

@@ -23,6 +23,7 @@ from app import create_app
 from extensions import db, limiter
 from models import Lesson, Quiz, Survey, Unit
 from services.content import loader as content_loader
+from services.org import tenancy
 from services.org.units import create_unit
 from services.participation import catalog
 from services.participation.identity import NewIdentity, create_participant
@@ -108,6 +109,7 @@ def _clean_database(app):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
     catalog._html_cache.clear()
+    tenancy.forget_communes()
     limiter.reset()
 
 

@@ -4,19 +4,27 @@ The routes come from `app.url_map`, so a new staff route without a line in MATRI
 `test_every_staff_route_is_in_the_matrix`.
 """
 
+import io
+import unicodedata
+import zipfile
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import gradebook_world
+import openpyxl
 import pytest
 from conftest import FIXTURE_CONTENT, csrf_token
+from pypdf import PdfReader
 
 import database
 from extensions import db
 from models import (
+    Activity,
     Attempt,
     AuditEvent,
     Certificate,
+    HalfYearReport,
+    Job,
     Participant,
     Quiz,
     RosterEntry,
@@ -24,15 +32,17 @@ from models import (
     Survey,
     Unit,
 )
+from services.common.periods import Period
 from services.content import authoring
 from services.org import staff as staff_service
+from services.org import tenancy
 from services.participation import certificates
 from services.participation.identity import NewIdentity, create_participant
 from services.participation.posters import create_poster
+from services.reporting import indicators
 
-pytest_plugins = ["staff_fixtures"]
+pytest_plugins = ["staff_fixtures", "second_commune"]
 
-ACTORS = ("anonymous", "participant", "teacher_a", "teacher_b", "officer", "admin", "province")
 STAFF_PREFIXES = ("staff.", "reports.", "admin.", "auth.", "province.")
 LOGIN = "login"  # a 302 to /staff/login
 MISSING_ID = 987654
@@ -46,6 +56,12 @@ class Case:
 
 
 PROVINCE_OFFICER = "so.khcn"  # the province office (Sở KH&CN): reads, never writes
+A_ACTORS = ("anonymous", "participant", "teacher_a", "teacher_b", "officer", "admin", "province")
+# The staff of another commune (tests/second_commune.py), each beside the one of commune A
+# whose rights they have: their expectations are derived (cross_commune), never written.
+ANALOG = {"admin_b": "admin", "officer_b": "officer", "teacher_b2": "teacher_b"}
+B_ACTORS = tuple(ANALOG)
+ACTORS = A_ACTORS + B_ACTORS
 
 
 def outsiders(**staff) -> dict:
@@ -629,6 +645,41 @@ MATRIX: dict[str, list[Case]] = {
 }
 
 
+# What names one of commune A's own rows in a case's path: to another commune's staff it
+# does not exist.
+A_OBJECTS = ("{class_", "{village}", "{person_", "{entry_", "{poster_", "{cert_", "{user}")
+# Cases whose A row is only a search term of a list page (no row named: nothing listed).
+SEARCHES = {("reports.posters", "/staff/posters?code={poster_a}")}
+
+
+def cross_commune(matrix: dict[str, list[Case]]) -> dict[str, list[Case]]:
+    """Every case also for B's staff: on a path naming A's row, what a missing row gets (404);
+    where the same role in A is refused on every case of the endpoint, that refusal may come
+    before the lookup (403) or after it (404); on any other path, what the same role in A
+    gets."""
+    derived = {}
+    for endpoint, cases in matrix.items():
+        refused = {
+            b: all(case.expect[a] in (403, LOGIN) for case in cases) for b, a in ANALOG.items()
+        }
+        derived[endpoint] = []
+        for case in cases:
+            names_a_row = any(name in case.path for name in A_OBJECTS)
+            names_a_row = names_a_row and (endpoint, case.path) not in SEARCHES
+            expect = dict(case.expect)
+            for b, a in ANALOG.items():
+                same = case.expect[a]
+                if not names_a_row or same == LOGIN:
+                    expect[b] = same
+                else:
+                    expect[b] = {403, 404} if refused[b] else 404
+            derived[endpoint].append(Case(case.method, case.path, expect))
+    return derived
+
+
+MATRIX = cross_commune(MATRIX)
+
+
 def staff_rules(app) -> dict[str, set[str]]:
     """Every staff endpoint with the methods it answers (HEAD and OPTIONS are implied)."""
     found: dict[str, set[str]] = {}
@@ -770,9 +821,11 @@ def _published_topic(slug: str, owner: StaffUser) -> str:
     return slug
 
 
-def _client_for(app, actor: str, world, login):
+def _client_for(app, actor: str, world, login, request=None):
     client = app.test_client()
-    if actor == "participant":
+    if actor in B_ACTORS:
+        login(client, request.getfixturevalue("second_commune").username(actor))
+    elif actor == "participant":
         client.set_cookie(app.config["PARTICIPANT_COOKIE"], world["visitor_token"])
         assert "Hoàng Văn Vinh" in client.get("/").get_data(as_text=True)
     elif actor == "province":
@@ -806,8 +859,8 @@ def _ordered(actor: str) -> list[tuple[str, Case]]:
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_authorisation_matrix(app, world, login, actor):
-    client = _client_for(app, actor, world, login)
+def test_authorisation_matrix(app, world, login, actor, request):
+    client = _client_for(app, actor, world, login, request)
     token = _token(client, actor)
     with app.app_context():
         before = (
@@ -890,3 +943,230 @@ def test_an_officer_sees_the_units_below_theirs(app, world, staff, login):
     # The village officer's commune report is refused: the commune is above the village.
     officer = _client_for(app, "officer", world, login)
     assert officer.get(f"/staff/units/{staff.commune}/report").status_code == 403
+
+
+# --- two communes: nothing of A's reaches B's staff ---------------------------------------
+
+# Pages that list or count, beyond the matrix's own URLs (the matrix names them already; kept
+# here so that a page of lists is checked even if its matrix line changes).
+INDEX_PAGES = (
+    "/staff/",
+    "/staff/certificates",
+    "/staff/posters",
+    "/staff/admin/users",
+    "/staff/admin/audit",
+    "/staff/admin/audit.csv",
+    "/staff/admin/audit.xlsx",
+    "/staff/indicators/",
+    "/staff/indicators/export.xlsx",
+    "/staff/activities/",
+    "/staff/activities/status",
+    "/staff/half-year/",
+    "/staff/recognition/",
+    "/staff/recognition/nominations.xlsx?period=2026-H1",
+    "/staff/recognition/nominations.pdf?period=2026-H1",
+    "/staff/surveys/",
+    "/staff/surveys/y-kien",
+    "/staff/surveys/y-kien/export.csv",
+    "/staff/surveys/y-kien/export.xlsx",
+    "/staff/admin/units/",
+    "/staff/exports/",
+    "/staff/media",
+    "/staff/content/",
+)
+
+
+def body_text(response) -> str:
+    """What a reader of the response sees: HTML, CSV (with BOM), JSON and SVG as text; XLSX
+    cell by cell (openpyxl); PDF page by page (pypdf); a ZIP member by member."""
+    data = response.get_data()
+    kind = response.mimetype or ""
+    if kind == "application/pdf":
+        reader = PdfReader(io.BytesIO(data))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    if "spreadsheetml" in kind:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        cells = [
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ]
+        return "\n".join([*cells, *book.sheetnames])
+    if kind == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    if kind.startswith("image/") and kind != "image/svg+xml":
+        return ""
+    return data.decode("utf-8-sig", "replace")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+@pytest.mark.parametrize("actor", B_ACTORS)
+def test_zero_leaks(app, world, second_commune, login, actor):
+    """Another commune's staff GET every matrix URL (on A's rows and their own index pages)
+    and every list page: no name, username, unit, code, serial, free text or activity of
+    commune A appears in any page, export or PDF."""
+    client = app.test_client()
+    login(client, second_commune.username(actor))
+    urls = {
+        case.path.format(**world["ids"])
+        for cases in MATRIX.values()
+        for case in cases
+        if case.method == "GET"
+    } | set(INDEX_PAGES)
+    sentinels = [_nfc(s) for s in second_commune.a_sentinels]
+    leaks, read = [], 0
+    for url in sorted(urls):
+        response = client.get(url)
+        if response.status_code >= 500:
+            leaks.append(f"{url}: {response.status_code}")
+            continue
+        text = _nfc(body_text(response))
+        read += response.status_code == 200
+        # A code the URL itself names may be said back ("no poster ABC1234"): not a leak.
+        shown = [s for s in sentinels if s in text and s not in url]
+        leaks += [f"{url} ({response.status_code}) shows {s!r}" for s in shown]
+    assert not leaks, "\n".join(leaks)
+    assert read >= 10  # the pages were read, not refused
+
+
+def test_the_other_communes_staff_see_their_own(app, world, second_commune, login):
+    """B's admin sees B's people, units, activity and report: the pages that show A nothing
+    are not simply empty."""
+    client = app.test_client()
+    login(client, second_commune.username("admin_b"))
+    units = client.get("/staff/admin/units/").get_data(as_text=True)
+    assert "Thôn Khuổi Phầy" in units and "Lớp 5C" in units
+    report = client.get(f"/staff/units/{second_commune.village}/report").get_data(as_text=True)
+    assert "Nông Thị Bích" in report
+    activities_page = client.get("/staff/activities/?period=2026-H1").get_data(as_text=True)
+    assert "Phát thanh ở Khuổi Phầy" in activities_page
+    half_year_page = client.get("/staff/half-year/").get_data(as_text=True)
+    assert "12/BC-TANVAN" in half_year_page
+    answers = client.get("/staff/surveys/y-kien").get_data(as_text=True)
+    assert "Ý kiến của thôn Khuổi Phầy" in answers
+    certificate = client.get(f"/staff/certificates/{second_commune.certificate}")
+    assert certificate.status_code == 200
+    assert "Hứa Văn Cường" in certificate.get_data(as_text=True)
+    poster = client.get(f"/staff/posters/{second_commune.poster}")
+    assert poster.status_code == 200
+
+
+def test_an_export_job_is_made_in_its_requesters_commune(
+    app, world, second_commune, login, monkeypatch, tmp_path
+):
+    """B's admin's big export is made by the worker (no request, every commune otherwise) in
+    B's scope: the file holds none of A's rows, and A's admin cannot take it."""
+    monkeypatch.setitem(app.config, "EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setitem(app.config, "EXPORT_JOB_MIN_ROWS", 0)
+    client = app.test_client()
+    login(client, second_commune.username("admin_b"))
+    assert client.get("/staff/admin/audit.xlsx").status_code == 202
+    assert client.get("/staff/surveys/y-kien/export.csv").status_code == 202
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "--once"])
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "--once"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        made = [job.id for job in Job.query.filter_by(status="done")]
+    assert len(made) == 2
+    sentinels = [_nfc(s) for s in second_commune.a_sentinels]
+    for job_id in made:
+        response = client.get(f"/staff/exports/{job_id}/download")
+        assert response.status_code == 200
+        text = _nfc(body_text(response))
+        assert [s for s in sentinels if s in text] == []
+    assert "Ý kiến của thôn Khuổi Phầy" in text
+    admin_a = app.test_client()
+    login(admin_a, "admin")
+    for job_id in made:
+        assert admin_a.get(f"/staff/exports/{job_id}/download").status_code == 404
+
+
+@pytest.mark.parametrize("actor", B_ACTORS)
+def test_the_other_communes_report_and_activity_are_not_found(
+    app, world, second_commune, login, actor
+):
+    """A's half-year report and activity are "not found" to B's staff, as a missing one is
+    (or refused to a role that never sees them), and a POST changes nothing."""
+    client = app.test_client()
+    login(client, second_commune.username(actor))
+    token = _token(client, actor)
+    report, activity = second_commune.a_report, second_commune.a_activity
+    own_report, own_activity = second_commune.report, second_commune.activity
+    for url, own in (
+        (f"/staff/half-year/{report}", f"/staff/half-year/{own_report}"),
+        (f"/staff/half-year/{report}.pdf", f"/staff/half-year/{own_report}.pdf"),
+        (f"/staff/half-year/{report}-phu-luc.xlsx", f"/staff/half-year/{own_report}-phu-luc.xlsx"),
+        (f"/staff/activities/{activity}/edit", f"/staff/activities/{own_activity}/edit"),
+    ):
+        answer = client.get(url).status_code
+        mine = client.get(own).status_code
+        assert answer == (404 if mine == 200 else mine), (url, answer, mine)
+        assert answer in (403, 404)
+    for url in (f"/staff/activities/{activity}/delete", f"/staff/half-year/{report}"):
+        assert client.post(url, data={"csrf_token": token}).status_code in (403, 404)
+    with app.app_context():
+        assert db.session.get(HalfYearReport, report) is not None
+        assert db.session.get(Activity, activity) is not None
+
+
+def world_commune(app, world) -> int:
+    with app.app_context():
+        return db.session.get(Unit, world["ids"]["village"]).commune_id
+
+
+def test_permanent_links_of_a_work_for_anyone(app, world, second_commune, login):
+    """/v/ of A's certificate shows it to B's admin; A's poster and class links open for a
+    visitor of B, in A's commune; B's visitor's pages list B's units, not A's."""
+    client = app.test_client()
+    login(client, second_commune.username("admin_b"))
+    with app.app_context():
+        cert = db.session.get(Certificate, world["ids"]["cert_v"])
+        code, serial = cert.verification_code, cert.serial
+        class_code = db.session.get(Unit, world["ids"]["class_a"]).join_code
+    page = client.get(f"/v/{code}")
+    assert page.status_code == 200
+    assert serial in page.get_data(as_text=True)
+    visitor = app.test_client()
+    visitor.set_cookie(app.config["PARTICIPANT_COOKIE"], second_commune.pupil_token)
+    home = visitor.get("/").get_data(as_text=True)
+    assert "Hứa Văn Cường" in home
+    units = visitor.get("/identify").get_data(as_text=True)
+    assert "Thôn Khuổi Phầy" in units and "Thôn Nà Pàn" not in units
+    response = visitor.get(f"/p/{world['ids']['poster_v']}")
+    assert response.status_code == 302
+    assert "/surveys/y-kien" in response.headers["Location"]
+    assert visitor.get(f"/c/{class_code}").status_code == 302
+    # The visitor came through A: its commune is remembered first, B's own kept.
+    with visitor.session_transaction() as kept:
+        assert kept["communes"] == [world_commune(app, world), second_commune.commune]
+
+
+def test_the_other_communes_figures_are_their_own(app, world, second_commune, login):
+    """B's dashboard figures, in B's scope, equal B's units' figures counted over the whole
+    database; A's people add nothing to them, and the dashboard page shows B's commune with
+    that count."""
+    all_time = Period(None, None, "Asia/Ho_Chi_Minh")
+    with app.app_context():
+        with tenancy.for_commune(second_commune.commune):
+            scoped_rows = indicators.flatten(indicators.figures(all_time, None))
+            own = {row.unit_id for row in scoped_rows}
+        everywhere = indicators.flatten(indicators.figures(all_time, own))
+        as_seen = {row.unit_id: (row.reached, row.trained) for row in scoped_rows}
+        assert as_seen == {row.unit_id: (row.reached, row.trained) for row in everywhere}
+        root = next(row for row in scoped_rows if row.unit_id == second_commune.commune)
+        a_root = next(
+            row
+            for row in indicators.flatten(indicators.figures(all_time, None))
+            if row.unit_id == world_commune(app, world)
+        )
+    assert root.reached == second_commune.b_reached
+    assert a_root.reached > 0
+    assert second_commune.commune in own and world["ids"]["village"] not in own

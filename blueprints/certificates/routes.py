@@ -3,6 +3,7 @@
 from flask import current_app, redirect, render_template, request, url_for
 
 from blueprints.certificates import bp
+from blueprints.common import tenant
 from extensions import limiter
 from services.common.vietnamese import local_date, masked_name, table_date
 from services.org import settings
@@ -36,6 +37,7 @@ def verify(code: str):
         return render_template("certificates/verify.html", status="unknown", code=normalized), 404
     # The page speaks for the commune that issued the certificate, whoever opens it.
     settings.use_commune(found.commune_id)
+    tenant.enter_commune_of(found)  # its holder and replacement are of its commune
     tz = current_app.config["TIMEZONE"]
     holder = masked_name(found.holder_name) if found.holder_is_minor else found.holder_name
     return render_template(

@@ -10,6 +10,8 @@ from urllib.parse import quote
 from flask import Response, current_app
 from flask_babel import force_locale, get_locale
 
+from services.org import tenancy
+
 
 def disposition(filename: str, kind: str = "attachment") -> str:
     """A Content-Disposition value that every browser reads, whatever letters the name has."""
@@ -29,16 +31,19 @@ def download(body: bytes | str, mimetype: str, filename: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition(filename)})
 
 
-def _own_context(app, locale: str, chunks: Iterable[bytes]) -> Iterator[bytes]:
+def _own_context(app, locale: str, chunks: Iterable[bytes], scope) -> Iterator[bytes]:
     """`chunks`, each made inside an application context of its own (its own database
-    session, the request's language) held in a separate set of context variables: between
-    pieces the server's thread is left as it was, whoever reads the pieces and when."""
+    session, the request's language and commune scope) held in a separate set of context
+    variables: between pieces the server's thread is left as it was, whoever reads the pieces
+    and when."""
     context = contextvars.Context()
     stack = contextlib.ExitStack()
 
     def enter():
         stack.enter_context(app.app_context())
         stack.enter_context(force_locale(locale))
+        # The pieces see what the request saw, not every commune.
+        stack.enter_context(tenancy.scoped(scope))
 
     context.run(enter)
     pieces = iter(chunks)
@@ -67,7 +72,7 @@ def streamed(chunks: Iterable[bytes], mimetype: str, filename: str) -> Response:
     app = current_app._get_current_object()
     locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
     return Response(
-        _own_context(app, locale, chunks),
+        _own_context(app, locale, chunks, tenancy.current()),
         mimetype=mimetype,
         headers={"Content-Disposition": disposition(filename)},
     )

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 import database
 import unit_of_work
 from services.common.limits import LimitExceeded
+from services.org.tenancy import ReadOnlyScope
 
 MESSAGES = {
     400: _l("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin."),
@@ -87,6 +88,12 @@ def compress_refusal(response: Response) -> Response:
     return response
 
 
+def _read_only(_exc):
+    """A change refused by the scope (an account that only reads the communes' data)."""
+    database.rollback()
+    return _page(403, _l("Tài khoản này chỉ được xem, không được thay đổi dữ liệu của xã."))
+
+
 def register_error_handlers(app: Flask) -> None:
     # Runs before Flask-Compress's own hook (registered first, so run last), which then sees
     # the Content-Encoding and only adds Vary.
@@ -134,6 +141,7 @@ def register_error_handlers(app: Flask) -> None:
 
     for kind in MALFORMED_INPUT:
         app.register_error_handler(kind, _malformed)
+    app.register_error_handler(ReadOnlyScope, _read_only)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

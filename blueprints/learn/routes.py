@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from blueprints.common import tenant
 from blueprints.common.client import client_ip
 from blueprints.common.downloads import download
 from blueprints.common.form_errors import put_errors
@@ -140,9 +141,10 @@ def course_certificate_pdf(slug: str):
 def poster(code: str):
     """Permanent poster link: count the scan, then go to the poster's lesson or quiz (a known
     browser not yet confirmed in this session is first asked who is holding the phone)."""
-    found = participation.find_poster(code)
+    found = participation.find_poster(code, everywhere=True)
     if found is None:
         return _unknown_code("poster", code)
+    tenant.remember_commune(found)  # before its lesson, quiz or unit is loaded
     if found.is_retired:
         return _retired_poster(found)
     # An anonymous survey's poster names nobody: its scan is not tied to the person, now or
@@ -217,6 +219,7 @@ def join_class(code: str):
     unit = catalog.find_class(code)
     if unit is None:
         return _unknown_code("class", code)
+    tenant.remember_commune(unit)
     participant = visitor.load_participant(touch=False)
     visitor.end_poster_visit()  # a class join is not the poster's doing
     session[visitor.CLASS_KEY] = unit.id

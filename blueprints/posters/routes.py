@@ -2,6 +2,7 @@
 
 from flask import abort, request
 
+from blueprints.common import tenant
 from blueprints.common.downloads import download
 from blueprints.posters import bp
 from services import documents
@@ -10,9 +11,10 @@ from services.render.qr import qr_png, qr_svg
 
 
 def _poster(code: str):
-    poster = participation.find_poster(code)
+    poster = participation.find_poster(code, everywhere=True)
     if poster is None:
         abort(404)
+    tenant.enter_commune_of(poster)  # its unit and item are of its commune
     return poster
 
 

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import or_
 
 from blueprints.common import audit_trail
 from blueprints.common.dates import local_today
@@ -17,6 +18,7 @@ from blueprints.staff.forms import ConfirmForm, NewClassForm, RosterForm
 from extensions import db
 from models import Participant, RosterEntry, StaffUser, Unit
 from models.staff import PROVINCE_ROLES
+from models.units import PROVINCE
 from services import documents
 from services.common.name_order import sorted_by_name
 from services.common.text import clean_line
@@ -59,7 +61,9 @@ def home():
         return redirect(url_for("province.dashboard"), code=303)
     visible = access.visible_unit_ids(current_user)
     if visible is None:
-        units = Unit.query.filter(Unit.parent_id.is_(None)).order_by(Unit.name).all()
+        # The tops of the communes in the scope (the province above them is not shown).
+        tops = or_(Unit.kind == "commune", Unit.parent_id.is_(None) & (Unit.kind != PROVINCE))
+        units = Unit.query.filter(tops).order_by(Unit.name).all()
     elif current_user.role == "officer":
         units = [current_user.unit] if current_user.unit else []
     else:

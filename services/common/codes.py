@@ -38,6 +38,8 @@ def unique_code(model, column: str, length: int) -> str:
     """A fresh random code not yet used in `model.column` (collisions are retried)."""
     for _ in range(20):
         code = generate(length)
-        if not db.session.query(model).filter(getattr(model, column) == code).first():
+        # Codes are unique across communes: another commune's code is a collision too.
+        taken = db.session.query(model).filter(getattr(model, column) == code)
+        if not taken.execution_options(all_communes=True).first():
             return code
     raise RuntimeError("could not find a free code")  # 2^35 space: never in practice

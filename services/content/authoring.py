@@ -195,7 +195,12 @@ RESERVED_SLUGS = {"new"}  # /staff/content/<kind>/new is the page that creates o
 def slug_taken(slug: str) -> bool:
     """Topic and survey ids share one namespace, as in the content files."""
     return slug in RESERVED_SLUGS or any(
-        db.session.scalar(select(func.count()).select_from(model).where(model.slug == slug))
+        db.session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.slug == slug)
+            .execution_options(all_communes=True)  # slugs are unique across communes
+        )
         for model in (Lesson, Survey, ContentDraft)
     )
 

@@ -223,5 +223,9 @@ def of_staff(staff: StaffUser, limit: int = 100) -> list[Job]:
 
 
 def may_download(job: Job, staff: StaffUser) -> bool:
-    """Only the requester, or an admin, may take a job's file."""
-    return job.requested_by_id == staff.id or staff.role == "admin"
+    """Only the requester, or an admin who can see the requester (an admin of the same
+    commune: the requester's account is loaded through the commune scope), may take a job's
+    file."""
+    if job.requested_by_id == staff.id:
+        return True
+    return staff.role == "admin" and job.requested_by is not None

@@ -165,6 +165,8 @@ def _change_fact(changes: list, describe_change) -> str:
 def _who(event: AuditEvent) -> str:
     if event.staff is not None:
         return f"{event.staff.display_name} ({event.staff.username})"
+    if event.staff_id is not None:  # an account outside this commune's scope: the province's
+        return _("Cán bộ cấp tỉnh (Sở KH&CN)")
     if event.ip == COMMAND_LINE:
         return _("Quản trị máy chủ (dòng lệnh)")
     return _("Không đăng nhập")

@@ -194,7 +194,9 @@ def reset_second_factor(user: StaffUser) -> None:
 def authenticate(username: str, password: str) -> StaffUser | None:
     """The active staff user with these credentials, or None."""
     name = normalize_username(username)
-    user = StaffUser.query.filter_by(username=name).first() if USERNAME.match(name) else None
+    # Usernames are unique across communes, and the user is read before any scope.
+    query = StaffUser.query.filter_by(username=name).execution_options(all_communes=True)
+    user = query.first() if USERNAME.match(name) else None
     ok = passwords.verify_password(user.password_hash if user else None, password)
     return user if ok and user is not None and user.active else None
 
@@ -212,18 +214,28 @@ def load_session(token: str | None, max_age: timedelta = SESSION_MAX_AGE) -> Sta
     more than `max_age` ago: however busy, a session does not outlive a working day)."""
     if not token or len(token) > 100:
         return None
-    found = StaffSession.query.filter_by(token_hash=_hash(token), ended_at=None).first()
-    if found is None or not found.staff.active:
+    # Read before the request's scope is resolved (the scope is the user's).
+    found = (
+        StaffSession.query.filter_by(token_hash=_hash(token), ended_at=None)
+        .execution_options(all_communes=True)
+        .first()
+    )
+    if found is None:
         return None
-    if found.created_at <= utcnow() - max_age:
+    user = db.session.get(StaffUser, found.staff_id, execution_options={"all_communes": True})
+    if user is None or not user.active or found.created_at <= utcnow() - max_age:
         return None
-    return found.staff
+    return user
 
 
 def end_session(token: str | None) -> None:
     if not token:
         return
-    found = StaffSession.query.filter_by(token_hash=_hash(token), ended_at=None).first()
+    found = (
+        StaffSession.query.filter_by(token_hash=_hash(token), ended_at=None)
+        .execution_options(all_communes=True)
+        .first()
+    )
     if found is not None:
         found.ended_at = utcnow()
 

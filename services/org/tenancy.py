@@ -1,4 +1,5 @@
-"""Communes as tenants: registering a commune, and the commune every new row belongs to.
+"""Communes as tenants: registering a commune, the commune every new row belongs to, and the
+one mechanism that scopes every query to the communes a unit of work may see.
 
 `install()` (called once from create_app) registers a `before_flush` listener that fills
 `commune_id` on every new `TenantOwned` row that lacks one: from the row's unit, else its
@@ -7,14 +8,16 @@ only commune of the deployment. It never adds an SQL statement: a source already
 session gives its value; otherwise the value is a subquery inside the row's own INSERT.
 """
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import event, func, insert, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, insert, inspect, or_, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from extensions import db
-from models import Commune, TenantOwned, Unit
+from models import AuditEvent, Commune, TenantOwned, Unit
 from models.base import utcnow
 from models.units import PROVINCE
 from services.common.text import slugify
@@ -41,6 +44,7 @@ def register_commune(unit: Unit, serial_prefix: str | None = None) -> Commune:
     )
     db.session.add(commune)
     db.session.flush()
+    forget_communes()
     return commune
 
 
@@ -90,6 +94,8 @@ def install() -> None:
     """Register the session listeners (once per process; every app shares them)."""
     if not event.contains(Session, "before_flush", _fill_communes):
         event.listen(Session, "before_flush", _fill_communes)
+    if not event.contains(Session, "do_orm_execute", _scope_statement):
+        event.listen(Session, "do_orm_execute", _scope_statement)
 
 
 def _fill_communes(session: Session, _context, _instances) -> None:
@@ -98,6 +104,7 @@ def _fill_communes(session: Session, _context, _instances) -> None:
         # A commune belongs to itself (register_commune), the province and its staff to none.
         if obj.commune_id is None and not _outside_communes(obj):
             obj.commune_id = commune_of(session, obj)
+    _guard_writes(session)
 
 
 def _outside_communes(obj) -> bool:
@@ -116,6 +123,11 @@ def commune_of(session: Session, obj: TenantOwned):
     found = [_from_source(session, obj, source) for source in type(obj).__tenant_sources__]
     first = next((row for row in found if row is not None), None)
     if first is None:
+        # Nothing of its own tells: the commune of the scope it is made in (a report, a
+        # target, a science task filed by a commune's staff).
+        scope = session.info.get(SCOPE)
+        if scope is not None and scope is not UNRESOLVED and scope.single is not None:
+            return scope.single
         # A row that may stand outside every commune (a staff account, an audit event, a
         # target) never creates one: a fresh install's commune is the one its admin or the
         # demo creates, not a default made by the first login.
@@ -228,4 +240,210 @@ def _default_commune(session: Session, create: bool = True) -> int | None:
             created_at=utcnow(),
         )
     )
+    forget_communes()
     return unit_id
+
+
+# --- the scope: which communes a unit of work may read and write -------------------------
+
+SCOPE = "tenancy.scope"
+# The execution option of the few queries that must see every commune (codes, login,
+# uniqueness); tests/test_tenancy_bypass.py keeps the list of the places that pass it.
+ALL_COMMUNES = {"all_communes": True}
+CACHE_SECONDS = 30.0
+
+
+class ScopeMissing(RuntimeError):
+    """A request queried tenant rows before its scope was resolved: refused, never guessed."""
+
+
+class ReadOnlyScope(PermissionError):
+    """A tenant row changed in a read-only scope, or a new row of a commune outside the scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The communes a unit of work sees (None: every commune), the commune whose content
+    and settings it shows, and whether it may change tenant rows."""
+
+    communes: frozenset[int] | None
+    content_commune: int | None = None
+    writable: bool = True
+
+    @classmethod
+    def of(cls, commune_id: int, writable: bool = True) -> "Scope":
+        return cls(frozenset({commune_id}), commune_id, writable)
+
+    @property
+    def single(self) -> int | None:
+        """The one commune of the scope (its content commune when it holds several)."""
+        if self.communes is not None and len(self.communes) == 1:
+            return next(iter(self.communes))
+        return self.content_commune
+
+    def sees(self, commune_id: int | None) -> bool:
+        return self.communes is None or commune_id in self.communes
+
+
+EVERYWHERE = Scope(None)
+# A distinct object (compared by identity): the scope of a request not yet resolved.
+UNRESOLVED = Scope(frozenset(), writable=False)
+NOWHERE = Scope(frozenset())
+
+
+def enter(session: Session, scope: Scope) -> None:
+    """From now on `session` sees `scope`."""
+    session.info[SCOPE] = scope
+
+
+def current(session: Session | None = None) -> Scope:
+    """The scope of this unit of work; outside a request (commands, shell, tests): every
+    commune."""
+    return (session if session is not None else db.session).info.get(SCOPE, EVERYWHERE)
+
+
+@contextmanager
+def scoped(scope: Scope, session: Session | None = None):
+    session = session if session is not None else db.session()
+    previous = session.info.get(SCOPE)
+    enter(session, scope)
+    try:
+        yield scope
+    finally:
+        if previous is None:
+            session.info.pop(SCOPE, None)
+        else:
+            enter(session, previous)
+
+
+def all_communes(session: Session | None = None):
+    """Every commune, for a deployment-wide task (the retention purge, a check)."""
+    return scoped(EVERYWHERE, session)
+
+
+def for_commune(commune_id: int, writable: bool = True, session: Session | None = None):
+    """Only this commune (a command run for one commune, a test)."""
+    return scoped(Scope.of(commune_id, writable), session)
+
+
+def enter_commune_of(row, session: Session | None = None) -> None:
+    """A code route found a row of any commune (with the bypass): from now on the unit of work
+    also sees that commune, and shows its content, so that the row's relationships load (a
+    learner keeps seeing their own commune)."""
+    session = session if session is not None else db.session()
+    scope = current(session)
+    commune_id = row.commune_id
+    if scope.communes is None or commune_id is None or scope is UNRESOLVED:
+        return
+    enter(session, Scope(scope.communes | {commune_id}, commune_id, scope.writable))
+
+
+_known: dict[str, tuple[float, tuple[tuple[int, str | None], ...]]] = {}
+
+
+def communes_known() -> tuple[tuple[int, str | None], ...]:
+    """Every commune's (id, host), cached for a few seconds per database: a learner request of
+    a one-commune deployment needs no query to know its scope. A commune registered in this
+    process is seen at once; one registered by another server, within CACHE_SECONDS."""
+    key = str(db.engine.url)
+    cached = _known.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    rows = db.session.execute(
+        select(Commune.unit_id, Commune.host)
+        .order_by(Commune.unit_id)
+        .execution_options(**ALL_COMMUNES)
+    ).all()
+    found = tuple((row[0], row[1]) for row in rows)
+    _known[key] = (now + CACHE_SECONDS, found)
+    return found
+
+
+def commune_ids() -> tuple[int, ...]:
+    return tuple(commune_id for commune_id, _host in communes_known())
+
+
+def commune_of_host(host: str) -> int | None:
+    host = host.split(":", 1)[0].lower()
+    return next((cid for cid, known in communes_known() if known and known.lower() == host), None)
+
+
+def forget_communes() -> None:
+    """Drop the cached list (a commune was added, or the database emptied by a test)."""
+    _known.clear()
+
+
+def default_scope() -> Scope:
+    """Nothing tells the commune: the only one; with none yet, everything (there is nothing
+    to see); with several, nothing (the visitor chooses)."""
+    ids = commune_ids()
+    if not ids:
+        return EVERYWHERE
+    return Scope.of(ids[0]) if len(ids) == 1 else NOWHERE
+
+
+def scope_of_staff(user) -> Scope:
+    """What a staff member sees, in a request or in a job made for them: their commune; an
+    account without one (made before the first commune, or the province's) the only commune
+    while there is one, nothing to scope with none, and every commune read-only with several."""
+    if user.commune_id is not None:
+        return Scope.of(user.commune_id)
+    ids = commune_ids()
+    if not ids:
+        return EVERYWHERE
+    if len(ids) == 1:
+        return Scope.of(ids[0])
+    return Scope(None, None, writable=False)
+
+
+def current_commune_unit() -> Unit | None:
+    """The unit of the scope's commune (the top of a commune staff member's tree)."""
+    commune_id = current().single
+    return db.session.get(Unit, commune_id) if commune_id is not None else None
+
+
+def _criteria(cls, ids):
+    """The rows of a tenant table that a scope of `ids` sees; a table whose NULL means "the
+    province's" (targets) also shows those rows to every commune."""
+    if cls.__tenant_shared_null__:
+        return or_(cls.commune_id.in_(ids), cls.commune_id.is_(None))
+    return cls.commune_id.in_(ids)
+
+
+def _scope_statement(state: ORMExecuteState) -> None:
+    """Every ORM SELECT, UPDATE and DELETE sees the scope's communes only."""
+    if not (state.is_select or state.is_update or state.is_delete) or state.is_column_load:
+        return
+    if state.execution_options.get("all_communes", False):
+        return
+    scope = state.session.info.get(SCOPE, EVERYWHERE)
+    if scope is UNRESOLVED:
+        raise ScopeMissing("tenant query before the request's scope was resolved")
+    if scope.communes is None:
+        return
+    ids = tuple(sorted(scope.communes))
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantOwned, lambda cls: _criteria(cls, ids), include_aliases=True)
+    )
+
+
+def _guard_writes(session: Session) -> None:
+    """A read-only scope changes no tenant row but its audit events; a new row of another
+    commune than the scope's is refused (audit events say what their staff member did, and
+    take that member's commune)."""
+    scope = session.info.get(SCOPE, EVERYWHERE)
+    if scope.communes is None and scope.writable:
+        return
+    changed = (*session.new, *session.dirty, *session.deleted)
+    tenant = [o for o in changed if isinstance(o, TenantOwned) and not isinstance(o, AuditEvent)]
+    if scope is UNRESOLVED and tenant:
+        raise ScopeMissing("tenant write before the request's scope was resolved")
+    if not scope.writable and tenant:
+        raise ReadOnlyScope("this scope is read-only")
+    for obj in session.new:
+        if not isinstance(obj, TenantOwned) or isinstance(obj, AuditEvent):
+            continue
+        value = obj.__dict__.get("commune_id")
+        if isinstance(value, int) and not scope.sees(value):
+            raise ReadOnlyScope("a row of another commune than the scope's")

@@ -43,15 +43,20 @@ def tree() -> list[tuple[Unit, int]]:
     out: list[tuple[Unit, int]] = []
     seen: set[int] = set()
 
-    def walk(parent_id: int | None, depth: int) -> None:
-        for unit in children.get(parent_id, []):
-            if unit.id in seen:
-                continue
-            seen.add(unit.id)
-            out.append((unit, depth))
-            walk(unit.id, depth + 1)
+    def walk(unit: Unit, depth: int) -> None:
+        if unit.id in seen:
+            return
+        seen.add(unit.id)
+        out.append((unit, depth))
+        for child in children.get(unit.id, []):
+            walk(child, depth + 1)
 
-    walk(None, 0)
+    # The roots are the units whose parent is not in the scope: in a commune's scope its
+    # commune (the province above it is another scope's), in every commune's the province.
+    ids = {unit.id for unit in units}
+    roots = [u for parent_id, items in children.items() if parent_id not in ids for u in items]
+    for unit in sorted(roots, key=lambda u: (order.get(u.kind, 99), fold(u.name), u.id)):
+        walk(unit, 0)
     return out
 
 

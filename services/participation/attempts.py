@@ -22,10 +22,17 @@ from services.participation import drawing, scoring
 from services.tally import indicator_store
 
 
-def find_poster(raw_code: str) -> Poster | None:
-    """The poster behind a typed or scanned short code, tolerant of case and misreadings."""
+def find_poster(raw_code: str, everywhere: bool = False) -> Poster | None:
+    """The poster behind a typed or scanned short code, tolerant of case and misreadings: in
+    the scope's communes, or (`everywhere`, the permanent public link) in any commune, whose
+    scope the caller then enters before touching the poster's relationships."""
     code = codes.normalize_short(raw_code)
-    return Poster.query.filter_by(code=code).one_or_none() if code else None
+    if not code:
+        return None
+    query = Poster.query.filter_by(code=code)
+    if everywhere:
+        query = query.execution_options(all_communes=True)
+    return query.one_or_none()
 
 
 def record_scan(poster: Poster, participant: Participant | None) -> Scan:

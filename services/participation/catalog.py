@@ -82,11 +82,13 @@ def progress(participant: Participant) -> dict[int, Progress]:
 
 
 def find_class(raw_code: str) -> Unit | None:
-    """The class behind a join code, tolerant of case and misreadings."""
+    """The class behind a join code, tolerant of case and misreadings, in any commune (the
+    permanent /c/ link: the caller enters the class's commune before going on)."""
     code = codes.normalize_short(raw_code)
     if code is None:
         return None
-    return Unit.query.filter_by(join_code=code, kind="class").one_or_none()
+    query = Unit.query.filter_by(join_code=code, kind="class")
+    return query.execution_options(all_communes=True).one_or_none()
 
 
 def selectable_units() -> list[Unit]:

@@ -39,9 +39,14 @@ def format_code(code: str) -> str:
 
 
 def find_by_code(raw: str) -> Certificate | None:
-    """The certificate behind a typed code (case, hyphens and O/0, I/L/1 misreadings tolerated)."""
+    """The certificate behind a typed code (case, hyphens and O/0, I/L/1 misreadings
+    tolerated), in any commune: /v/ is public and permanent (the caller enters the
+    certificate's commune before touching its relationships)."""
     code = normalize_code(raw)
-    return Certificate.query.filter_by(verification_code=code).one_or_none() if code else None
+    if not code:
+        return None
+    query = Certificate.query.filter_by(verification_code=code)
+    return query.execution_options(all_communes=True).one_or_none()
 
 
 def normalize_code(raw: str) -> str | None:

@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from extensions import db
-from models import Attempt, IndicatorPerson, Lesson, Participant, Quiz, Visit
+from models import Attempt, IndicatorPerson, Lesson, Participant, Quiz, Unit, Visit
 from services.common import periods
 from services.common.periods import Period
 from services.common.vietnamese import local_date
@@ -110,14 +110,15 @@ def count_pass(participant, quiz, unit_id: int | None, submitted_at: dt.datetime
 
 
 def by_unit(key: str, units: set[int] | None = None) -> tuple[dict[int, int], dict[int, int]]:
-    """(reached, trained) people per unit (of `units`, None: all) in a named period, from the
-    aggregate."""
+    """(reached, trained) people per unit (of `units`, None: all of the scope) in a named
+    period, from the aggregate. Its rows carry no commune: the join to their unit scopes them."""
     query = (
         select(
             IndicatorPerson.unit_id,
             func.count(IndicatorPerson.reached_at),
             func.count(IndicatorPerson.trained_at),
         )
+        .join(Unit, Unit.id == IndicatorPerson.unit_id)
         .where(IndicatorPerson.period_key == key)
         .group_by(IndicatorPerson.unit_id)
     )
