@@ -137,6 +137,7 @@ def _page(report, form=None, submit_form=None, correction_form=None, status=200)
         report=report,
         sent=sent,
         latest=sent[0] if sent else None,
+        received_by=submissions.received_by_name(sent[0]) if sent else None,
         submit_form=submit_form or SubmitForm(formdata=None),
         correction_form=correction_form or CorrectionForm(formdata=None),
     )

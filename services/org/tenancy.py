@@ -17,8 +17,9 @@ from sqlalchemy import event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from extensions import db
-from models import AuditEvent, Commune, TenantOwned, Unit
+from models import AuditEvent, Commune, HalfYearSubmission, TenantOwned, Unit
 from models.base import utcnow
+from models.staff import PROVINCE_ADMIN, PROVINCE_OFFICER
 from models.units import PROVINCE
 from services.common.text import slugify
 
@@ -386,9 +387,15 @@ def default_scope() -> Scope:
 def scope_of_staff(user) -> Scope:
     """What a staff member sees, in a request or in a job made for them: their commune; an
     account without one (made before the first commune, or the province's) the only commune
-    while there is one, nothing to scope with none, and every commune read-only with several."""
+    while there is one, nothing to scope with none, and every commune read-only with several.
+    The province office reads every commune (read-only: its only write to a commune's rows is
+    a submission's receipt); the province admin onboards communes, so writes everywhere."""
     if user.commune_id is not None:
         return Scope.of(user.commune_id)
+    if user.role == PROVINCE_OFFICER:
+        return Scope(None, None, writable=False)
+    if user.role == PROVINCE_ADMIN:
+        return EVERYWHERE
     ids = commune_ids()
     if not ids:
         return EVERYWHERE
@@ -428,6 +435,12 @@ def _scope_statement(state: ORMExecuteState) -> None:
     )
 
 
+def _receipt(session: Session, obj) -> bool:
+    """The province office marking a commune's submission received: an update of a submission
+    (services.reporting.submissions' own guard lets nothing but its `received_*` change)."""
+    return isinstance(obj, HalfYearSubmission) and obj in session.dirty
+
+
 def _guard_writes(session: Session) -> None:
     """A read-only scope changes no tenant row but its audit events; a new row of another
     commune than the scope's is refused (audit events say what their staff member did, and
@@ -436,7 +449,11 @@ def _guard_writes(session: Session) -> None:
     if scope.communes is None and scope.writable:
         return
     changed = (*session.new, *session.dirty, *session.deleted)
-    tenant = [o for o in changed if isinstance(o, TenantOwned) and not isinstance(o, AuditEvent)]
+    tenant = [
+        o
+        for o in changed
+        if isinstance(o, TenantOwned) and not isinstance(o, AuditEvent) and not _receipt(session, o)
+    ]
     if scope is UNRESOLVED and tenant:
         raise ScopeMissing("tenant write before the request's scope was resolved")
     if not scope.writable and tenant:

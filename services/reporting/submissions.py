@@ -297,3 +297,14 @@ def _guard_statements(state) -> None:
     columns = {getattr(column, "key", str(column)) for column in statement._values or {}}
     if not columns or columns - RECEIPT_COLUMNS:
         raise SubmissionFrozen("half_year_submissions: only its receipt can change")
+
+
+def received_by_name(submission: HalfYearSubmission) -> str | None:
+    """Who at the province office received it: an account of no commune, so outside the
+    commune's own scope; its name alone is read, across the scope."""
+    if submission is None or submission.received_by_id is None:
+        return None
+    return db.session.execute(
+        select(StaffUser.display_name).where(StaffUser.id == submission.received_by_id),
+        execution_options={"all_communes": True},
+    ).scalar_one_or_none()
