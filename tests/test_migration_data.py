@@ -262,6 +262,7 @@ NEW_MIGRATIONS = {
     "c6a66486bb61": ("participants", "commune_id"),  # and the 15 other tenant tables
     "b4e5a9512a0d": ("attempts", "commune_id"),  # NOT NULL, composite keys: rows rebuilt, kept
     "eb6e6877203f": ("indicator_people", None),  # backfilled: checked in test_indicator_store
+    "c9f4a2e6d8b1": ("lessons", None),  # commune_id, origin_id: NULL (province-wide) on old rows
 }
 
 

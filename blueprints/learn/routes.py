@@ -38,7 +38,7 @@ from models.base import utcnow
 from services import documents
 from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
-from services.content import visibility
+from services.content import resolve, visibility
 from services.org import roster
 from services.participation import (
     assignments,
@@ -401,11 +401,12 @@ def lesson(slug: str):
 
 def _lesson_page(item: Lesson):
     label = lesson_media.image_label if device.data_saver() else None
+    shown = resolve.lesson_for(item, visible.content_commune())  # the commune's text, if any
     return render_template(
         "learn/lesson.html",
-        lesson=item,
-        body_html=catalog.lesson_html(item, current_language(), image_label=label),
-        audio=lesson_media.audio_choices(item),
+        lesson=shown,
+        body_html=catalog.lesson_html(shown, current_language(), image_label=label),
+        audio=lesson_media.audio_choices(shown),
         next_steps=courses.next_in_courses(item.quiz) if item.quiz else [],
     )
 
