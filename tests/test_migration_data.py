@@ -480,3 +480,36 @@ def test_a_database_with_rows_but_no_commune_gets_one(empty):
         assert set(conn.execute(text("SELECT commune_id FROM participants")).scalars()) == {
             commune_id
         }
+
+
+LESSON_COPY = (
+    "INSERT INTO lessons (id, slug, title, summary, topic, audience, minutes, body_markdown, audio,"
+    " audio_credits, sources, translations, position, content_hash, updated_at, status,"
+    " commune_wide, origin_id, commune_id) SELECT (SELECT max(id) + 1 FROM lessons), slug,"
+    " title, summary, topic, audience, minutes, body_markdown, audio, audio_credits, sources,"
+    " translations, position,"
+    " content_hash, updated_at, status, commune_wide, {origin}, {commune} FROM lessons"
+    " WHERE id = :id"
+)
+
+
+def test_content_ownership_keeps_lessons_province_wide_and_lets_each_commune_shadow_one(empty):
+    """c9f4a2e6d8b1: every existing lesson, quiz and version stays the province's; a commune
+    may then keep one shadow of a lesson under the same slug, a second origin may not."""
+    filled = _filled_at("eb6e6877203f")
+
+    upgrade(directory=str(MIGRATIONS), revision="c9f4a2e6d8b1")
+
+    _assert_rows_kept(filled)
+    with db.engine.begin() as conn:
+        for table in ("lessons", "quizzes", "quiz_versions", "surveys", "survey_versions"):
+            rows = conn.execute(text(f"SELECT commune_id FROM {table}")).scalars().all()  # noqa: S608
+            assert rows and set(rows) == {None}, table
+        assert set(conn.execute(text("SELECT origin_id FROM lessons")).scalars()) == {None}
+        lesson = conn.execute(text("SELECT min(id) FROM lessons")).scalar()
+        commune = conn.execute(text("SELECT min(unit_id) FROM communes")).scalar()
+        shadow = LESSON_COPY.format(origin=":id", commune=":commune")
+        conn.execute(text(shadow), {"id": lesson, "commune": commune})
+    for statement in (shadow, LESSON_COPY.format(origin="NULL", commune="NULL")):
+        with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(text(statement), {"id": lesson, "commune": commune})
