@@ -113,6 +113,8 @@ def test_a_communes_edit_of_a_province_topic_reaches_only_its_own_learners(
     login(admin_b, commune_b["admin"])
     assert A_BODY not in body(admin_b, f"{BASE}/topic/an-toan/edit")
     edit_as_commune(admin_b, {"lesson.body": "Bài của xã Hoàng Đồng."})
+    assert "Phiên bản hiện tại: 1" in body(admin_b, f"{BASE}/topic/an-toan")  # not A's 2
+    assert "Phiên bản hiện tại: 2" in body(admin_a, f"{BASE}/topic/an-toan")
     assert "gọi số 113 khi bị lừa" in body(in_a, "/lessons/an-toan")
     assert "Bài của xã Hoàng Đồng." in body(in_b, "/lessons/an-toan")
     with app.app_context():

@@ -114,12 +114,19 @@ class Item:
         return self.live.title
 
     @property
-    def versions(self) -> list:
+    def all_versions(self) -> list:
+        """Every version, the province's and every commune's (ids are never reused across)."""
         if self.live is None:
             return []
         if self.kind == "survey":
             return list(self.live.versions)
         return list(self.live.quiz.versions) if self.live.quiz is not None else []
+
+    @property
+    def versions(self) -> list:
+        """The versions this editor's learners have answered: the province's, and for a
+        commune's edit that commune's own (never another commune's)."""
+        return [v for v in self.all_versions if v.commune_id in (None, self.commune_id)]
 
     def published_data(self) -> dict | None:
         """The live item as a content file's mapping (dates as ISO text), None if new; for a
@@ -443,7 +450,7 @@ def _publish_commune_edit(item: Item, data: dict, before, user: StaffUser, ip) -
     db.session.flush()
     item.draft = None
     changed = content_diff.changes(before, to_json(data))
-    mine = [v for v in item.versions if v.commune_id == item.commune_id]
+    mine = [v for v in item.all_versions if v.commune_id == item.commune_id]
     audit.record(
         user,
         "content_published",
@@ -524,7 +531,7 @@ def version_changes(item: Item) -> list[tuple]:
 def used_question_ids(item: Item) -> set[str]:
     """Every question id this item has ever published (a new question never reuses one)."""
     used: set[str] = set()
-    for version in item.versions:
+    for version in item.all_versions:
         used.update(q["id"] for q in version.questions)
     return used
 
@@ -548,7 +555,7 @@ def new_choice_id(taken: set[str]) -> str:
 def choice_ids_used(item: Item, question_id: str) -> set[str]:
     """The choice ids a question has had in any published version."""
     used: set[str] = set()
-    for version in item.versions:
+    for version in item.all_versions:
         for question in version.questions:
             if question["id"] == question_id:
                 used.update(c["id"] for c in question.get("choices", []))
