@@ -29,6 +29,8 @@ class Survey(db.Model):
     )
     # Last changed in the browser: `flask content load` leaves it alone unless asked to overwrite.
     edited_at = db.Column(db.DateTime)
+    # None: province-wide; else the commune that added it for itself.
+    commune_id = db.Column(db.Integer, db.ForeignKey("communes.unit_id"), index=True)
 
     versions = db.relationship(
         "SurveyVersion", back_populates="survey", order_by="SurveyVersion.number"
@@ -42,7 +44,10 @@ class Survey(db.Model):
 
     @property
     def current_version(self) -> "SurveyVersion":
-        return self.versions[-1]
+        """The newest province version (services/content/resolve.survey_version_for gives a
+        commune's learners their commune's, if it has one)."""
+        province = [v for v in self.versions if v.commune_id is None]
+        return province[-1] if province else self.versions[-1]
 
     def is_open(self, today) -> bool:
         """Whether the survey accepts answers on `today` (a date in commune time)."""
@@ -65,9 +70,13 @@ class SurveyVersion(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     # Who published it in the browser (None: loaded from the content files).
     created_by_id = db.Column(db.Integer, db.ForeignKey("staff_users.id"))
+    # None: a province version; else the commune whose respondents answer it.
+    commune_id = db.Column(db.Integer, db.ForeignKey("communes.unit_id"), index=True)
+    based_on_id = db.Column(db.Integer, db.ForeignKey("survey_versions.id"))
 
     survey = db.relationship("Survey", back_populates="versions")
     created_by = db.relationship("StaffUser")
+    based_on = db.relationship("SurveyVersion", remote_side=[id])
 
     __table_args__ = (db.UniqueConstraint("survey_id", "number"),)
 

@@ -554,15 +554,18 @@ def test_loading_the_bundled_files_again_leaves_office_edits_alone(
         assert lesson.quiz.current_version.questions[0]["answer"] == "a"
 
 
-def test_a_topic_written_in_the_browser_survives_a_file_with_the_same_id(
+def test_a_province_file_reusing_the_id_of_a_communes_own_topic_is_refused_by_name(
     app, staff, staff_client, tmp_path
 ):
+    """The files write the province's curriculum only: a commune's own topic with the same
+    id is neither skipped nor overwritten; the load stops, naming the file, field and commune."""
     admin = staff_client("admin")
     write_topic(admin, "Bài của xã", slug="an-toan")
     with app.app_context():
-        result = content_loader.load(FIXTURE_CONTENT)
-        database.commit()
-        assert result.skipped == ["an-toan"]
+        with pytest.raises(content_loader.ContentError) as refused:
+            content_loader.load(FIXTURE_CONTENT)
+        message = "\n".join(refused.value.errors)
+        assert "01-an-toan.yaml: id: 'an-toan'" in message and "Xã Hoàng Văn Thụ" in message
         assert Lesson.query.filter_by(slug="an-toan").one().title == "Bài của xã"
 
 

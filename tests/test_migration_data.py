@@ -266,6 +266,7 @@ NEW_MIGRATIONS = {
     "c8f3a1d6e2b9": ("staff_users", "role"),  # the province's roles: the table recreated
     "8db259557d56": ("half_year_submissions", None),  # a new table: no old row changes
     "c2f8a4d6e1b3": ("office_settings", "unit_id"),  # the saved settings: the default commune's
+    "c9f4a2e6d8b1": ("lessons", None),  # commune_id, origin_id: NULL (province-wide) on old rows
 }
 
 
@@ -533,3 +534,36 @@ def test_settings_saved_before_any_commune_get_the_default_commune(empty):
         saved = conn.execute(text("SELECT unit_id, key, value FROM office_settings")).all()
     assert tuple(commune)[1:] == ("xã Quốc Khánh", commune[0], "HVT")
     assert [tuple(row) for row in saved] == [(commune[0], "commune_name", "xã Quốc Khánh")]
+
+
+LESSON_COPY = (
+    "INSERT INTO lessons (id, slug, title, summary, topic, audience, minutes, body_markdown, audio,"
+    " audio_credits, sources, translations, position, content_hash, updated_at, status,"
+    " commune_wide, origin_id, commune_id) SELECT (SELECT max(id) + 1 FROM lessons), slug,"
+    " title, summary, topic, audience, minutes, body_markdown, audio, audio_credits, sources,"
+    " translations, position,"
+    " content_hash, updated_at, status, commune_wide, {origin}, {commune} FROM lessons"
+    " WHERE id = :id"
+)
+
+
+def test_content_ownership_keeps_lessons_province_wide_and_lets_each_commune_shadow_one(empty):
+    """c9f4a2e6d8b1: every existing lesson, quiz and version stays the province's; a commune
+    may then keep one shadow of a lesson under the same slug, a second origin may not."""
+    filled = _filled_at("c2f8a4d6e1b3")
+
+    upgrade(directory=str(MIGRATIONS), revision="c9f4a2e6d8b1")
+
+    _assert_rows_kept(filled)
+    with db.engine.begin() as conn:
+        for table in ("lessons", "quizzes", "quiz_versions", "surveys", "survey_versions"):
+            rows = conn.execute(text(f"SELECT commune_id FROM {table}")).scalars().all()  # noqa: S608
+            assert rows and set(rows) == {None}, table
+        assert set(conn.execute(text("SELECT origin_id FROM lessons")).scalars()) == {None}
+        lesson = conn.execute(text("SELECT min(id) FROM lessons")).scalar()
+        commune = conn.execute(text("SELECT min(unit_id) FROM communes")).scalar()
+        shadow = LESSON_COPY.format(origin=":id", commune=":commune")
+        conn.execute(text(shadow), {"id": lesson, "commune": commune})
+    for statement in (shadow, LESSON_COPY.format(origin="NULL", commune="NULL")):
+        with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(text(statement), {"id": lesson, "commune": commune})

@@ -65,7 +65,7 @@ def _content_dir() -> Path:
 
 def editable(kind: str, slug: str) -> authoring.Item:
     """The item, if it exists (404) and the current staff member may work on it (403)."""
-    item = authoring.find(kind, slug)
+    item = authoring.find(kind, slug, current_user)
     if item is None:
         abort(404)
     if not authoring.can_edit(current_user, item):
@@ -261,6 +261,8 @@ def withdraw(kind: str, slug: str):
     """Take a published item back to draft: learners no longer see it."""
     found = editable(kind, slug)
     _as_seen(found)
+    if found.commune_edit:  # the province's item: other communes' learners keep it
+        abort(403, description=_("Đây là bài chung của tỉnh: xã không thu hồi được bài này."))
     authoring.withdraw(found, current_user, client_ip())
     flash(_("Đã thu hồi: người học không còn thấy bài này. Kết quả cũ vẫn được giữ."))
     return redirect(url_for("authoring.item", kind=kind, slug=slug), code=303)

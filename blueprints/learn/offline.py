@@ -31,7 +31,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from blueprints.learn import bp, lesson_media, stamps, visitor
+from blueprints.learn import bp, lesson_media, stamps, visible, visitor
 from blueprints.learn.forms import quiz_answers, quiz_form_class_for
 from blueprints.learn.survey_forms import given_from_form, survey_form_class_for
 from extensions import csrf, db
@@ -39,6 +39,7 @@ from i18n import current_language
 from models import Lesson, Participant, Quiz, QuizVersion, Survey, SurveyVersion
 from models.base import utcnow
 from services.common.vietnamese import local_date
+from services.content import resolve
 from services.content.media_files import file_size, human_size
 from services.participation import attempts as participation
 from services.participation import catalog, offline, quiz_taking, scoring
@@ -137,14 +138,15 @@ def _lesson_media(lesson: Lesson) -> list[str]:
 def topic_pack(slug: str):
     """What "Lưu để học khi không có mạng" downloads for a topic, with sizes, before it does:
     the lesson, its images and audio, its quiz form, the open surveys and the home page."""
-    lesson = Lesson.query.filter_by(slug=slug).first()
+    lesson = visible.requested().item  # the province's or the learner's commune's own
     if lesson is None:
         return _refuse(404, _("Không tìm thấy bài học này."))
     participant = visitor.load_participant()
     if participant is None:
         return _refuse(403, _("Vui lòng cho biết bạn là ai trước khi lưu bài."))
     files = [_page_entry(url_for("learn.lesson", slug=slug))]
-    files += [e for e in map(_media_entry, _lesson_media(lesson)) if e is not None]
+    text = resolve.lesson_for(lesson, visible.content_commune())  # the commune's, if edited
+    files += [e for e in map(_media_entry, _lesson_media(text)) if e is not None]
     quiz = lesson.quiz
     if quiz is not None and participation.attempts_left(participant, quiz) != 0:
         used = participation.attempts_used(participant, quiz)

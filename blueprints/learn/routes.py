@@ -39,7 +39,7 @@ from models.base import utcnow
 from services import documents
 from services.common.errors import InvalidInput
 from services.common.vietnamese import local_date
-from services.content import visibility
+from services.content import resolve, visibility
 from services.org import roster
 from services.participation import (
     assignments,
@@ -408,13 +408,14 @@ def lesson(slug: str):
 
 def _lesson_page(item: Lesson, commune_id: int | None):
     label = lesson_media.image_label if device.data_saver() else None
+    shown = resolve.lesson_for(item, visible.content_commune())  # the commune's text, if any
     return render_template(
         "learn/lesson.html",
-        lesson=item,
+        lesson=shown,
         body_html=catalog.lesson_html(
-            item, current_language(), image_label=label, commune_id=commune_id
+            shown, current_language(), image_label=label, commune_id=commune_id
         ),
-        audio=lesson_media.audio_choices(item),
+        audio=lesson_media.audio_choices(shown),
         next_steps=courses.next_in_courses(item.quiz) if item.quiz else [],
     )
 

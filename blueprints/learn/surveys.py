@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.common.dates import local_today
-from blueprints.learn import bp, stamps, visitor
+from blueprints.learn import bp, stamps, visible, visitor
 from blueprints.learn.survey_forms import (
     OTHER_LABEL,
     exclusive_conflict,
@@ -28,6 +28,7 @@ from extensions import csrf, db
 from i18n import current_language
 from models import Survey, SurveyVersion
 from services.common.vietnamese import vn_number
+from services.content import resolve
 from services.content.localize import localized_question
 from services.content.survey_schema import OTHER
 from services.participation import attempts as participation
@@ -167,7 +168,9 @@ def _condition(version: SurveyVersion, question: dict, lang: str) -> Condition |
 @bp.route("/surveys/<slug>", methods=["GET", "POST"])
 @csrf.exempt  # the survey form checks its own CSRF token so an expired one keeps the answers
 def survey(slug: str):
-    item = Survey.query.filter_by(slug=slug).first_or_404()
+    item = visible.requested().item  # the commune's or the province's (visible.py)
+    if item is None:
+        abort(404)
     participant = visitor.load_participant(touch=not item.anonymous)
     if participant is None and not item.anonymous:
         return redirect(url_for("learn.identify", next=request.full_path.rstrip("?")))
@@ -200,7 +203,7 @@ def _respondent(item: Survey, participant) -> tuple[str, str | None]:
 def _not_saved(item: Survey, participant, fault):
     """The storage refused the submit: the form again, with the answers as typed."""
     key, _new_device = _respondent(item, participant)
-    version = _posted_version(item) or item.current_version
+    version = _posted_version(item) or _current(item)
     form = survey_form_class_for(version, current_language())()
     _keep_token(form)
     notice = fault_message(
@@ -239,13 +242,18 @@ def _show(item: Survey, participant, key: str, response, lang: str):
         )
     if not is_open:
         return render_template("learn/survey_closed.html", survey=item, today=local_today())
-    version = item.current_version
+    version = _current(item)
     data = {"submission_token": surveys.new_submission_token()}
     if response is not None:
         data.update(form_data_from_given(surveys.given_from_response(response), version.questions))
     form = survey_form_class_for(version, lang)(data=data)
     revision = response.revision if response is not None else 0
     return _form_page(item, version, form, key, revision, editing=response is not None)
+
+
+def _current(item: Survey) -> SurveyVersion:
+    """The version this learner's commune answers (its own edit, else the province's)."""
+    return resolve.survey_version_for(item, visible.content_commune())
 
 
 def _posted_version(item: Survey) -> SurveyVersion | None:
@@ -320,7 +328,7 @@ def _submit(item: Survey, participant, key: str, response, lang: str):
     if version is None:
         # A form of another survey or a tampered one: show the current questions with what
         # was sent, so that one more tap sends it.
-        version = item.current_version
+        version = _current(item)
         form = survey_form_class_for(version, lang)()
         _keep_token(form)
         notice = _("Phiếu khảo sát đã thay đổi. Vui lòng xem lại câu trả lời rồi bấm “Gửi”.")

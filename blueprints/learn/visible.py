@@ -10,7 +10,7 @@ from flask import abort, g, request
 
 from blueprints.learn import bp, visitor
 from models import Lesson, Quiz, QuizVersion, Survey
-from services.content import visibility
+from services.content import resolve, visibility
 from services.participation import quiz_versions
 
 # Late answers (/offline/quizzes/…, /offline/surveys/…) are not here: they were given while the
@@ -39,14 +39,23 @@ def requested() -> Requested:
     return g.learner_item
 
 
+def content_commune() -> int | None:
+    """Whose version of the curriculum this learner reads (services/content/resolve)."""
+    if "content_commune" not in g:
+        g.content_commune = resolve.content_commune_for(
+            participant=visitor.load_participant(touch=False), poster=visitor.via_poster()
+        )
+    return g.content_commune
+
+
 def _load(model, view_args: dict) -> Requested:
     slug = view_args.get("slug")
     if model is None or not isinstance(slug, str):
         return Requested(None)
     if model is Quiz:
-        found = quiz_versions.with_current_version(slug)
+        found = quiz_versions.with_current_version(slug, content_commune())
         return Requested(*found) if found else Requested(None)
-    return Requested(model.query.filter_by(slug=slug).first())
+    return Requested(resolve.by_slug(model, slug, content_commune()))
 
 
 @bp.before_request

@@ -8,6 +8,11 @@ and the item is marked as edited so that loading the bundled files again leaves 
 
 Who may do what: an admin everything; a teacher only topics they own that are not yet
 commune-wide (an admin's promotion makes them the commune's).
+
+Communes: a commune's new item carries its `commune_id` and no other commune sees it. When a
+commune edits a province item (services/content/resolve.shadow_commune says when), its draft
+is the commune's own, and publishing writes the commune's shadow lesson and its own quiz or
+survey version: the province's rows, and every other commune's learners, are untouched.
 """
 
 import contextlib
@@ -31,7 +36,7 @@ from services.content import diff as content_diff
 from services.content import exporter as content_export
 from services.content import guard as content_guard
 from services.content import loader as content_loader
-from services.content import survey_content
+from services.content import resolve, survey_content
 from services.content.schema import AUDIO_LANGUAGES, TOPIC_ID
 from services.org import audit
 
@@ -57,6 +62,14 @@ class Item:
     slug: str
     live: Lesson | Survey | None
     draft: ContentDraft | None
+    # The commune whose version this is (None: the province's item itself, or its owner's).
+    commune_id: int | None = None
+
+    @property
+    def commune_edit(self) -> bool:
+        """A commune's edit of a province item: published as that commune's version."""
+        live = self.live
+        return self.commune_id is not None and live is not None and live.commune_id is None
 
     @property
     def is_new(self) -> bool:
@@ -101,20 +114,34 @@ class Item:
         return self.live.title
 
     @property
-    def versions(self) -> list:
+    def all_versions(self) -> list:
+        """Every version, the province's and every commune's (ids are never reused across)."""
         if self.live is None:
             return []
         if self.kind == "survey":
             return list(self.live.versions)
         return list(self.live.quiz.versions) if self.live.quiz is not None else []
 
+    @property
+    def versions(self) -> list:
+        """The versions this editor's learners have answered: the province's, and for a
+        commune's edit that commune's own (never another commune's)."""
+        return [v for v in self.all_versions if v.commune_id in (None, self.commune_id)]
+
     def published_data(self) -> dict | None:
-        """The live item as a content file's mapping (dates as ISO text), None if new."""
+        """The live item as a content file's mapping (dates as ISO text), None if new; for a
+        commune's edit, as that commune's learners see it."""
         if self.live is None:
             return None
         if self.kind == "survey":
-            return to_json(content_export.survey_document(self.live))
-        return to_json(content_export.topic_document(self.live))
+            version = resolve.survey_version_for(self.live, self.commune_id)
+            return to_json(content_export.survey_document(self.live, version))
+        if not self.commune_edit:
+            return to_json(content_export.topic_document(self.live))
+        quiz = self.live.quiz
+        version = resolve.quiz_version_for(quiz, self.commune_id) if quiz is not None else None
+        text = resolve.lesson_for(self.live, self.commune_id)
+        return to_json(content_export.topic_document(text, quiz, version))
 
     def data(self) -> dict:
         """What the editor shows: the draft, or else the published item."""
@@ -142,34 +169,72 @@ def _live(kind: str, slug: str) -> Lesson | Survey | None:
     return model.query.filter_by(slug=slug).one_or_none()
 
 
-def find(kind: str, slug: str) -> Item | None:
-    """The topic or survey with this id, if it exists in either form."""
+def _draft_commune(live: Lesson | Survey | None, user: StaffUser) -> int | None:
+    """Whose draft of the item `user` works on: the owning commune's for a commune's own
+    item, the user's commune for a commune edit of a province item, else the province's."""
+    if live is None:
+        return user.commune_id
+    if live.commune_id is not None:
+        return live.commune_id
+    return resolve.shadow_commune(user)
+
+
+def _same_commune(column, commune_id: int | None):
+    return column.is_(None) if commune_id is None else column == commune_id
+
+
+def find(kind: str, slug: str, user: StaffUser | None = None) -> Item | None:
+    """The topic or survey with this id, if it exists in either form; as `user` works on it
+    (their commune's own item or version; another commune's own item is not found)."""
     if kind not in KINDS or not isinstance(slug, str) or len(slug) > 60:
         return None
-    live = _live(kind, slug)
-    draft = ContentDraft.query.filter_by(kind=kind, slug=slug).one_or_none()
+    if user is None:
+        live = _live(kind, slug)
+        draft = ContentDraft.query.filter_by(kind=kind, slug=slug).first()
+        commune_id = None
+    else:
+        live = resolve.by_slug(Survey if kind == "survey" else Lesson, slug, user.commune_id)
+        commune_id = _draft_commune(live, user)
+        draft = ContentDraft.query.filter_by(kind=kind, slug=slug).filter(
+            _same_commune(ContentDraft.commune_id, commune_id)
+        )
+        draft = draft.first()
+        if live is None and draft is None and commune_id is not None:  # drafted before M5
+            draft = ContentDraft.query.filter_by(kind=kind, slug=slug, commune_id=None).first()
     if live is None and draft is None:
         return None
-    return Item(kind, slug, live, draft)
+    edit_of = commune_id if live is None or live.commune_id is None else None
+    return Item(kind, slug, live, draft, edit_of)
 
 
 def items_for(user: StaffUser) -> list[Item]:
     """The items this staff member may work on, in curriculum order, new drafts last."""
-    drafts = {(d.kind, d.slug): d for d in ContentDraft.query.order_by(ContentDraft.id)}
+    drafts = {
+        (d.kind, d.slug, d.commune_id): d for d in ContentDraft.query.order_by(ContentDraft.id)
+    }
+    mine = resolve.visible_to_commune
     lessons = Lesson.query.options(selectinload(Lesson.quiz).selectinload(Quiz.versions))
+    lessons = lessons.filter(mine(Lesson, user.commune_id))
     surveys = Survey.query.options(selectinload(Survey.versions))
+    surveys = surveys.filter(mine(Survey, user.commune_id))
     if user.role != "admin":
         lessons = lessons.filter(Lesson.owner_id == user.id)
         surveys = surveys.filter(db.false())
-    items = [
-        Item("topic", lesson.slug, lesson, drafts.pop(("topic", lesson.slug), None))
-        for lesson in lessons.order_by(Lesson.position, Lesson.id)
-    ]
+    items = []
+    for kind, rows in (
+        ("topic", lessons.order_by(Lesson.position, Lesson.id)),
+        ("survey", surveys.order_by(Survey.position, Survey.id)),
+    ):
+        for row in rows:
+            commune_id = _draft_commune(row, user)
+            draft = drafts.pop((kind, row.slug, commune_id), None)
+            edit_of = commune_id if row.commune_id is None else None
+            items.append(Item(kind, row.slug, row, draft, edit_of))
     items += [
-        Item("survey", survey.slug, survey, drafts.pop(("survey", survey.slug), None))
-        for survey in surveys.order_by(Survey.position, Survey.id)
+        Item(kind, slug, None, draft, commune_id)
+        for (kind, slug, commune_id), draft in drafts.items()
+        if commune_id is None or commune_id == user.commune_id
     ]
-    items += [Item(kind, slug, None, draft) for (kind, slug), draft in drafts.items()]
     return [item for item in items if can_edit(user, item)]
 
 
@@ -258,6 +323,7 @@ def create(kind: str, data: dict, user: StaffUser, ip: str | None = None) -> Ite
         owner_id=user.id if kind == "topic" else None,
         commune_wide=user.role == "admin",
         updated_by_id=user.id,
+        commune_id=user.commune_id,  # the commune's own item (None: the province's)
     )
     try:
         with db.session.begin_nested():
@@ -265,7 +331,7 @@ def create(kind: str, data: dict, user: StaffUser, ip: str | None = None) -> Ite
     except IntegrityError as exc:  # created by someone else a moment ago
         raise InvalidInput.of("slug", "taken", slug=slug) from exc
     audit.record(user, "content_created", f"{kind}:{slug}", ip, kind=kind)
-    return Item(kind, slug, None, draft)
+    return Item(kind, slug, None, draft, user.commune_id)
 
 
 def save(item: Item, data: dict, user: StaffUser) -> ContentDraft:
@@ -277,6 +343,7 @@ def save(item: Item, data: dict, user: StaffUser) -> ContentDraft:
             slug=item.slug,
             owner_id=item.owner_id,
             commune_wide=item.commune_wide,
+            commune_id=item.commune_id if item.live is None else _live_commune(item),
         )
         db.session.add(item.draft)
     item.draft.data = data
@@ -284,6 +351,11 @@ def save(item: Item, data: dict, user: StaffUser) -> ContentDraft:
     item.draft.updated_at = utcnow()
     db.session.flush()
     return item.draft
+
+
+def _live_commune(item: Item) -> int | None:
+    """The commune of a published item's draft: its owner's, or the commune editing it."""
+    return item.live.commune_id if item.live.commune_id is not None else item.commune_id
 
 
 def record_audio(
@@ -345,6 +417,8 @@ def publish(item: Item, user: StaffUser, content_dir: Path, ip: str | None = Non
     before = item.published_data()
     data = from_json(item.draft.data)
     result = content_loader.LoadResult()
+    if item.commune_edit:
+        return _publish_commune_edit(item, data, before, user, ip)
     position = item.live.position if item.live is not None else _next_position()
     if item.kind == "survey":
         live = survey_content.load_survey(data, position, result, created_by=user)
@@ -353,6 +427,9 @@ def publish(item: Item, user: StaffUser, content_dir: Path, ip: str | None = Non
         if item.live is None:
             live.owner_id = item.draft.owner_id
             live.commune_wide = item.draft.commune_wide
+            live.commune_id = live.quiz.commune_id = item.draft.commune_id
+    if item.live is None and item.kind == "survey":
+        live.commune_id = item.draft.commune_id
     live.status = "published"
     live.edited_at = utcnow()
     db.session.delete(item.draft)
@@ -362,6 +439,31 @@ def publish(item: Item, user: StaffUser, content_dir: Path, ip: str | None = Non
     version = item.versions[-1].number if item.versions else None
     audit.record(
         user, "content_published", f"{item.kind}:{item.slug}", ip, version=version, changes=changed
+    )
+    return changed
+
+
+def _publish_commune_edit(item: Item, data: dict, before, user: StaffUser, ip) -> list:
+    """A commune's edit of a province item becomes its shadow lesson and its own quiz
+    version (a survey: its own version): only that commune's learners see it."""
+    result = content_loader.LoadResult()
+    if item.kind == "survey":
+        survey_content.load_commune_version(item.live, data, item.commune_id, result, user)
+    else:
+        content_loader.apply_commune_topic(item.live, data, item.commune_id, result, user)
+    db.session.delete(item.draft)
+    db.session.flush()
+    item.draft = None
+    changed = content_diff.changes(before, to_json(data))
+    mine = [v for v in item.all_versions if v.commune_id == item.commune_id]
+    audit.record(
+        user,
+        "content_published",
+        f"{item.kind}:{item.slug}",
+        ip,
+        version=mine[-1].number if mine else None,
+        changes=changed,
+        commune=item.commune_id,
     )
     return changed
 
@@ -434,7 +536,7 @@ def version_changes(item: Item) -> list[tuple]:
 def used_question_ids(item: Item) -> set[str]:
     """Every question id this item has ever published (a new question never reuses one)."""
     used: set[str] = set()
-    for version in item.versions:
+    for version in item.all_versions:
         used.update(q["id"] for q in version.questions)
     return used
 
@@ -458,7 +560,7 @@ def new_choice_id(taken: set[str]) -> str:
 def choice_ids_used(item: Item, question_id: str) -> set[str]:
     """The choice ids a question has had in any published version."""
     used: set[str] = set()
-    for version in item.versions:
+    for version in item.all_versions:
         for question in version.questions:
             if question["id"] == question_id:
                 used.update(c["id"] for c in question.get("choices", []))

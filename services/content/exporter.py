@@ -61,8 +61,9 @@ def _audio(lesson: Lesson):
     return audio or None
 
 
-def topic_document(lesson: Lesson) -> dict:
-    """A lesson and its quiz's current version as a topic file's mapping."""
+def topic_document(lesson: Lesson, quiz=None, version=None) -> dict:
+    """A lesson and its quiz's current version as a topic file's mapping (a commune's shadow
+    lesson passes its origin's quiz and the commune's version)."""
     document = {
         "kind": "topic",
         "id": lesson.slug,
@@ -82,10 +83,10 @@ def topic_document(lesson: Lesson) -> dict:
         document["lesson"]["audio_credits"] = {
             lang: dict(credit) for lang, credit in lesson.audio_credits.items()
         }
-    quiz = lesson.quiz
+    quiz = quiz if quiz is not None else lesson.quiz
     definition: dict = {}
     if quiz is not None and quiz.versions:
-        version = quiz.current_version
+        version = version if version is not None else quiz.current_version
         definition = version.definition
         document["quiz"] = {"pass_mark": version.pass_mark, "max_attempts": version.max_attempts}
         if quiz.training_for:
@@ -99,9 +100,9 @@ def topic_document(lesson: Lesson) -> dict:
     return document
 
 
-def survey_document(survey: Survey) -> dict:
-    """A survey and its current version as a survey file's mapping."""
-    definition = survey.current_version.definition
+def survey_document(survey: Survey, version=None) -> dict:
+    """A survey and its current version (or `version`) as a survey file's mapping."""
+    definition = (version or survey.current_version).definition
     document = {
         "kind": "survey",
         "id": survey.slug,

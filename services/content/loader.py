@@ -8,11 +8,11 @@ from pathlib import Path
 import yaml
 
 from extensions import db
-from models import Lesson, Quiz, QuizVersion, StaffUser, Survey
+from models import Course, Lesson, Quiz, QuizVersion, StaffUser, Survey, Unit
 from models.base import utcnow
 from services.common import safe_yaml
 from services.common.digest import digest
-from services.content import course_content, survey_content
+from services.content import course_content, resolve, survey_content
 from services.content import guard as content_guard
 from services.content.course_schema import validate_course
 from services.content.schema import validate_topic
@@ -232,7 +232,9 @@ def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
     commune-wide, no longer marked as edited). Drafts in progress are never touched.
     """
     checked = check(content_dir)
-    errors = checked.errors or conflicts(checked.topics, overwrite_edited)
+    errors = checked.errors or (
+        communes_own(checked.topics) + conflicts(checked.topics, overwrite_edited)
+    )
     if errors:
         raise ContentError(errors)
     result = LoadResult()
@@ -254,6 +256,26 @@ def load(content_dir: Path, overwrite_edited: bool = False) -> LoadResult:
             _back_to_the_file(item)
     db.session.flush()
     return result
+
+
+def communes_own(topics: list[ParsedTopic]) -> list[str]:
+    """The files whose id a commune already uses for an item of its own: the files write the
+    province's curriculum only, and never take over a commune's item."""
+    errors: list[str] = []
+    models = {"topic": Lesson, "survey": Survey, "course": Course}
+    for topic in topics:
+        model, slug = models[topic.data["kind"]], topic.data["id"]
+        owner = db.session.scalar(
+            db.select(Unit.name)
+            .join(model, model.commune_id == Unit.id)
+            .where(model.slug == slug, model.commune_id.is_not(None))
+        )
+        if owner is not None:
+            errors.append(
+                f"{topic.path}: id: {slug!r} is already used by {owner} for a topic of its own;"
+                " give the file another id"
+            )
+    return errors
 
 
 def conflicts(topics: list[ParsedTopic], overwrite_edited: bool = False) -> list[str]:
@@ -318,7 +340,7 @@ def apply_topic(
     definition_hash = digest(definition)
     if quiz.versions and quiz.current_version.content_hash == definition_hash:
         return lesson
-    number = quiz.current_version.number + 1 if quiz.versions else 1
+    number = resolve.next_version_number(quiz.versions)
     version = QuizVersion(
         quiz=quiz,
         number=number,
@@ -332,3 +354,57 @@ def apply_topic(
     if number > 1:
         result.new_quiz_versions.append(f"{slug} v{number}")
     return lesson
+
+
+def apply_commune_topic(
+    origin: Lesson, data: dict, commune_id: int, result: LoadResult, created_by: StaffUser
+) -> Lesson:
+    """A commune's edit of the province topic `origin`: its shadow lesson (created or
+    updated) and, when the questions differ from what the commune answers now, a commune
+    version of the same quiz. The province's rows are not touched. Returns the shadow."""
+    fields = _lesson_fields(data, origin.position)
+    lesson_hash = digest(fields)
+    shadow = resolve.shadow_of(origin, commune_id)
+    if shadow is None:
+        shadow = Lesson(
+            slug=origin.slug,
+            origin_id=origin.id,
+            commune_id=commune_id,
+            content_hash=lesson_hash,
+            owner_id=origin.owner_id,
+            commune_wide=origin.commune_wide,
+            **fields,
+        )
+        db.session.add(shadow)
+        result.created.append(origin.slug)
+    elif shadow.content_hash != lesson_hash:
+        for key, value in ({"audio_credits": {}} | fields).items():
+            setattr(shadow, key, value)
+        shadow.content_hash = lesson_hash
+        shadow.updated_at = utcnow()
+        result.updated.append(origin.slug)
+    shadow.edited_at = utcnow()
+    quiz = origin.quiz
+    if quiz is None:
+        return shadow
+    definition = _quiz_definition(data)
+    definition_hash = digest(definition)
+    current = resolve.quiz_version_for(quiz, commune_id)
+    if current is not None and current.content_hash == definition_hash:
+        return shadow
+    number = resolve.next_version_number(quiz.versions)
+    db.session.add(
+        QuizVersion(
+            quiz=quiz,
+            number=number,
+            content_hash=definition_hash,
+            pass_mark=definition["pass_mark"],
+            max_attempts=definition["max_attempts"],
+            definition=definition,
+            created_by=created_by,
+            commune_id=commune_id,
+            based_on=current,
+        )
+    )
+    result.new_quiz_versions.append(f"{origin.slug} v{number}")
+    return shadow

@@ -3,6 +3,7 @@
 from extensions import db
 from models import Survey, SurveyVersion
 from services.common.digest import digest
+from services.content import resolve
 
 
 def _definition(data: dict) -> dict:
@@ -56,7 +57,7 @@ def load_survey(data: dict, position: int, result, created_by=None) -> Survey:
     definition_hash = digest(definition)
     if survey.versions and survey.current_version.content_hash == definition_hash:
         return survey
-    number = survey.current_version.number + 1 if survey.versions else 1
+    number = resolve.next_version_number(survey.versions)
     db.session.add(
         SurveyVersion(
             survey=survey,
@@ -68,4 +69,28 @@ def load_survey(data: dict, position: int, result, created_by=None) -> Survey:
     )
     if number > 1:
         result.new_quiz_versions.append(f"{slug} v{number}")
+    return survey
+
+
+def load_commune_version(survey: Survey, data: dict, commune_id: int, result, created_by) -> Survey:
+    """A commune's edit of a province survey: its questions become a commune version of the
+    same survey (title, summary and dates stay the province's). Returns the survey."""
+    definition = _definition(data)
+    definition_hash = digest(definition)
+    current = resolve.survey_version_for(survey, commune_id)
+    if current is not None and current.content_hash == definition_hash:
+        return survey
+    number = resolve.next_version_number(survey.versions)
+    db.session.add(
+        SurveyVersion(
+            survey=survey,
+            number=number,
+            content_hash=definition_hash,
+            definition=definition,
+            created_by=created_by,
+            commune_id=commune_id,
+            based_on=current,
+        )
+    )
+    result.new_quiz_versions.append(f"{survey.slug} v{number}")
     return survey

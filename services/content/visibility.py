@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from extensions import db
 from models import Lesson, Participant, Poster, Quiz, Survey
 from models.staff import teacher_classes
+from services.content import resolve
 
 
 def owner_class_ids(owner_id: int) -> set[int]:
@@ -63,9 +64,11 @@ def poster_unit_ids(lesson: Lesson) -> set[int] | None:
 
 
 def visible_lessons_clause(participant: Participant | None):
-    """SQL condition on Lesson for the learner's list of topics (no poster involved)."""
+    """SQL condition on Lesson for the learner's list of topics (no poster involved): the
+    province's and the learner's commune's own, never another commune's."""
     shared = _shared()
-    published = Lesson.status == "published"
+    commune_id = resolve.content_commune_for(participant=participant)
+    published = (Lesson.status == "published") & resolve.visible_to_commune(Lesson, commune_id)
     if participant is None or participant.unit_id is None:
         return published & shared
     teachers = select(teacher_classes.c.staff_id).where(

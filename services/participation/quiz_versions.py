@@ -9,7 +9,7 @@ at once by every worker.
 
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,15 +29,24 @@ LESSON_READ = (
     Lesson.status,
     Lesson.owner_id,
     Lesson.commune_wide,
+    Lesson.commune_id,
+    Lesson.origin_id,
 )
 
 
 def _current_version_id():
-    """SQL: the id of the quiz's newest version (the one new attempts answer)."""
+    """SQL: the id of the version new attempts of the commune `:commune` answer: its newest,
+    else the newest province version (services/content/resolve.quiz_version_for)."""
     return (
         select(QuizVersion.id)
-        .where(QuizVersion.quiz_id == Quiz.id)
-        .order_by(QuizVersion.number.desc())
+        .where(
+            QuizVersion.quiz_id == Quiz.id,
+            or_(
+                QuizVersion.commune_id.is_(None),
+                QuizVersion.commune_id == bindparam("commune", type_=db.Integer),
+            ),
+        )
+        .order_by(QuizVersion.commune_id.is_(None), QuizVersion.number.desc())
         .limit(1)
         .correlate(Quiz)
         .scalar_subquery()
@@ -56,14 +65,21 @@ def _with_current_version():
             contains_eager(Quiz.lesson).load_only(*LESSON_READ),
             defer(QuizVersion.definition),
         )
-        .where(Quiz.slug == bindparam("slug"))
+        .where(
+            Quiz.slug == bindparam("slug"),
+            or_(Quiz.commune_id.is_(None), Quiz.commune_id == bindparam("commune")),
+        )
     )
 
 
-def with_current_version(slug: str) -> tuple[Quiz, QuizVersion] | None:
-    """The quiz named `slug` with its lesson loaded and its current version, in one query
-    (None: no such quiz, or one without a version)."""
-    row = db.session.execute(_with_current_version(), {"slug": slug}).first()
+def with_current_version(
+    slug: str, commune_id: int | None = None
+) -> tuple[Quiz, QuizVersion] | None:
+    """The quiz named `slug` with its lesson loaded and the version the commune's learners
+    answer (`commune_id` None: the province's), in one query (None: no such quiz, another
+    commune's own quiz, or one without a version)."""
+    params = {"slug": slug, "commune": commune_id}
+    row = db.session.execute(_with_current_version(), params).first()
     if row is None:
         return None
     quiz, version = row
