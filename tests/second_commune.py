@@ -19,7 +19,7 @@ from staff_fixtures import PASSWORD
 import database
 from extensions import db
 from models import Certificate, Commune, Poster, StaffUser, Survey, Unit
-from services.org import audit, passwords, tenancy
+from services.org import audit, passwords, settings, tenancy
 from services.org import staff as staff_service
 from services.org.units import create_unit
 from services.participation import certificates
@@ -151,6 +151,15 @@ def second_commune(app, world, staff, monkeypatch, _password_hash) -> SecondComm
         admin_b = _staff("admin.tanvan", "Văn phòng xã Tân Văn", "admin", commune.id)
         _staff("truong.khuoiphay", "Bà Nông Thị Lan", "officer", commune.id, unit=village)
         _staff("co.thuy", "Cô Hoàng Thị Thủy", "teacher", commune.id, klass=klass)
+        # B's own issuer and signer (a new commune starts with none: no certificate without).
+        settings.save_for(
+            commune.id,
+            {
+                "issuer_name": "Ủy ban nhân dân xã Tân Văn",
+                "certificate_signer_title": "TM. ỦY BAN NHÂN DÂN",
+                "certificate_signer_name": "Lương Văn Khánh",
+            },
+        )
         database.commit()
         bich, _ = create_participant(
             NewIdentity("Nông Thị Bích", "villager", village.id, "30-44", False), "test"

@@ -648,6 +648,9 @@ MATRIX: dict[str, list[Case]] = {
 # What names one of commune A's own rows in a case's path: to another commune's staff it
 # does not exist.
 A_OBJECTS = ("{class_", "{village}", "{person_", "{entry_", "{poster_", "{cert_", "{user}")
+# A's own topics, written in the browser by its staff: a commune's own content (the bundled
+# ones are the province's, shared).
+A_OBJECTS += ("{topic_a}", "{topic_c}")
 # Cases whose A row is only a search term of a list page (no row named: nothing listed).
 SEARCHES = {("reports.posters", "/staff/posters?code={poster_a}")}
 

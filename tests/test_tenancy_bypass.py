@@ -22,6 +22,15 @@ ALLOWED = {
     ("services/org/staff.py", "authenticate", "all_communes"): "login: before any scope",
     ("services/org/staff.py", "load_session", "all_communes"): "the user gives the scope",
     ("services/org/staff.py", "end_session", "all_communes"): "logout of one's own session",
+    ("services/org/staff.py", "pending_account", "all_communes"): (
+        "the account waiting for its second-factor code: before any staff scope"
+    ),
+    ("services/participation/catalog.py", "selectable_places", "all_communes"): (
+        "a visitor of no commune yet picks their place among every commune's (place names)"
+    ),
+    ("services/participation/catalog.py", "enter_place_of_new_visitor", "all_communes"): (
+        "the place that visitor chose, to enter its commune"
+    ),
     ("services/reporting/submissions.py", "received_by_name", "all_communes"): (
         "the province officer who received a report has no commune: their name only"
     ),

@@ -18,7 +18,7 @@ from extensions import db, limiter
 from models import StaffUser
 from services.common import totp
 from services.common.errors import InvalidInput
-from services.org import audit, login_throttle, settings
+from services.org import audit, login_throttle, settings, tenancy
 from services.org import staff as staff_service
 from services.org.settings import commune_settings
 from services.render.qr import qr_svg
@@ -127,8 +127,11 @@ def _pending_user() -> StaffUser | None:
     pending = session.get(PENDING)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
-    user = db.session.get(StaffUser, pending.get("user"))
-    return user if user is not None and user.active else None
+    user = staff_service.pending_account(pending.get("user"))
+    if user is None or not user.active:
+        return None
+    tenancy.enter(db.session, tenancy.scope_of_staff(user))  # the page speaks for its commune
+    return user
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

@@ -110,9 +110,9 @@ class IdentityForm(FlaskForm):
     fixed_unit = None  # a class joined through /c/<code>: the unit is not chosen
 
 
-def unit_choices(units) -> list[tuple[str, str]]:
-    """Choices for the unit select, the placeholder first."""
-    return [("", _l("— Chọn —"))] + [(str(u.id), u.name) for u in units]
+def unit_choices(places) -> list[tuple[str, str]]:
+    """Choices for the unit select (id, label pairs), the placeholder first."""
+    return [("", _l("— Chọn —"))] + [(str(unit_id), label) for unit_id, label in places]
 
 
 class SingleChoiceField(RadioField):

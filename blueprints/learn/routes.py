@@ -250,7 +250,7 @@ def _identity_form() -> IdentityForm:
     form = IdentityForm()
     class_id = session.get(visitor.CLASS_KEY)
     form.fixed_unit = db.session.get(Unit, class_id) if isinstance(class_id, int) else None
-    form.unit_id.choices = unit_choices(catalog.selectable_units())
+    form.unit_id.choices = unit_choices(catalog.selectable_places())
     names = roster.unclaimed(form.fixed_unit) if form.fixed_unit is not None else []
     # Anyone holding the class link sees this list: short names only, never full names.
     form.roster_entry.choices = [("", _("— Tên em không có trong danh sách —"))] + [
@@ -290,6 +290,8 @@ def identify():
     entry, refusal = _checked_roster_entry(form)
     if refusal is not None:
         return render_template("learn/identify.html", form=form, target=target), refusal
+    if fixed is None:
+        catalog.enter_place_of_new_visitor(int(form.unit_id.data))
     new = identity.NewIdentity(
         display_name=entry.name if entry else form.display_name.data,
         role="student" if fixed is not None else form.role.data,

@@ -274,6 +274,7 @@ AUDIT_DETAIL_LABELS = {
     "population_year": _l("Năm số dân"),
     "created": _l("Thêm mới"),
     "serial_prefix": _l("Tiền tố số hiệu"),
+    "commune": _l("Xã"),
     "posters": _l("Áp phích"),
     "updated": _l("Cập nhật"),
     "unchanged": _l("Không đổi"),

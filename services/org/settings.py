@@ -156,8 +156,10 @@ class _Saved:
 
 
 def default_commune_id() -> int | None:
-    """The only commune, else the default one (the lowest id); None before any exists."""
-    return db.session.execute(db.select(db.func.min(_COMMUNES.c.unit_id))).scalar()
+    """The only commune, else the default one (the lowest id); None before any exists. Read
+    from the scope's cached list of communes: a learner's request asks the database nothing."""
+    ids = tenancy.commune_ids()
+    return ids[0] if ids else None
 
 
 def use_commune(commune_id: int | None) -> None:
@@ -200,29 +202,34 @@ def _saved(commune_id: int | None) -> _Saved:
 
 
 def _read(commune_id: int | None) -> _Saved:
-    units = db.session.execute(
-        db.select(_UNITS.c.id, _UNITS.c.kind, _UNITS.c.name, _COMMUNES.c.host)
+    """The commune's and the province's units with their saved rows, in one statement (every
+    page reads it: the learner's quiz page among them)."""
+    found = db.session.execute(
+        db.select(
+            _UNITS.c.id,
+            _UNITS.c.kind,
+            _UNITS.c.name,
+            _COMMUNES.c.host,
+            _SETTINGS.c.key,
+            _SETTINGS.c.value,
+        )
         .outerjoin(_COMMUNES, _COMMUNES.c.unit_id == _UNITS.c.id)
+        .outerjoin(_SETTINGS, _SETTINGS.c.unit_id == _UNITS.c.id)
         .where(db.or_(_UNITS.c.id == commune_id, _UNITS.c.kind == PROVINCE))
         .order_by(_UNITS.c.id)
     ).all()
-    province = next((u for u in units if u.kind == PROVINCE), None)
-    own = next((u for u in units if u.id == commune_id and u.kind != PROVINCE), None)
-    owners = [u for u in (province, own) if u is not None]
+    province = next((u for u in found if u.kind == PROVINCE), None)
+    own = next((u for u in found if u.id == commune_id and u.kind != PROVINCE), None)
+    owners = {u.id for u in (province, own) if u is not None}
     values: dict[str, str] = {}
     own_keys: set[str] = set()
-    if owners:
-        rows = db.session.execute(
-            db.select(_SETTINGS.c.unit_id, _SETTINGS.c.key, _SETTINGS.c.value).where(
-                _SETTINGS.c.unit_id.in_([u.id for u in owners])
-            )
-        ).all()
-        # The province's rows first: the commune's own win.
-        for row in sorted(rows, key=lambda r: r.unit_id == commune_id):
-            if row.key in EDITABLE:
-                values[EDITABLE[row.key]] = row.value
-                if row.unit_id == commune_id:
-                    own_keys.add(EDITABLE[row.key])
+    rows = [row for row in found if row.id in owners and row.key is not None]
+    # The province's rows first: the commune's own win.
+    for row in sorted(rows, key=lambda r: r.id == commune_id):
+        if row.key in EDITABLE:
+            values[EDITABLE[row.key]] = row.value
+            if row.id == commune_id:
+                own_keys.add(EDITABLE[row.key])
     first = commune_id is None or commune_id == default_commune_id()
     return _Saved(
         values=values,

@@ -251,3 +251,11 @@ def set_active(user: StaffUser, active: bool) -> None:
     user.active = active
     if not active:
         end_all_sessions(user)
+
+
+def pending_account(user_id) -> StaffUser | None:
+    """The account whose password was right and that waits for its second-factor code: read
+    before the request has a staff scope (the visitor is not logged in yet), across communes."""
+    if not isinstance(user_id, int):
+        return None
+    return StaffUser.query.filter_by(id=user_id).execution_options(all_communes=True).one_or_none()

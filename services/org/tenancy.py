@@ -75,13 +75,23 @@ def _free(column, wanted: str, length: int) -> str:
 
 
 def serial_prefix(commune_id: int | None) -> str | None:
-    """The certificate serial prefix of a commune (None: no such commune)."""
+    """The certificate serial prefix of a commune (None: no such commune). A prefix never
+    changes, so it is remembered per database: a learner's submit asks for it once."""
     if commune_id is None:
         return None
-    communes = Commune.__table__
-    return db.session.execute(
-        select(communes.c.serial_prefix).where(communes.c.unit_id == commune_id)
-    ).scalar()
+    key = (str(db.engine.url), commune_id)
+    if key not in _prefixes:
+        communes = Commune.__table__
+        found = db.session.execute(
+            select(communes.c.serial_prefix).where(communes.c.unit_id == commune_id)
+        ).scalar()
+        if found is None:
+            return None
+        _prefixes[key] = found
+    return _prefixes[key]
+
+
+_prefixes: dict[tuple[str, int], str] = {}
 
 
 def province_unit() -> Unit | None:
@@ -373,6 +383,7 @@ def commune_of_host(host: str) -> int | None:
 def forget_communes() -> None:
     """Drop the cached list (a commune was added, or the database emptied by a test)."""
     _known.clear()
+    _prefixes.clear()
 
 
 def default_scope() -> Scope:

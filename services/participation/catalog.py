@@ -12,6 +12,7 @@ from models import Attempt, Lesson, Participant, Poster, Unit
 from services.common import codes
 from services.content import placeholders, visibility
 from services.content.localize import localized, localized_question
+from services.org import tenancy
 from services.participation import attempts
 
 # Re-exported (`X as X`): the learner pages take the shown order from here.
@@ -95,6 +96,45 @@ def selectable_units() -> list[Unit]:
     """Places a participant can say they belong to (classes are joined by code instead)."""
     order = db.case({kind: i for i, kind in enumerate(SELECTABLE_KINDS)}, value=Unit.kind)
     return Unit.query.filter(Unit.kind.in_(SELECTABLE_KINDS)).order_by(order, Unit.name).all()
+
+
+def _of_no_commune_yet() -> bool:
+    """A visitor of a deployment of several communes who came through no poster or class
+    link and is no one yet: their scope names no commune."""
+    return tenancy.current().communes == frozenset()
+
+
+def selectable_places() -> list[tuple[int, str]]:
+    """The identity form's places (id, label). A visitor of no commune yet picks from every
+    commune's places, each named with its commune ("Thôn Nà Rụa — Xã Hoàng Văn Thụ"): the
+    place they choose makes them that commune's. Place names are public, never people."""
+    if not _of_no_commune_yet():
+        return [(unit.id, unit.name) for unit in selectable_units()]
+    order = db.case({kind: i for i, kind in enumerate(SELECTABLE_KINDS)}, value=Unit.kind)
+    commune = db.aliased(Unit)
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, commune.name)
+        .join(commune, commune.id == Unit.commune_id)
+        .where(Unit.kind.in_(SELECTABLE_KINDS))
+        .order_by(commune.name, order, Unit.name)
+        .execution_options(all_communes=True)
+    ).all()
+    return [
+        (unit_id, name if name == commune_name else f"{name} — {commune_name}")
+        for unit_id, name, commune_name in rows
+    ]
+
+
+def enter_place_of_new_visitor(unit_id: int) -> None:
+    """The place a visitor of no commune yet chose: from now on the request is in its commune
+    (their identity is made there)."""
+    if not _of_no_commune_yet():
+        return
+    unit = db.session.execute(
+        select(Unit).where(Unit.id == unit_id).execution_options(all_communes=True)
+    ).scalar_one_or_none()
+    if unit is not None:
+        tenancy.enter_commune_of(unit)
 
 
 def poster_placement(poster_id: int | None) -> Unit | None:

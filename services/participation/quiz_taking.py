@@ -36,18 +36,24 @@ class TakenQuiz:
 
 @dataclass(frozen=True)
 class CertificateRules:
-    """How one commune's certificates are numbered and dated."""
+    """How one commune's certificates are numbered and dated. `prefix` is the configured
+    default; a commune's own prefix is read only when a certificate is numbered (a failed
+    attempt, most submits, asks the database nothing for it)."""
 
-    serial_prefix: str
+    prefix: str
     timezone: str
+    commune_id: int | None = None
 
     @classmethod
     def from_config(cls, config: Mapping, commune_id: int | None = None) -> "CertificateRules":
         """The rules of the commune `commune_id` (the certificate's: its holder's commune):
         its serial prefix (communes.serial_prefix, unique, so two communes' serials never
         collide), else the configured CERTIFICATE_SERIAL_PREFIX."""
-        prefix = tenancy.serial_prefix(commune_id) or config["CERTIFICATE_SERIAL_PREFIX"]
-        return cls(prefix, config["TIMEZONE"])
+        return cls(config["CERTIFICATE_SERIAL_PREFIX"], config["TIMEZONE"], commune_id)
+
+    @property
+    def serial_prefix(self) -> str:
+        return tenancy.serial_prefix(self.commune_id) or self.prefix
 
 
 @dataclass(frozen=True)
@@ -83,5 +89,6 @@ def submit(taken: TakenQuiz, rules: CertificateRules) -> Outcome:
     )
     if attempt.participant_id != taken.participant.id:
         raise SubmittedElsewhere(attempt)
-    certificates.issue_when_signed(attempt, rules.serial_prefix, rules.timezone)
+    if attempt.passed:  # a fail numbers nothing: no certificate, no course certificate
+        certificates.issue_when_signed(attempt, rules.serial_prefix, rules.timezone)
     return Outcome(attempt, created)
