@@ -53,33 +53,19 @@ def load_survey(data: dict, position: int, result, created_by=None) -> Survey:
         result.updated.append(slug)
     else:
         result.unchanged.append(slug)
-    definition = _definition(data)
-    definition_hash = digest(definition)
-    if survey.versions and survey.current_version.content_hash == definition_hash:
-        return survey
-    number = resolve.next_version_number(survey.versions)
-    db.session.add(
-        SurveyVersion(
-            survey=survey,
-            number=number,
-            content_hash=definition_hash,
-            definition=definition,
-            created_by=created_by,
-        )
-    )
-    if number > 1:
+    current = survey.current_version if survey.versions else None
+    number = _new_version(survey, _definition(data), current, created_by)
+    if number is not None and number > 1:
         result.new_quiz_versions.append(f"{slug} v{number}")
     return survey
 
 
-def load_commune_version(survey: Survey, data: dict, commune_id: int, result, created_by) -> Survey:
-    """A commune's edit of a province survey: its questions become a commune version of the
-    same survey (title, summary and dates stay the province's). Returns the survey."""
-    definition = _definition(data)
+def _new_version(survey: Survey, definition, current, created_by, commune_id=None) -> int | None:
+    """Add the survey's next version when `definition` differs from `current` (the version it
+    would replace: the province's, or a commune's based on it); its number, else None."""
     definition_hash = digest(definition)
-    current = resolve.survey_version_for(survey, commune_id)
     if current is not None and current.content_hash == definition_hash:
-        return survey
+        return None
     number = resolve.next_version_number(survey.versions)
     db.session.add(
         SurveyVersion(
@@ -89,8 +75,17 @@ def load_commune_version(survey: Survey, data: dict, commune_id: int, result, cr
             definition=definition,
             created_by=created_by,
             commune_id=commune_id,
-            based_on=current,
+            based_on=current if commune_id is not None else None,
         )
     )
-    result.new_quiz_versions.append(f"{survey.slug} v{number}")
+    return number
+
+
+def load_commune_version(survey: Survey, data: dict, commune_id: int, result, created_by) -> Survey:
+    """A commune's edit of a province survey: its questions become a commune version of the
+    same survey (title, summary and dates stay the province's). Returns the survey."""
+    current = resolve.survey_version_for(survey, commune_id)
+    number = _new_version(survey, _definition(data), current, created_by, commune_id)
+    if number is not None:
+        result.new_quiz_versions.append(f"{survey.slug} v{number}")
     return survey
